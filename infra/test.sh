@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Sets up the machine, builds, and runs the whole test suite. Ends with one summary line:
+# "N passed, N failed" (", N skipped" if any), totalled over every test project.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+bash infra/setup.sh || { echo "0 passed, 1 failed"; exit 1; }
+
+dotnet build Lambda.sln -c Release --nologo -clp:ErrorsOnly || { echo "build failed"; echo "0 passed, 1 failed"; exit 1; }
+
+log=$(mktemp)
+dotnet test Lambda.sln -c Release --no-build --nologo "$@" 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+
+# VSTest prints one line per test assembly: "Passed!  - Failed: 0, Passed: 12, Skipped: 1, Total: 13, ..."
+read -r passed failed skipped < <(grep -E '^\s*(Passed|Failed)!\s+-\s+Failed:' "$log" | awk -F'[:,]' '
+  { f += $2; p += $4; s += $6 } END { printf "%d %d %d\n", p, f, s }')
+rm -f "$log"
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
+line="$passed passed, $failed failed"
+[ "$skipped" -gt 0 ] && line="$line, $skipped skipped"
+echo "$line"
+exit "$status"
