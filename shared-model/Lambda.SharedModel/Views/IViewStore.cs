@@ -1,0 +1,80 @@
+namespace Lambda.SharedModel.Views;
+
+/// <summary>
+/// Where the serving layer reads views from and the speed and batch layers write them: speed rows
+/// keyed (campaign, bucket, partition), batch view versions with a current-version pointer and its
+/// watermark W, and the campaign→advertiser map. Implementations: embedded SQLite (the default)
+/// and PostgreSQL; one contract test suite runs against both.
+/// </summary>
+public interface IViewStore : IAsyncDisposable
+{
+    /// <summary>"sqlite" or "postgres".</summary>
+    string Kind { get; }
+
+    /// <summary>Creates the schema if missing. Safe to call from several processes.</summary>
+    Task InitializeAsync(CancellationToken cancellationToken = default);
+
+    // Campaigns
+
+    /// <summary>Inserts or updates campaigns (idempotent).</summary>
+    Task UpsertCampaignsAsync(IReadOnlyCollection<CampaignInfo> campaigns, CancellationToken cancellationToken = default);
+
+    /// <summary>All campaigns, or only those of <paramref name="advertiserId"/>, ordered by id.</summary>
+    Task<IReadOnlyList<CampaignInfo>> ListCampaignsAsync(string? advertiserId, CancellationToken cancellationToken = default);
+
+    Task<CampaignInfo?> GetCampaignAsync(string campaignId, CancellationToken cancellationToken = default);
+
+    // Speed rows
+
+    /// <summary>Writes full values keyed (campaign, bucket, partition) in one transaction: writing twice changes nothing.</summary>
+    Task UpsertSpeedRowsAsync(IReadOnlyCollection<SpeedViewRow> rows, CancellationToken cancellationToken = default);
+
+    /// <summary>Speed rows of one campaign with bucket start in [fromMs, toMs), every partition, ordered by bucket then partition.</summary>
+    Task<IReadOnlyList<SpeedViewRow>> ReadSpeedRowsAsync(string campaignId, long fromMs, long toMs, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes speed rows with bucket start before <paramref name="bucketStartMs"/>; returns how many.</summary>
+    Task<long> DeleteSpeedRowsBeforeAsync(long bucketStartMs, CancellationToken cancellationToken = default);
+
+    // Batch versions
+
+    /// <summary>Registers a new version in state Loading; its rows are invisible until it is made current.</summary>
+    Task CreateBatchVersionAsync(BatchVersionInfo version, CancellationToken cancellationToken = default);
+
+    /// <summary>Appends rows to a version that is Loading (bulk; may be called many times).</summary>
+    Task AppendBatchRowsAsync(long versionId, IReadOnlyCollection<BatchViewRow> rows, CancellationToken cancellationToken = default);
+
+    /// <summary>Marks a Loading version Ready with its final row count.</summary>
+    Task MarkBatchVersionReadyAsync(long versionId, long rowCount, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Makes a Ready version current in one atomic flip. Readers see either the old or the new
+    /// version, never a mix.
+    /// </summary>
+    Task SetCurrentBatchVersionAsync(long versionId, CancellationToken cancellationToken = default);
+
+    /// <summary>The current version, or null before the first batch run.</summary>
+    Task<BatchVersionInfo?> GetCurrentBatchVersionAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Every version, newest first.</summary>
+    Task<IReadOnlyList<BatchVersionInfo>> ListBatchVersionsAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes a version that is not current, with its rows.</summary>
+    Task DeleteBatchVersionAsync(long versionId, CancellationToken cancellationToken = default);
+
+    /// <summary>Rows of one campaign in a version at a granularity, bucket start in [fromMs, toMs), ordered by bucket.</summary>
+    Task<IReadOnlyList<BatchViewRow>> ReadBatchRowsAsync(long versionId, string campaignId, string granularity,
+        long fromMs, long toMs, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// A consistent read for the merge: the current version, its batch rows and the speed rows of
+    /// one campaign over [fromMs, toMs), all from one snapshot, so a flip during the query never mixes versions.
+    /// </summary>
+    Task<ViewSnapshot> ReadSnapshotAsync(string campaignId, string batchGranularity, long fromMs, long toMs,
+        CancellationToken cancellationToken = default);
+}
+
+/// <summary>What <see cref="IViewStore.ReadSnapshotAsync"/> returns.</summary>
+public sealed record ViewSnapshot(
+    BatchVersionInfo? CurrentVersion,
+    IReadOnlyList<BatchViewRow> BatchRows,
+    IReadOnlyList<SpeedViewRow> SpeedRows);
