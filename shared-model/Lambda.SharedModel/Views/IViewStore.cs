@@ -35,6 +35,14 @@ public interface IViewStore : IAsyncDisposable
     /// <summary>Deletes speed rows with bucket start before <paramref name="bucketStartMs"/>; returns how many.</summary>
     Task<long> DeleteSpeedRowsBeforeAsync(long bucketStartMs, CancellationToken cancellationToken = default);
 
+    // Speed status
+
+    /// <summary>Inserts or replaces the status of partitions (keyed by partition).</summary>
+    Task UpsertPartitionStatusAsync(IReadOnlyCollection<SpeedPartitionStatus> statuses, CancellationToken cancellationToken = default);
+
+    /// <summary>The latest status of every partition, ordered by partition.</summary>
+    Task<IReadOnlyList<SpeedPartitionStatus>> ListPartitionStatusAsync(CancellationToken cancellationToken = default);
+
     // Batch versions
 
     /// <summary>Registers a new version in state Loading; its rows are invisible until it is made current.</summary>
