@@ -31,6 +31,13 @@ public sealed class RecordBatch
     /// <summary>The offset after the last record, or the requested offset if the batch is empty.</summary>
     public long NextOffset { get; private set; }
 
+    /// <summary>
+    /// Set by a read that reached the end of the partition: every record appended after the read
+    /// has a log timestamp of at least this. <see cref="long.MinValue"/> when the log cannot say.
+    /// Consumers that merge several partitions by log time use it to move past a quiet one.
+    /// </summary>
+    public long LogTimeFrontierMs { get; set; } = long.MinValue;
+
     /// <summary>Total bytes of keys and values held.</summary>
     public int ByteCount => _dataLength;
 
@@ -56,6 +63,7 @@ public sealed class RecordBatch
         Count = 0;
         _dataLength = 0;
         NextOffset = fromOffset;
+        LogTimeFrontierMs = long.MinValue;
     }
 
     /// <summary>Appends a record; offsets must increase.</summary>
