@@ -1,1 +1,3 @@
-return 0;
+using Lambda.Cli.CommandLine;
+
+return await LambdaCommand.RunAsync(args, Console.Out, Console.Error);

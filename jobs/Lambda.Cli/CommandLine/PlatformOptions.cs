@@ -1,0 +1,102 @@
+using System.CommandLine;
+using Lambda.Log.Embedded;
+using Lambda.Log.Kafka;
+using Lambda.SharedModel.Events;
+using Lambda.SharedModel.Log;
+
+namespace Lambda.Cli.CommandLine;
+
+/// <summary>
+/// Options every command shares: where the log is and how it is reached. Each has an environment
+/// variable that stands in when the flag is absent (flags win).
+/// </summary>
+internal sealed class PlatformOptions
+{
+    public Option<string> DataDir { get; } = new("--data-dir")
+    {
+        Description = "Directory of the embedded log, stores and checkpoints (env LAMBDA_DATA_DIR).",
+        Recursive = true,
+        DefaultValueFactory = _ => Environment.GetEnvironmentVariable("LAMBDA_DATA_DIR") is { Length: > 0 } dir ? dir : "data",
+    };
+
+    public Option<string> LogKind { get; } = new("--log")
+    {
+        Description = "Event log implementation: embedded or kafka (env LAMBDA_LOG).",
+        Recursive = true,
+        DefaultValueFactory = _ => Environment.GetEnvironmentVariable("LAMBDA_LOG") is { Length: > 0 } kind ? kind : "embedded",
+    };
+
+    public Option<string?> KafkaBootstrap { get; } = new("--kafka-bootstrap")
+    {
+        Description = "Kafka bootstrap servers, host:port[,host:port] (env LAMBDA_KAFKA_BOOTSTRAP).",
+        Recursive = true,
+        DefaultValueFactory = _ => Environment.GetEnvironmentVariable("LAMBDA_KAFKA_BOOTSTRAP"),
+    };
+
+    public Option<int> Partitions { get; } = new("--partitions")
+    {
+        Description = "Partitions per topic when the topics are created (default 4).",
+        Recursive = true,
+        DefaultValueFactory = _ => 4,
+    };
+
+    public PlatformOptions()
+    {
+        LogKind.AcceptOnlyFromAmong("embedded", "kafka");
+        Partitions.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() is < 1 or > 1024)
+            {
+                result.AddError("--partitions must be between 1 and 1024");
+            }
+        });
+    }
+
+    public IEnumerable<Option> All => [DataDir, LogKind, KafkaBootstrap, Partitions];
+
+    /// <summary>Opens the configured log and makes sure the platform's topics exist.</summary>
+    public async Task<IEventLog> OpenLogAsync(ParseResult parsed, CancellationToken cancellationToken, bool readOnly = false)
+    {
+        var partitions = parsed.GetValue(Partitions);
+        IEventLog log;
+        if (parsed.GetValue(LogKind) == "kafka")
+        {
+            var bootstrap = parsed.GetValue(KafkaBootstrap);
+            if (string.IsNullOrWhiteSpace(bootstrap))
+            {
+                throw new UsageException("--log kafka needs --kafka-bootstrap (or LAMBDA_KAFKA_BOOTSTRAP)");
+            }
+
+            log = new KafkaEventLog(new KafkaLogOptions { BootstrapServers = bootstrap, DefaultPartitions = partitions });
+        }
+        else
+        {
+            var options = new EmbeddedLogOptions
+            {
+                RootPath = Path.Combine(parsed.GetValue(DataDir)!, "log"),
+                DefaultPartitions = partitions,
+                ReadOnly = readOnly,
+            };
+            try
+            {
+                options.Validate();
+            }
+            catch (ArgumentException ex)
+            {
+                throw new UsageException(ex.Message);
+            }
+
+            log = EmbeddedEventLog.Open(options);
+        }
+
+        if (!readOnly)
+        {
+            foreach (var topic in Topics.All)
+            {
+                await log.CreateTopicAsync(topic, partitions, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        return log;
+    }
+}

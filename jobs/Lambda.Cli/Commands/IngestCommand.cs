@@ -1,0 +1,89 @@
+using System.CommandLine;
+using Lambda.Cli.CommandLine;
+using Lambda.SharedModel.Codec;
+using Lambda.SharedModel.Events;
+using Lambda.SharedModel.Ingestion;
+
+namespace Lambda.Cli.Commands;
+
+/// <summary>
+/// `lambda ingest [FILE|-] [--topic T]`: appends JSON Lines to the log. Valid lines go to their
+/// topic; every bad line goes to dead-letters with its bytes, source, line number and reason.
+/// </summary>
+internal static class IngestCommand
+{
+    private const int FlushEvery = 50_000;
+
+    public static Command Create(PlatformOptions platform)
+    {
+        var input = new Argument<string>("file")
+        {
+            Description = "JSON Lines file to ingest, or - for standard input.",
+            DefaultValueFactory = _ => "-",
+        };
+        var topic = new Option<string?>("--topic", "-t")
+        {
+            Description = "Send every line to this topic instead of routing by each line's \"type\" field (served, view, click).",
+        };
+        topic.AcceptOnlyFromAmong([.. Topics.EventTopics]);
+
+        var command = new Command("ingest", "Append JSON Lines (a file or stdin) to the event log.") { input, topic };
+        command.SetAction(async (parsed, cancellationToken) =>
+        {
+            var path = parsed.GetValue(input)!;
+            if (path != "-" && !File.Exists(path))
+            {
+                throw new UsageException($"file '{path}' does not exist");
+            }
+
+            await using var log = await platform.OpenLogAsync(parsed, cancellationToken).ConfigureAwait(false);
+            await using var producer = log.CreateProducer();
+            var ingestor = new EventIngestor(producer, TimeProvider.System, parsed.GetValue(topic));
+            var source = path == "-" ? "stdin" : Path.GetFullPath(path);
+            await using (var stream = path == "-" ? Console.OpenStandardInput() : File.OpenRead(path))
+            {
+                Ingest(stream, ingestor, source, cancellationToken);
+            }
+
+            await ingestor.FlushAsync(cancellationToken).ConfigureAwait(false);
+            await PrintSummaryAsync(parsed.InvocationConfiguration.Output, ingestor.Summary).ConfigureAwait(false);
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static void Ingest(Stream stream, EventIngestor ingestor, string source, CancellationToken cancellationToken)
+    {
+        using var lines = new LineReader(stream);
+        long number = 0;
+        while (lines.TryReadLine(out var line))
+        {
+            number++;
+            if (line.IsEmpty)
+            {
+                continue;
+            }
+
+            ingestor.Ingest(line, source, number);
+            if (number % FlushEvery == 0)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                ingestor.FlushAsync(cancellationToken).AsTask().GetAwaiter().GetResult();
+            }
+        }
+    }
+
+    private static async Task PrintSummaryAsync(TextWriter output, IngestSummary summary)
+    {
+        await output.WriteLineAsync($"accepted {summary.Accepted}, rejected {summary.Rejected}").ConfigureAwait(false);
+        foreach (var (topicName, count) in summary.AcceptedByTopic.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            await output.WriteLineAsync($"  accepted {topicName}: {count}").ConfigureAwait(false);
+        }
+
+        foreach (var (reason, count) in summary.RejectedByReason.OrderBy(p => p.Key))
+        {
+            await output.WriteLineAsync($"  rejected {reason.Code()}: {count}").ConfigureAwait(false);
+        }
+    }
+}

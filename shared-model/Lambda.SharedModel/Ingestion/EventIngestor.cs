@@ -1,0 +1,129 @@
+using System.Text;
+using System.Text.Json;
+using Lambda.SharedModel.Codec;
+using Lambda.SharedModel.Events;
+using Lambda.SharedModel.Log;
+
+namespace Lambda.SharedModel.Ingestion;
+
+/// <summary>
+/// Validates JSON records and appends them to the log: a valid record goes to its topic, keyed by
+/// its ad_id, with its original bytes; an invalid one goes to dead-letters with its bytes, source,
+/// line and reason. Nothing is dropped. The topic comes from a fixed topic or from the record's
+/// <c>type</c> field (served, view, click or a topic name). Not thread-safe: one per producer.
+/// </summary>
+public sealed class EventIngestor
+{
+    private readonly ILogProducer _producer;
+    private readonly TimeProvider _time;
+    private readonly EventDecoder _decoder = new();
+    private readonly string? _fixedTopic;
+
+    /// <param name="fixedTopic">Send every record to this topic instead of routing by <c>type</c>.</param>
+    public EventIngestor(ILogProducer producer, TimeProvider time, string? fixedTopic = null)
+    {
+        if (fixedTopic is not null && !Topics.TryGetKind(fixedTopic, out _))
+        {
+            throw new ArgumentException($"'{fixedTopic}' is not an event topic (expected {string.Join(", ", Topics.EventTopics)})", nameof(fixedTopic));
+        }
+
+        _producer = producer;
+        _time = time;
+        _fixedTopic = fixedTopic;
+    }
+
+    public IngestSummary Summary { get; } = new();
+
+    /// <summary>Validates and enqueues one record; returns the rejection, or <see cref="DecodeResult.Ok"/>.</summary>
+    public DecodeResult Ingest(ReadOnlySpan<byte> record, string source, long? line)
+    {
+        var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        string? topic = _fixedTopic;
+        DecodeResult result;
+        if (topic is null && !TryRoute(record, out topic, out result))
+        {
+            Reject(record, source, line, null, result);
+            return result;
+        }
+
+        Topics.TryGetKind(topic!, out var kind);
+        result = _decoder.Decode(kind, record, now, out var ev);
+        if (!result.IsOk)
+        {
+            Reject(record, source, line, topic, result);
+            return result;
+        }
+
+        _producer.Enqueue(topic!, ev.AdId, record, now);
+        Summary.CountAccepted(topic!);
+        return result;
+    }
+
+    /// <summary>Makes everything ingested so far durable.</summary>
+    public ValueTask FlushAsync(CancellationToken cancellationToken = default) => _producer.FlushAsync(cancellationToken);
+
+    private void Reject(ReadOnlySpan<byte> record, string source, long? line, string? topic, DecodeResult result)
+    {
+        var letter = DeadLetter.From(result, record, source, line, topic);
+        var key = Encoding.UTF8.GetBytes(line is null ? source : $"{source}:{line}");
+        _producer.Enqueue(Topics.DeadLetters, key, DeadLetterCodec.Encode(letter), _time.GetUtcNow().ToUnixTimeMilliseconds());
+        Summary.CountRejected(result.Reason);
+    }
+
+    /// <summary>Finds the topic from the record's top-level <c>type</c> field.</summary>
+    private static bool TryRoute(ReadOnlySpan<byte> record, out string? topic, out DecodeResult result)
+    {
+        topic = null;
+        if (record.Length > EventDecoder.MaxRecordBytes)
+        {
+            result = new DecodeResult(RejectReason.TooLarge, null);
+            return false;
+        }
+
+        try
+        {
+            var reader = new Utf8JsonReader(record);
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                result = new DecodeResult(RejectReason.MalformedJson, null);
+                return false;
+            }
+
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var isType = reader.ValueTextEquals("type"u8);
+                reader.Read();
+                if (isType)
+                {
+                    if (reader.TokenType != JsonTokenType.String)
+                    {
+                        result = new DecodeResult(RejectReason.WrongType, "type");
+                        return false;
+                    }
+
+                    topic = TopicOfType(reader.GetString()!);
+                    result = topic is null ? new DecodeResult(RejectReason.UnknownTopic, "type") : DecodeResult.Ok;
+                    return topic is not null;
+                }
+
+                reader.Skip();
+            }
+        }
+        catch (JsonException)
+        {
+            result = new DecodeResult(RejectReason.MalformedJson, null);
+            return false;
+        }
+
+        result = new DecodeResult(RejectReason.MissingField, "type");
+        return false;
+    }
+
+    private static string? TopicOfType(string type) => type switch
+    {
+        "served" or "impression" or Topics.Served => Topics.Served,
+        "view" or Topics.Views => Topics.Views,
+        "click" or Topics.Clicks => Topics.Clicks,
+        _ => null,
+    };
+}

@@ -1,0 +1,41 @@
+using System.Text;
+using Lambda.SharedModel.Codec;
+using Lambda.SharedModel.Events;
+using Lambda.SharedModel.Log;
+using Lambda.Speed.Processing;
+
+namespace Lambda.Speed.Output;
+
+/// <summary>
+/// Sends records the speed layer cannot decode to the dead-letters topic, keyed by their source
+/// (topic, partition, offset). A replay after a crash may send a dead letter again; the source
+/// key identifies it as the same one, so readers of dead letters can drop the repeat.
+/// Records are buffered in the producer and made durable by <see cref="FlushAsync"/>.
+/// </summary>
+internal sealed class LogDeadLetterSink : IDeadLetterSink
+{
+    private readonly ILogProducer _producer;
+    private int _pending;
+
+    public LogDeadLetterSink(ILogProducer producer) => _producer = producer;
+
+    public void Reject(TopicPartitionOffset source, ReadOnlySpan<byte> original, DecodeResult result)
+    {
+        var tp = source.TopicPartition;
+        var sourceName = $"speed:{tp.Topic}[{tp.Partition}]@{source.Offset}";
+        var letter = DeadLetter.From(result, original, sourceName, line: null, topic: tp.Topic);
+        _producer.Enqueue(Topics.DeadLetters, Encoding.UTF8.GetBytes(sourceName), DeadLetterCodec.Encode(letter), 0);
+        _pending++;
+    }
+
+    public async Task FlushAsync(CancellationToken cancellationToken)
+    {
+        if (_pending == 0)
+        {
+            return;
+        }
+
+        await _producer.FlushAsync(cancellationToken).ConfigureAwait(false);
+        _pending = 0;
+    }
+}

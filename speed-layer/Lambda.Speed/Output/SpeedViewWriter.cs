@@ -1,0 +1,144 @@
+using System.Threading.Channels;
+using Lambda.SharedModel.Views;
+using Microsoft.Extensions.Logging;
+
+namespace Lambda.Speed.Output;
+
+/// <summary>
+/// The single writer of speed rows to the view store. Partition workers hand it their changed rows
+/// through a bounded channel (a full channel makes workers wait: the store sets the pace rather
+/// than memory filling up) and await the write, because a checkpoint may only be taken once the
+/// rows it covers are in the store. Requests waiting together are written in one store call.
+/// A failing store is retried with backoff until it answers again: rows are never dropped.
+/// </summary>
+internal sealed partial class SpeedViewWriter : IAsyncDisposable
+{
+    private sealed record Request(
+        IReadOnlyCollection<SpeedViewRow> Rows,
+        IReadOnlyCollection<CampaignInfo> Campaigns,
+        SpeedPartitionStatus? Status,
+        TaskCompletionSource Done);
+
+    private readonly IViewStore _store;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    private readonly Channel<Request> _requests = Channel.CreateBounded<Request>(
+        new BoundedChannelOptions(64) { FullMode = BoundedChannelFullMode.Wait, SingleReader = true });
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _loop;
+
+    public SpeedViewWriter(IViewStore store, ILogger logger, TimeProvider time)
+    {
+        _store = store;
+        _logger = logger;
+        _time = time;
+        _loop = Task.Run(() => RunAsync(_stop.Token));
+    }
+
+    /// <summary>Rows written so far (for status and benchmarks).</summary>
+    public long RowsWritten => Interlocked.Read(ref _rowsWritten);
+
+    private long _rowsWritten;
+
+    /// <summary>Completes once the rows, campaigns and status are durable in the store.</summary>
+    public async Task WriteAsync(IReadOnlyCollection<SpeedViewRow> rows, IReadOnlyCollection<CampaignInfo> campaigns,
+        SpeedPartitionStatus? status, CancellationToken cancellationToken)
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await _requests.Writer.WriteAsync(new Request(rows, campaigns, status, done), cancellationToken).ConfigureAwait(false);
+        await done.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task RunAsync(CancellationToken cancellationToken)
+    {
+        var batch = new List<Request>();
+        try
+        {
+            while (await _requests.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                batch.Clear();
+                while (batch.Count < 64 && _requests.Reader.TryRead(out var request))
+                {
+                    batch.Add(request);
+                }
+
+                await WriteWithRetryAsync(batch, cancellationToken).ConfigureAwait(false);
+                foreach (var request in batch)
+                {
+                    request.Done.TrySetResult();
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            foreach (var request in batch)
+            {
+                request.Done.TrySetCanceled(cancellationToken);
+            }
+        }
+    }
+
+    private async Task WriteWithRetryAsync(List<Request> batch, CancellationToken cancellationToken)
+    {
+        var rows = batch.SelectMany(r => r.Rows).ToList();
+        var campaigns = batch.SelectMany(r => r.Campaigns).DistinctBy(c => c.CampaignId).ToList();
+        var statuses = batch.Where(r => r.Status is not null).Select(r => r.Status!).ToList();
+        var delay = TimeSpan.FromMilliseconds(100);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                // Campaigns first: a row must never be visible before its owner is known.
+                if (campaigns.Count > 0)
+                {
+                    await _store.UpsertCampaignsAsync(campaigns, cancellationToken).ConfigureAwait(false);
+                }
+
+                if (rows.Count > 0)
+                {
+                    await _store.UpsertSpeedRowsAsync(rows, cancellationToken).ConfigureAwait(false);
+                }
+
+                if (statuses.Count > 0)
+                {
+                    await _store.UpsertPartitionStatusAsync(statuses, cancellationToken).ConfigureAwait(false);
+                }
+
+                Interlocked.Add(ref _rowsWritten, rows.Count);
+                if (attempt > 1)
+                {
+                    LogRecovered(_logger, attempt);
+                }
+
+                return;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                LogWriteFailed(_logger, ex, rows.Count, attempt, delay.TotalMilliseconds);
+                await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
+                delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 5_000));
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _requests.Writer.TryComplete();
+        try
+        {
+            await _loop.WaitAsync(TimeSpan.FromSeconds(30)).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            await _stop.CancelAsync().ConfigureAwait(false);
+        }
+
+        _stop.Dispose();
+    }
+
+    [LoggerMessage(EventId = 3200, Level = LogLevel.Warning, Message = "Speed view write of {Rows} rows failed (attempt {Attempt}); retrying in {DelayMs} ms")]
+    private static partial void LogWriteFailed(ILogger logger, Exception exception, int rows, int attempt, double delayMs);
+
+    [LoggerMessage(EventId = 3201, Level = LogLevel.Information, Message = "Speed view store answers again after {Attempt} attempts")]
+    private static partial void LogRecovered(ILogger logger, int attempt);
+}

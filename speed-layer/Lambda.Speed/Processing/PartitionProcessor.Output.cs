@@ -1,0 +1,47 @@
+using Lambda.SharedModel.Views;
+using Lambda.Speed.State;
+
+namespace Lambda.Speed.Processing;
+
+internal sealed partial class PartitionProcessor
+{
+    /// <summary>
+    /// Appends a full-value row for every window changed since the last call and clears the
+    /// changes. Windows past retention are dropped from memory once their last change is out.
+    /// </summary>
+    public int CollectChanges(List<SpeedViewRow> rows)
+    {
+        var collected = 0;
+        foreach (var key in _dirty)
+        {
+            if (!_windows.TryGetValue(key, out var window))
+            {
+                continue;
+            }
+
+            window.Dirty = false;
+            rows.Add(new SpeedViewRow(
+                _campaigns[key.CampaignIndex].CampaignId,
+                key.BucketStartMs,
+                Partition,
+                window.Counts,
+                window.Uniques.ToBytes(),
+                window.Final));
+            collected++;
+            if (window.Final && key.BucketStartMs + MinuteMs + _retentionMs <= _watermark.Current)
+            {
+                _windows.Remove(key);
+                Counters.WindowsEvicted++;
+            }
+        }
+
+        _dirty.Clear();
+        return collected;
+    }
+
+    /// <summary>True if some window changed since the last <see cref="CollectChanges"/>.</summary>
+    public bool HasChanges => _dirty.Count > 0;
+
+    /// <summary>Campaigns first seen since the last call, to register in the view store.</summary>
+    public IReadOnlyList<CampaignInfo> TakeNewCampaigns() => _campaigns.TakeUnreported();
+}

@@ -1,0 +1,194 @@
+using Lambda.SharedModel.Bots;
+using Lambda.SharedModel.Events;
+using Lambda.SharedModel.Log;
+using Lambda.SharedModel.Views;
+using Lambda.Speed.Checkpoints;
+using Lambda.Speed.Output;
+using Microsoft.Extensions.Logging;
+
+namespace Lambda.Speed.Processing;
+
+/// <summary>
+/// Drives one partition: reads its three topics, merges them in log-time order, feeds the
+/// processor, writes changed rows every flush interval and checkpoints every checkpoint interval.
+/// A checkpoint is taken only right after a successful flush, so the state it records never runs
+/// ahead of the speed view; offsets are committed to the consumer group only after the checkpoint.
+/// </summary>
+internal sealed partial class PartitionWorker
+{
+    private readonly int _partition;
+    private readonly IEventLog _log;
+    private readonly SpeedViewWriter _writer;
+    private readonly SpeedOptions _options;
+    private readonly BotRules _bots;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    private readonly string _owner;
+    private readonly TopicPartition[] _inputs;
+    private readonly CheckpointStore _checkpoints;
+    private readonly List<SpeedViewRow> _rows = [];
+    private readonly List<CampaignInfo> _campaigns = [];
+    private readonly TopicMerger _merger;
+    private PartitionProcessor _processor = null!;
+    private LogDeadLetterSink _deadLetters = null!;
+    private ILogProducer _producer = null!;
+    private ILogReader _reader = null!;
+    private long _processedAtLastFlush;
+    private DateTimeOffset _lastFlush;
+    private DateTimeOffset _lastCheckpoint;
+
+    public PartitionWorker(int partition, IEventLog log, SpeedViewWriter writer, SpeedOptions options, BotRules bots,
+        ILogger logger, TimeProvider time, string owner)
+    {
+        _partition = partition;
+        _log = log;
+        _writer = writer;
+        _options = options;
+        _bots = bots;
+        _logger = logger;
+        _time = time;
+        _owner = owner;
+        _inputs = [.. Topics.EventTopics.Select(t => new TopicPartition(t, partition))];
+        _checkpoints = new CheckpointStore(options.CheckpointDirectory, partition, logger);
+        _merger = new TopicMerger(PartitionProcessor.TopicCount, options.ReadBatchSize);
+    }
+
+    public int Partition => _partition;
+
+    /// <summary>The latest status, refreshed at every flush.</summary>
+    public SpeedPartitionStatus? Status { get; private set; }
+
+    /// <summary>Restores the checkpoint (or starts empty) and opens the partition's reader and producer.</summary>
+    public void Start()
+    {
+        _producer = _log.CreateProducer();
+        _deadLetters = new LogDeadLetterSink(_producer);
+        _processor = _checkpoints.Load((version, reader) => version == PartitionProcessor.CheckpointFormatVersion
+                ? PartitionProcessor.ReadState(reader, _options, _bots, _deadLetters)
+                : throw new InvalidDataException($"unsupported checkpoint format version {version}"))
+            ?? new PartitionProcessor(_partition, _options, _bots, _deadLetters);
+        LogStarted(_logger, _partition, _processor.NextOffsets[0], _processor.NextOffsets[1], _processor.NextOffsets[2]);
+        _reader = _log.CreateReader();
+        _lastFlush = _lastCheckpoint = _time.GetUtcNow();
+        _processedAtLastFlush = _processor.Counters.Processed;
+    }
+
+    /// <summary>
+    /// One step: process what the log has, then flush or checkpoint if their interval has come.
+    /// Returns how many records were processed (0 when idle).
+    /// </summary>
+    public async Task<int> StepAsync(CancellationToken cancellationToken)
+    {
+        var processed = await PumpAsync(_reader, _merger, cancellationToken).ConfigureAwait(false);
+        var now = _time.GetUtcNow();
+        if (now - _lastCheckpoint >= _options.CheckpointInterval)
+        {
+            await FlushAsync(cancellationToken).ConfigureAwait(false);
+            Checkpoint();
+            await CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        else if (now - _lastFlush >= _options.FlushInterval)
+        {
+            await FlushAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        return processed;
+    }
+
+    /// <summary>A clean stop: the last flush, a checkpoint and an offset commit.</summary>
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await FlushAsync(cancellationToken).ConfigureAwait(false);
+        Checkpoint();
+        await CommitAsync(cancellationToken).ConfigureAwait(false);
+        _reader.Dispose();
+        await _producer.DisposeAsync().ConfigureAwait(false);
+        LogStopped(_logger, _partition, _processor.Counters.Processed);
+    }
+
+    /// <summary>Reads what is available without waiting and processes every record the merge can release.</summary>
+    private async Task<int> PumpAsync(ILogReader reader, TopicMerger merger, CancellationToken cancellationToken)
+    {
+        for (var t = 0; t < _inputs.Length; t++)
+        {
+            if (merger.NeedsRead(t))
+            {
+                await reader.ReadAsync(_inputs[t], _processor.NextOffsets[t], merger.BatchFor(t), _options.ReadBatchSize,
+                    TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
+                merger.Refilled(t);
+            }
+        }
+
+        var processed = 0;
+        int topic;
+        while ((topic = merger.Next()) >= 0)
+        {
+            _processor.Process(topic, merger.Head(topic));
+            merger.Advance(topic);
+            processed++;
+        }
+
+        // Every topic drained: the log's promise lets idle topics stop holding the watermark back.
+        if (merger.QuietFrontier() is { } frontier && Enumerable.Range(0, _inputs.Length).All(merger.NeedsRead))
+        {
+            _processor.AdvanceLogTime(frontier);
+        }
+
+        return processed;
+    }
+
+    private async Task FlushAsync(CancellationToken cancellationToken)
+    {
+        // Rows of a flush that failed or was cancelled stay in _rows and go out with the next one;
+        // a window changed again since then is sent once, with its newest full value.
+        _processor.CollectChanges(_rows);
+        var rows = _rows.Count == 0 ? [] : _rows
+            .GroupBy(r => (r.CampaignId, r.BucketStartMs))
+            .Select(g => g.Last())
+            .ToArray();
+        _campaigns.AddRange(_processor.TakeNewCampaigns());
+        await _deadLetters.FlushAsync(cancellationToken).ConfigureAwait(false);
+        var status = await BuildStatusAsync(cancellationToken).ConfigureAwait(false);
+        await _writer.WriteAsync(rows, _campaigns.ToArray(), status, cancellationToken).ConfigureAwait(false);
+        _rows.Clear();
+        _campaigns.Clear();
+        Status = status;
+        _lastFlush = _time.GetUtcNow();
+    }
+
+    private void Checkpoint()
+    {
+        _checkpoints.Save(PartitionProcessor.CheckpointFormatVersion, _processor.WriteState);
+        _lastCheckpoint = _time.GetUtcNow();
+    }
+
+    private async Task CommitAsync(CancellationToken cancellationToken)
+    {
+        var offsets = _inputs.Select((tp, t) => new TopicPartitionOffset(tp, _processor.NextOffsets[t])).ToArray();
+        await _log.CommitAsync(_options.ConsumerGroup, offsets, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<SpeedPartitionStatus> BuildStatusAsync(CancellationToken cancellationToken)
+    {
+        long lag = 0;
+        for (var t = 0; t < _inputs.Length; t++)
+        {
+            var offsets = await _log.GetOffsetsAsync(_inputs[t], cancellationToken).ConfigureAwait(false);
+            lag += offsets.LagFrom(_processor.NextOffsets[t]);
+        }
+
+        var now = _time.GetUtcNow();
+        var seconds = Math.Max(0.001, (now - _lastFlush).TotalSeconds);
+        var c = _processor.Counters;
+        var rate = (c.Processed - _processedAtLastFlush) / seconds;
+        _processedAtLastFlush = c.Processed;
+        return new SpeedPartitionStatus(_partition, _owner, _processor.WatermarkMs, lag, rate, c.Processed,
+            c.BotFiltered, c.Late, c.Unattributed, c.Duplicates, c.DeadLettered, now);
+    }
+
+    [LoggerMessage(EventId = 3000, Level = LogLevel.Information, Message = "Partition {Partition} starts at offsets served={Served} views={Views} clicks={Clicks}")]
+    private static partial void LogStarted(ILogger logger, int partition, long served, long views, long clicks);
+
+    [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "Partition {Partition} stopped cleanly after {Processed} records")]
+    private static partial void LogStopped(ILogger logger, int partition, long processed);
+}

@@ -1,0 +1,59 @@
+using System.Text;
+using Lambda.SharedModel.Views;
+
+namespace Lambda.Speed.State;
+
+/// <summary>
+/// Campaigns seen by one partition, by dense index. Strings are allocated once per campaign, on
+/// first sight; after that a served record costs one hash and one dictionary probe.
+/// </summary>
+internal sealed class CampaignTable
+{
+    private readonly Dictionary<UInt128, int> _byHash = [];
+    private readonly List<CampaignInfo> _campaigns = [];
+    private int _reported;
+
+    public int Count => _campaigns.Count;
+
+    public CampaignInfo this[int index] => _campaigns[index];
+
+    /// <summary>The campaign's index, adding it (owned by <paramref name="advertiserId"/>) if new.</summary>
+    public int GetOrAdd(ReadOnlySpan<byte> campaignId, ReadOnlySpan<byte> advertiserId)
+    {
+        var hash = IdHash.Of128(campaignId);
+        if (_byHash.TryGetValue(hash, out var index))
+        {
+            return index;
+        }
+
+        return Add(hash, new CampaignInfo(Encoding.UTF8.GetString(campaignId), Encoding.UTF8.GetString(advertiserId)));
+    }
+
+    /// <summary>Restores a campaign from a checkpoint, at the next index.</summary>
+    public int Add(CampaignInfo campaign) =>
+        Add(IdHash.Of128(Encoding.UTF8.GetBytes(campaign.CampaignId)), campaign);
+
+    /// <summary>Campaigns added since the last call, to register with the view store.</summary>
+    public IReadOnlyList<CampaignInfo> TakeUnreported()
+    {
+        if (_reported == _campaigns.Count)
+        {
+            return [];
+        }
+
+        var fresh = _campaigns.GetRange(_reported, _campaigns.Count - _reported);
+        _reported = _campaigns.Count;
+        return fresh;
+    }
+
+    /// <summary>Forgets what was reported, so everything is registered again (after a restore).</summary>
+    public void MarkAllUnreported() => _reported = 0;
+
+    private int Add(UInt128 hash, CampaignInfo campaign)
+    {
+        var index = _campaigns.Count;
+        _byHash.Add(hash, index);
+        _campaigns.Add(campaign);
+        return index;
+    }
+}

@@ -1,0 +1,16 @@
+namespace Lambda.Speed.State;
+
+/// <summary>
+/// Totals of one partition since its state began. Events whose campaign is unknown (unattributed
+/// views and clicks, or late, bot and duplicate ones of unknown ads) are only counted here.
+/// </summary>
+internal sealed class PartitionCounters
+{
+    public long Processed;
+    public long BotFiltered;
+    public long Late;
+    public long Unattributed;
+    public long Duplicates;
+    public long DeadLettered;
+    public long WindowsEvicted;
+}

@@ -1,0 +1,89 @@
+using System.Text;
+using Lambda.SharedModel.Bots;
+using Lambda.SharedModel.Codec;
+using Lambda.SharedModel.Events;
+using Lambda.SharedModel.Log;
+using Lambda.SharedModel.Views;
+using Lambda.Speed.Processing;
+
+namespace Lambda.Speed.Tests;
+
+/// <summary>
+/// Feeds hand-made events to a <see cref="PartitionProcessor"/> as log records of partition 0
+/// and reads back the rows it emits. Log time advances one millisecond per record unless given.
+/// </summary>
+internal sealed class ProcessorHarness
+{
+    public static readonly long T0 = new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero).ToUnixTimeMilliseconds();
+
+    private readonly EventEncoder _encoder = new();
+    private readonly long[] _offsets = new long[3];
+    private readonly RecordBatch _batch = new();
+    private long _logTime = T0;
+    private int _sequence;
+
+    public ProcessorHarness(SpeedOptions? options = null, BotRules? bots = null)
+    {
+        Options = options ?? new SpeedOptions();
+        Processor = new PartitionProcessor(0, Options, bots ?? BotRules.Default, DeadLetters);
+    }
+
+    public SpeedOptions Options { get; }
+    public RecordingDeadLetters DeadLetters { get; } = new();
+    public PartitionProcessor Processor { get; set; }
+
+    /// <summary>Every row emitted so far, latest value per (campaign, bucket).</summary>
+    public Dictionary<(string Campaign, long Bucket), SpeedViewRow> Rows { get; } = [];
+
+    public void Served(string ad, string campaign, long eventTimeMs, string user = "u1", long cost = 1000,
+        string? eventId = null, string ip = "10.0.0.1", string userAgent = "Mozilla/5.0", string advertiser = "adv-1")
+    {
+        Send(new AdEventRecord
+        {
+            Kind = EventKind.Served, EventId = eventId ?? NextId(), AdId = ad, CampaignId = campaign, AdvertiserId = advertiser,
+            UserId = user, Ip = ip, UserAgent = userAgent, Placement = "top", Score = 0.5, CostMicros = cost, EventTimeMs = eventTimeMs,
+        });
+    }
+
+    public void View(string ad, long eventTimeMs, string user = "u1", string? eventId = null, string ip = "10.0.0.1", string userAgent = "Mozilla/5.0") =>
+        Send(Interaction(EventKind.View, ad, eventTimeMs, user, eventId, ip, userAgent));
+
+    public void Click(string ad, long eventTimeMs, string user = "u1", string? eventId = null) =>
+        Send(Interaction(EventKind.Click, ad, eventTimeMs, user, eventId, "10.0.0.1", "Mozilla/5.0"));
+
+    public void Send(AdEventRecord record) => SendRaw((int)record.Kind, _encoder.Encode(record), Encoding.UTF8.GetBytes(record.AdId));
+
+    public void SendRaw(int topic, byte[] value, byte[]? key = null, long? logTimeMs = null)
+    {
+        _logTime = logTimeMs ?? _logTime + 1;
+        _batch.Reset(_offsets[topic]);
+        _batch.Add(_offsets[topic]++, _logTime, key ?? [], value);
+        Processor.Process(topic, _batch[0]);
+    }
+
+    /// <summary>Collects the processor's changed rows into <see cref="Rows"/>.</summary>
+    public void Flush()
+    {
+        var rows = new List<SpeedViewRow>();
+        Processor.CollectChanges(rows);
+        foreach (var row in rows)
+        {
+            Rows[(row.CampaignId, row.BucketStartMs)] = row;
+        }
+    }
+
+    public MetricCounts Counts(string campaign, long bucket)
+    {
+        Flush();
+        return Rows.TryGetValue((campaign, bucket), out var row) ? row.Counts : default;
+    }
+
+    public static long Minute(int n) => T0 + (n * 60_000L);
+
+    private string NextId() => $"e-{++_sequence}";
+
+    private AdEventRecord Interaction(EventKind kind, string ad, long eventTimeMs, string user, string? eventId, string ip, string userAgent) => new()
+    {
+        Kind = kind, EventId = eventId ?? NextId(), AdId = ad, UserId = user, Ip = ip, UserAgent = userAgent, EventTimeMs = eventTimeMs,
+    };
+}
