@@ -5,6 +5,8 @@ namespace Lambda.Log.Kafka;
 /// <summary>The librdkafka configuration of each client the log creates, from one set of options.</summary>
 internal sealed class KafkaClientConfigs(KafkaLogOptions options)
 {
+    private const string ReaderGroup = "lambda.positional-reader";
+
     public AdminClientConfig Admin() => Apply(new AdminClientConfig());
 
     public ProducerConfig Producer()
@@ -25,6 +27,9 @@ internal sealed class KafkaClientConfigs(KafkaLogOptions options)
     public ConsumerConfig Reader()
     {
         var config = Apply(new ConsumerConfig());
+        // Confluent.Kafka 1.9 refuses a consumer without group.id. This one never subscribes or
+        // commits, so the group is never joined and never appears on the broker.
+        config.GroupId = ReaderGroup;
         config.EnableAutoCommit = false;
         config.EnableAutoOffsetStore = false;
         config.EnablePartitionEof = true;
