@@ -86,14 +86,14 @@ internal sealed class KafkaLogReader : ILogReader
             var remaining = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), waitUntil);
             var timeout = into.Count > 0 ? TimeSpan.Zero : Clamp(remaining);
             var outcome = ConsumeNext(into, timeout);
-            if (outcome == Outcome.Added || into.Count > 0)
+            if (outcome == Outcome.Added)
             {
-                if (outcome != Outcome.Added)
-                {
-                    break;
-                }
-
                 continue;
+            }
+
+            if (into.Count > 0)
+            {
+                break;
             }
 
             if (Stopwatch.GetTimestamp() < waitUntil)
