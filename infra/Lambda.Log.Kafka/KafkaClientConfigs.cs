@@ -1,0 +1,66 @@
+using Confluent.Kafka;
+
+namespace Lambda.Log.Kafka;
+
+/// <summary>The librdkafka configuration of each client the log creates, from one set of options.</summary>
+internal sealed class KafkaClientConfigs(KafkaLogOptions options)
+{
+    private const string ReaderGroup = "lambda.positional-reader";
+
+    public AdminClientConfig Admin() => Apply(new AdminClientConfig());
+
+    public ProducerConfig Producer()
+    {
+        var config = Apply(new ProducerConfig());
+        // Idempotence (acks=all, bounded in-flight, retries) gives exactly-once, in-order appends
+        // per partition even when librdkafka retries after a lost acknowledgement.
+        config.EnableIdempotence = true;
+        config.Acks = Acks.All;
+        config.LingerMs = options.Linger.TotalMilliseconds;
+        config.MessageTimeoutMs = ToMs(options.DeliveryTimeout);
+        // Delivery reports carry only the outcome; the record's bytes are not copied back.
+        config.DeliveryReportFields = "none";
+        return config;
+    }
+
+    /// <summary>A consumer for positional reads: no group, no commits, end of partition reported.</summary>
+    public ConsumerConfig Reader()
+    {
+        var config = Apply(new ConsumerConfig());
+        // Confluent.Kafka 1.9 refuses a consumer without group.id. This one never subscribes or
+        // commits, so the group is never joined and never appears on the broker.
+        config.GroupId = ReaderGroup;
+        config.EnableAutoCommit = false;
+        config.EnableAutoOffsetStore = false;
+        config.EnablePartitionEof = true;
+        // An offset outside the partition is reported to the reader, which decides, instead of
+        // librdkafka silently jumping to one end.
+        config.AutoOffsetReset = AutoOffsetReset.Error;
+        return config;
+    }
+
+    /// <summary>A consumer that only commits and fetches offsets for <paramref name="group"/>.</summary>
+    public ConsumerConfig Group(string group)
+    {
+        var config = Apply(new ConsumerConfig());
+        config.GroupId = group;
+        config.EnableAutoCommit = false;
+        config.EnableAutoOffsetStore = false;
+        return config;
+    }
+
+    private T Apply<T>(T config) where T : ClientConfig
+    {
+        foreach (var (key, value) in options.ExtraConfig)
+        {
+            config.Set(key, value);
+        }
+
+        config.BootstrapServers = options.BootstrapServers;
+        config.ClientId = options.ClientId;
+        return config;
+    }
+
+    private static int ToMs(TimeSpan span) =>
+        (int)Math.Clamp(Math.Ceiling(span.TotalMilliseconds), 1, int.MaxValue);
+}

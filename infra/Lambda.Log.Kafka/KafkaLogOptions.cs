@@ -1,0 +1,110 @@
+namespace Lambda.Log.Kafka;
+
+/// <summary>
+/// Configuration of <see cref="KafkaEventLog"/>. Validated once, by <see cref="Validate"/>, when the
+/// log is created; every error names the option at fault.
+/// </summary>
+public sealed class KafkaLogOptions
+{
+    /// <summary>
+    /// librdkafka settings the log sets itself because its semantics depend on them; they cannot be
+    /// given in <see cref="ExtraConfig"/>.
+    /// </summary>
+    public static IReadOnlyCollection<string> ReservedConfigKeys { get; } =
+    [
+        "bootstrap.servers", "client.id", "enable.idempotence", "acks", "linger.ms", "message.timeout.ms",
+        "group.id", "enable.auto.commit", "enable.auto.offset.store", "enable.partition.eof", "auto.offset.reset",
+    ];
+
+    /// <summary>Comma-separated host:port list of brokers (librdkafka's bootstrap.servers). Required.</summary>
+    public string BootstrapServers { get; set; } = "";
+
+    /// <summary>Client id reported to the brokers; shows up in broker logs and quotas.</summary>
+    public string ClientId { get; set; } = "lambda";
+
+    /// <summary>
+    /// Partitions for topics created without an explicit count. All event topics must share one
+    /// count to stay co-partitioned; more partitions allow more speed workers but cost broker resources.
+    /// </summary>
+    public int DefaultPartitions { get; set; } = 4;
+
+    /// <summary>Replicas of each created topic. 1 suits a single broker; use 3 on a real cluster.</summary>
+    public short ReplicationFactor { get; set; } = 1;
+
+    /// <summary>
+    /// How long the producer waits to fill a batch (linger.ms). Larger batches raise throughput and
+    /// compression, at the price of that much added latency per record.
+    /// </summary>
+    public TimeSpan Linger { get; set; } = TimeSpan.FromMilliseconds(5);
+
+    /// <summary>
+    /// Longest time a record may wait for acknowledgement, retries included (message.timeout.ms),
+    /// and so the longest a <c>FlushAsync</c> can take before it reports a delivery failure.
+    /// librdkafka's own default of 5 minutes hides an unreachable cluster for too long.
+    /// </summary>
+    public TimeSpan DeliveryTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Timeout of admin, metadata, watermark and commit requests.</summary>
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Extra librdkafka settings applied to every client (security.protocol, sasl.*, ssl.*,
+    /// compression.type, ...). Keys in <see cref="ReservedConfigKeys"/> are rejected.
+    /// </summary>
+    public IDictionary<string, string> ExtraConfig { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid option.</summary>
+    public void Validate()
+    {
+        if (string.IsNullOrWhiteSpace(BootstrapServers))
+        {
+            throw Invalid(nameof(BootstrapServers), "is required (a comma-separated host:port list)");
+        }
+
+        if (string.IsNullOrWhiteSpace(ClientId))
+        {
+            throw Invalid(nameof(ClientId), "must not be empty");
+        }
+
+        if (DefaultPartitions < 1)
+        {
+            throw Invalid(nameof(DefaultPartitions), $"must be at least 1 (was {DefaultPartitions})");
+        }
+
+        if (ReplicationFactor < 1)
+        {
+            throw Invalid(nameof(ReplicationFactor), $"must be at least 1 (was {ReplicationFactor})");
+        }
+
+        if (Linger < TimeSpan.Zero || Linger > TimeSpan.FromSeconds(10))
+        {
+            throw Invalid(nameof(Linger), $"must be between 0 and 10 s (was {Linger})");
+        }
+
+        if (DeliveryTimeout < TimeSpan.FromMilliseconds(1) || DeliveryTimeout > TimeSpan.FromDays(1))
+        {
+            throw Invalid(nameof(DeliveryTimeout), $"must be between 1 ms and 1 day (was {DeliveryTimeout})");
+        }
+
+        if (RequestTimeout < TimeSpan.FromMilliseconds(1) || RequestTimeout > TimeSpan.FromHours(1))
+        {
+            throw Invalid(nameof(RequestTimeout), $"must be between 1 ms and 1 hour (was {RequestTimeout})");
+        }
+
+        foreach (var (key, value) in ExtraConfig)
+        {
+            if (string.IsNullOrWhiteSpace(key) || value is null)
+            {
+                throw Invalid(nameof(ExtraConfig), "keys must be non-empty and values non-null");
+            }
+
+            if (ReservedConfigKeys.Contains(key))
+            {
+                throw Invalid(nameof(ExtraConfig), $"'{key}' is set by the log itself and cannot be overridden");
+            }
+        }
+    }
+
+    private static ArgumentException Invalid(string option, string problem) =>
+        new($"KafkaLogOptions.{option} {problem}", option);
+}

@@ -1,0 +1,78 @@
+using System.Runtime.InteropServices;
+using System.Text;
+
+namespace Lambda.Log.Tests.Kafka;
+
+/// <summary>
+/// librdkafka's built-in mock cluster (rdkafka_mock.h, shipped in Debian's librdkafka1): real Kafka
+/// protocol listeners on localhost, in this process. It has no CreateTopics API in librdkafka 2.0,
+/// so topics are created through <see cref="CreateTopic"/> instead of the admin client.
+/// </summary>
+internal sealed class LibrdkafkaMockCluster : IDisposable
+{
+    private const string Library = "librdkafka.so.1";
+    private const int ProducerType = 0;
+
+    private readonly IntPtr _client;
+    private readonly IntPtr _cluster;
+
+    public LibrdkafkaMockCluster(int brokers = 1)
+    {
+        var errors = new byte[512];
+        // rd_kafka_new takes ownership of the configuration object.
+        _client = rd_kafka_new(ProducerType, rd_kafka_conf_new(), errors, errors.Length);
+        if (_client == IntPtr.Zero)
+        {
+            throw new InvalidOperationException("rd_kafka_new failed: " + Encoding.UTF8.GetString(errors).TrimEnd('\0'));
+        }
+
+        _cluster = rd_kafka_mock_cluster_new(_client, brokers);
+        if (_cluster == IntPtr.Zero)
+        {
+            rd_kafka_destroy(_client);
+            throw new InvalidOperationException("rd_kafka_mock_cluster_new failed");
+        }
+
+        BootstrapServers = Marshal.PtrToStringUTF8(rd_kafka_mock_cluster_bootstraps(_cluster))!;
+    }
+
+    public string BootstrapServers { get; }
+
+    public void CreateTopic(string topic, int partitions)
+    {
+        var error = rd_kafka_mock_topic_create(_cluster, Utf8(topic), partitions, 1);
+        if (error != 0)
+        {
+            throw new InvalidOperationException($"rd_kafka_mock_topic_create({topic}) failed with error {error}");
+        }
+    }
+
+    public void Dispose()
+    {
+        rd_kafka_mock_cluster_destroy(_cluster);
+        rd_kafka_destroy(_client);
+    }
+
+    private static byte[] Utf8(string s) => Encoding.UTF8.GetBytes(s + "\0");
+
+    [DllImport(Library)]
+    private static extern IntPtr rd_kafka_conf_new();
+
+    [DllImport(Library)]
+    private static extern IntPtr rd_kafka_new(int type, IntPtr conf, [In, Out] byte[] errstr, nint errstrSize);
+
+    [DllImport(Library)]
+    private static extern void rd_kafka_destroy(IntPtr rk);
+
+    [DllImport(Library)]
+    private static extern IntPtr rd_kafka_mock_cluster_new(IntPtr rk, int brokerCount);
+
+    [DllImport(Library)]
+    private static extern void rd_kafka_mock_cluster_destroy(IntPtr cluster);
+
+    [DllImport(Library)]
+    private static extern IntPtr rd_kafka_mock_cluster_bootstraps(IntPtr cluster);
+
+    [DllImport(Library)]
+    private static extern int rd_kafka_mock_topic_create(IntPtr cluster, byte[] topic, int partitions, int replicationFactor);
+}
