@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Globalization;
 
 namespace Lambda.SharedModel.Sketches;
@@ -153,19 +154,11 @@ public sealed partial class HyperLogLog
         }
 
         var dense = new byte[RegisterCount];
-        for (int group = 0, index = 0; group < DensePayloadLength; group += 3)
+        UnpackDense(payload, dense);
+        var above = dense.AsSpan().IndexOfAnyInRange((byte)(MaxRho + 1), byte.MaxValue);
+        if (above >= 0)
         {
-            var packed = payload[group] | (payload[group + 1] << 8) | (payload[group + 2] << 16);
-            for (var k = 0; k < 4; k++, index++)
-            {
-                var rho = (byte)((packed >> (k * RhoBits)) & (int)RhoMask);
-                if (rho > MaxRho)
-                {
-                    throw Corrupt($"dense register {index} has rho {rho}, above {MaxRho}");
-                }
-
-                dense[index] = rho;
-            }
+            throw Corrupt($"dense register {above} has rho {dense[above]}, above {MaxRho}");
         }
 
         var nonZero = RegisterCount - dense.AsSpan().Count((byte)0);
@@ -178,14 +171,26 @@ public sealed partial class HyperLogLog
     }
 
     // Four 6-bit registers per 3 bytes, little-endian: register 4g+k is bits 6k..6k+5 of bytes 3g..3g+2.
+    // Four register bytes are read as one little-endian word and their low six bits squeezed together.
     private static void PackDense(ReadOnlySpan<byte> dense, Span<byte> payload)
     {
         for (int index = 0, group = 0; index < RegisterCount; index += 4, group += 3)
         {
-            var packed = dense[index] | (dense[index + 1] << 6) | (dense[index + 2] << 12) | (dense[index + 3] << 18);
+            var four = BinaryPrimitives.ReadUInt32LittleEndian(dense.Slice(index, 4));
+            var packed = (four & 0x3Fu) | ((four >> 2) & 0xFC0u) | ((four >> 4) & 0x3F000u) | ((four >> 6) & 0xFC0000u);
             payload[group] = (byte)packed;
             payload[group + 1] = (byte)(packed >> 8);
             payload[group + 2] = (byte)(packed >> 16);
+        }
+    }
+
+    private static void UnpackDense(ReadOnlySpan<byte> payload, Span<byte> dense)
+    {
+        for (int index = 0, group = 0; index < RegisterCount; index += 4, group += 3)
+        {
+            var packed = payload[group] | ((uint)payload[group + 1] << 8) | ((uint)payload[group + 2] << 16);
+            var four = (packed & 0x3Fu) | ((packed << 2) & 0x3F00u) | ((packed << 4) & 0x3F0000u) | ((packed << 6) & 0x3F000000u);
+            BinaryPrimitives.WriteUInt32LittleEndian(dense.Slice(index, 4), four);
         }
     }
 
