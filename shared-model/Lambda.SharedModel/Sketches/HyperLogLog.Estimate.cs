@@ -16,9 +16,20 @@ public sealed partial class HyperLogLog
         Span<int> histogram = stackalloc int[MaxRho + 1];
         if (_dense is { } dense)
         {
-            foreach (var register in dense)
+            // Four interleaved histograms: most registers hold the same few values, and a single
+            // histogram would serialize on incrementing the same counter.
+            Span<int> lanes = stackalloc int[4 * 64];
+            for (var i = 0; i < RegisterCount; i += 4)
             {
-                histogram[register]++;
+                lanes[dense[i]]++;
+                lanes[64 + dense[i + 1]]++;
+                lanes[128 + dense[i + 2]]++;
+                lanes[192 + dense[i + 3]]++;
+            }
+
+            for (var value = 0; value <= MaxRho; value++)
+            {
+                histogram[value] = lanes[value] + lanes[64 + value] + lanes[128 + value] + lanes[192 + value];
             }
         }
         else
