@@ -23,13 +23,14 @@ public sealed class BotRules
     public const string DefaultFileName = "default-bot-rules.txt";
 
     private const string DefaultResourceName = "Lambda.SharedModel.Bots.default-bot-rules.txt";
-    private const int StackLowerLimit = 512;
+    private const int StackWidenLimit = 512;
 
     private static readonly Lazy<BotRules> LazyDefault = new(LoadDefault);
 
     private readonly UInt128[] _starts;
     private readonly UInt128[] _ends;
-    private readonly byte[][] _patterns;
+    private readonly SearchValues<string> _patterns;
+    private readonly bool _hasPatterns;
 
     private BotRules(List<(UInt128 Start, UInt128 End)> ranges, List<string> substrings)
     {
@@ -38,12 +39,10 @@ public sealed class BotRules
         _starts = merged.Select(r => r.Start).ToArray();
         _ends = merged.Select(r => r.End).ToArray();
         UserAgentSubstrings = substrings.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
-        // A substring that contains another one can never decide a match on its own.
-        _patterns = UserAgentSubstrings
-            .Where(s => !UserAgentSubstrings.Any(o => o.Length < s.Length && s.Contains(o, StringComparison.Ordinal)))
-            .OrderBy(s => s.Length)
-            .Select(Encoding.ASCII.GetBytes)
-            .ToArray();
+        _hasPatterns = UserAgentSubstrings.Count > 0;
+        // Matched against the user agent's bytes widened as Latin-1: no character from U+0080 to U+00FF
+        // case-folds to an ASCII letter, so OrdinalIgnoreCase there is exactly ASCII case-insensitivity.
+        _patterns = SearchValues.Create(UserAgentSubstrings.ToArray(), StringComparison.OrdinalIgnoreCase);
     }
 
     /// <summary>Rules that match nothing.</summary>
@@ -135,44 +134,24 @@ public sealed class BotRules
     /// <summary>Whether the ASCII-lowered user agent contains a bot substring.</summary>
     public bool IsBotUserAgent(ReadOnlySpan<byte> userAgentUtf8)
     {
-        if (_patterns.Length == 0 || userAgentUtf8.IsEmpty)
+        if (!_hasPatterns || userAgentUtf8.IsEmpty)
         {
             return false;
         }
 
-        byte[]? rented = null;
-        var lowered = userAgentUtf8.Length <= StackLowerLimit
-            ? stackalloc byte[StackLowerLimit]
-            : (rented = ArrayPool<byte>.Shared.Rent(userAgentUtf8.Length));
-        lowered = lowered[..userAgentUtf8.Length];
-        LowerAscii(userAgentUtf8, lowered);
-        var found = false;
-        foreach (var pattern in _patterns)
-        {
-            if (lowered.IndexOf(pattern) >= 0)
-            {
-                found = true;
-                break;
-            }
-        }
-
+        char[]? rented = null;
+        var widened = userAgentUtf8.Length <= StackWidenLimit
+            ? stackalloc char[StackWidenLimit]
+            : (rented = ArrayPool<char>.Shared.Rent(userAgentUtf8.Length));
+        // Latin-1 maps each byte to one char: ASCII stays ASCII, other bytes can match no pattern.
+        var length = Encoding.Latin1.GetChars(userAgentUtf8, widened);
+        var found = widened[..length].IndexOfAny(_patterns) >= 0;
         if (rented is not null)
         {
-            ArrayPool<byte>.Shared.Return(rented);
+            ArrayPool<char>.Shared.Return(rented);
         }
 
         return found;
-    }
-
-    private static void LowerAscii(ReadOnlySpan<byte> source, Span<byte> destination)
-    {
-        // The vectorized path stops at the first non-ASCII byte; bytes from there are lowered one by one.
-        System.Text.Ascii.ToLower(source, destination, out var done);
-        for (var i = done; i < source.Length; i++)
-        {
-            var b = source[i];
-            destination[i] = (uint)(b - 'A') <= 'Z' - 'A' ? (byte)(b | 0x20) : b;
-        }
     }
 
     private static (UInt128 Start, UInt128 End) ParseRange(string text, string sourceName, int line)

@@ -40,6 +40,12 @@ public sealed class BotRulesTests : IDisposable
     [InlineData("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 Chrome/120 Safari/537.36", false)]
     [InlineData("Mözilla Ünïcode SPIDER", true)]
     [InlineData("Ünïcode-only-Bör", false)]
+    // Only ASCII letters fold: dotless i, long s and the Kelvin sign are not i, s and k (as in the SQL translate()).
+    [InlineData("Mozilla spıder", false)]
+    [InlineData("Mozilla ſpider", false)]
+    [InlineData("o\u212Ahttp/4.0", false)]
+    [InlineData("sp\u0130der", false)]
+    [InlineData("OKHTTP/4.0", true)]
     [InlineData("", false)]
     public void default_user_agent_rules_match_case_insensitively(string userAgent, bool bot)
     {
