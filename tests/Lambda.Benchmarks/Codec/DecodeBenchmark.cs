@@ -43,14 +43,28 @@ public class DecodeBenchmark
             var time = NowMs - random.Next(3_600_000);
             _served[i] = encoder.Encode(new AdEventRecord
             {
-                Kind = EventKind.Served, EventId = Guid.NewGuid().ToString(), AdId = ad, CampaignId = $"camp-{random.Next(1000)}",
-                AdvertiserId = $"adv-{random.Next(100)}", UserId = user, Ip = ip, UserAgent = agent, Placement = "home-top",
-                Score = random.Next(1000) / 1000.0, CostMicros = random.Next(5000), EventTimeMs = time,
+                Kind = EventKind.Served,
+                EventId = Guid.NewGuid().ToString(),
+                AdId = ad,
+                CampaignId = $"camp-{random.Next(1000)}",
+                AdvertiserId = $"adv-{random.Next(100)}",
+                UserId = user,
+                Ip = ip,
+                UserAgent = agent,
+                Placement = "home-top",
+                Score = random.Next(1000) / 1000.0,
+                CostMicros = random.Next(5000),
+                EventTimeMs = time,
             });
             _views[i] = encoder.Encode(new AdEventRecord
             {
-                Kind = EventKind.View, EventId = Guid.NewGuid().ToString(), AdId = ad, UserId = user, Ip = ip,
-                UserAgent = agent + " Safari/537.36", EventTimeMs = time,
+                Kind = EventKind.View,
+                EventId = Guid.NewGuid().ToString(),
+                AdId = ad,
+                UserId = user,
+                Ip = ip,
+                UserAgent = agent + " Safari/537.36",
+                EventTimeMs = time,
             });
         }
 

@@ -44,15 +44,27 @@ public sealed class EventCodecPropertyTests
         select kind == EventKind.Served
             ? new AdEventRecord
             {
-                Kind = kind, EventId = eventId, AdId = adId, CampaignId = campaignId, AdvertiserId = advertiserId,
-                UserId = userId, Ip = ip, UserAgent = userAgent, Placement = placement,
+                Kind = kind,
+                EventId = eventId,
+                AdId = adId,
+                CampaignId = campaignId,
+                AdvertiserId = advertiserId,
+                UserId = userId,
+                Ip = ip,
+                UserAgent = userAgent,
+                Placement = placement,
                 Score = score + (scoreNoise / 7.0),
                 CostMicros = cost == long.MaxValue ? cost : cost + costNoise,
                 EventTimeMs = EventDecoder.MinEventTimeMs + ((NowMs - EventDecoder.MinEventTimeMs) / int.MaxValue * time),
             }
             : new AdEventRecord
             {
-                Kind = kind, EventId = eventId, AdId = adId, UserId = userId, Ip = ip, UserAgent = userAgent,
+                Kind = kind,
+                EventId = eventId,
+                AdId = adId,
+                UserId = userId,
+                Ip = ip,
+                UserAgent = userAgent,
                 EventTimeMs = NowMs + EventDecoder.MaxFutureSkewMs - time,
             };
 

@@ -188,7 +188,11 @@ public sealed class EventDecoderRejectionTests
     {
         var fields = new Dictionary<string, string>
         {
-            ["event_id"] = "v", ["ad_id"] = "a", ["user_id"] = "u", ["ip"] = "1.2.3.4", ["user_agent"] = "ua",
+            ["event_id"] = "v",
+            ["ad_id"] = "a",
+            ["user_id"] = "u",
+            ["ip"] = "1.2.3.4",
+            ["user_agent"] = "ua",
         };
         fields[field] = value;
         var body = string.Join(",", fields.Select(f => $"\"{f.Key}\":\"{f.Value}\""));

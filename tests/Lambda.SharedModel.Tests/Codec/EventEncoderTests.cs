@@ -43,8 +43,15 @@ public sealed class EventEncoderTests
         using var encoder = new EventEncoder();
         var view = new AdEventRecord
         {
-            Kind = EventKind.View, EventId = "v-1", AdId = "ad-17", UserId = "u", Ip = "::1", UserAgent = "ua", EventTimeMs = 946684800000,
-            CampaignId = "ignored", Score = 3,
+            Kind = EventKind.View,
+            EventId = "v-1",
+            AdId = "ad-17",
+            UserId = "u",
+            Ip = "::1",
+            UserAgent = "ua",
+            EventTimeMs = 946684800000,
+            CampaignId = "ignored",
+            Score = 3,
         };
 
         var json = Encoding.UTF8.GetString(encoder.Encode(view));
