@@ -17,24 +17,6 @@ public enum RejectReason : byte
     FieldTooLong = 8,
     UnknownTopic = 9,
     InvalidValue = 10,
-}
-
-public static class RejectReasons
-{
-    /// <summary>The stable snake_case code of a reason, as written to dead letters and summaries.</summary>
-    public static string Code(this RejectReason reason) => reason switch
-    {
-        RejectReason.None => "none",
-        RejectReason.MalformedJson => "malformed_json",
-        RejectReason.MissingField => "missing_field",
-        RejectReason.EmptyField => "empty_field",
-        RejectReason.WrongType => "wrong_type",
-        RejectReason.EventTimeInFuture => "event_time_in_future",
-        RejectReason.EventTimeTooOld => "event_time_too_old",
-        RejectReason.TooLarge => "too_large",
-        RejectReason.FieldTooLong => "field_too_long",
-        RejectReason.UnknownTopic => "unknown_topic",
-        RejectReason.InvalidValue => "invalid_value",
-        _ => throw new ArgumentOutOfRangeException(nameof(reason), reason, null),
-    };
+    /// <summary>A known field appears twice in one record (the codec rejects rather than guess which wins).</summary>
+    DuplicateField = 11,
 }
