@@ -93,7 +93,8 @@ internal sealed class EmbeddedReader(EmbeddedEventLog log) : ILogReader
                 if (!_window.TryGet(segment, position, BatchFormat.HeaderSize, length, out var header)
                     || !BatchFormat.IsPlausibleHeader(header, length - position))
                 {
-                    throw new LogCorruptionException(segment.Path, position, batchBase, "bad batch header");
+                    StopAtCorruption(into, segment, position, batchBase, "bad batch header");
+                    return;
                 }
 
                 var batchLength = BatchFormat.ReadLength(header);
@@ -101,7 +102,8 @@ internal sealed class EmbeddedReader(EmbeddedEventLog log) : ILogReader
                 if (!_window.TryGet(segment, position, batchLength, length, out var batch)
                     || BatchFormat.ReadBaseOffset(batch) != batchBase || !BatchFormat.ChecksumMatches(batch))
                 {
-                    throw new LogCorruptionException(segment.Path, position, batchBase, "checksum or offset mismatch");
+                    StopAtCorruption(into, segment, position, batchBase, "checksum or offset mismatch");
+                    return;
                 }
 
                 if (batchBase + count > cursor)
@@ -134,6 +136,19 @@ internal sealed class EmbeddedReader(EmbeddedEventLog log) : ILogReader
             {
                 index++;
             }
+        }
+    }
+
+    /// <summary>
+    /// Serves what was read before the bad bytes; the read that starts at them throws, so a consumer
+    /// stops exactly at the damage and the exception names it.
+    /// </summary>
+    private void StopAtCorruption(RecordBatch into, Segment segment, long position, long offset, string detail)
+    {
+        _hintSegment = null;
+        if (into.Count == 0)
+        {
+            throw new LogCorruptionException(segment.Path, position, offset, detail);
         }
     }
 

@@ -14,7 +14,7 @@ internal sealed class Segment : IDisposable
     private long[] _indexPositions = new long[64];
     private int _indexCount;
     private long _length;
-    private long _lastIndexedPosition = long.MinValue;
+    private long _lastIndexedPosition = int.MinValue;
 
     private Segment(string path, long baseOffset, FileStream stream)
     {
