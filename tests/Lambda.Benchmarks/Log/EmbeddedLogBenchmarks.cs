@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using BenchmarkDotNet.Attributes;
 using Lambda.Log.Embedded;
 using Lambda.SharedModel.Log;
@@ -22,6 +23,7 @@ public class EmbeddedLogBenchmarks
     private const string Topic = "ad-served";
 
     private readonly byte[] _value = new byte[ValueBytes];
+    private readonly byte[] _key = new byte[8];
     private readonly RecordBatch _batch = new(PerFlush, 512 * 1024);
     private string _root = "";
     private string _appendDirectory = "";
@@ -153,7 +155,8 @@ public class EmbeddedLogBenchmarks
         var tp = new TopicPartition(Topic, 0);
         for (var i = 0; i < count; i++)
         {
-            producer.Enqueue(tp, BitConverter.GetBytes((long)i), _value, i);
+            BinaryPrimitives.WriteInt64LittleEndian(_key, i);
+            producer.Enqueue(tp, _key, _value, i);
             if ((i + 1) % PerFlush == 0)
             {
                 await producer.FlushAsync();
