@@ -18,7 +18,8 @@ internal static class SegmentScanner
         int indexIntervalBytes)
     {
         var fileLength = segment.FileLength();
-        var window = new FileWindow(verify ? 4 * 1024 * 1024 : 16 * 1024);
+        // Verifying reads whole batches in big chunks; hopping reads headers, so small chunks waste less.
+        var window = new FileWindow((int)Math.Clamp(fileLength - fromPosition, BatchFormat.HeaderSize, verify ? 4 * 1024 * 1024 : 16 * 1024));
         var position = fromPosition;
         var next = expectedOffset;
         var forceIndex = false;
