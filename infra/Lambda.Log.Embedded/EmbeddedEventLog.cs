@@ -1,0 +1,250 @@
+using System.Collections.Concurrent;
+using Lambda.Log.Embedded.Storage;
+using Lambda.SharedModel.Log;
+
+namespace Lambda.Log.Embedded;
+
+/// <summary>
+/// The event log on local disk: <c>topics/&lt;topic&gt;/&lt;partition&gt;/&lt;base offset&gt;.seg</c> segment files of
+/// checksummed record batches, <c>groups/&lt;group&gt;.offsets</c>, and a <c>.lock</c> held by the one owning
+/// process. See README.md beside this file for the format and the durability guarantees.
+/// </summary>
+public sealed class EmbeddedEventLog : IEventLog
+{
+    private const string CleanMarker = ".clean";
+    private readonly ConcurrentDictionary<string, TopicLog> _topics = new(StringComparer.Ordinal);
+    private readonly Lock _adminLock = new();
+    private readonly DirectoryLock? _lock;
+    private readonly GroupOffsetStore _groups;
+    private readonly Timer? _fsyncTimer;
+    private readonly string _topicsPath;
+    private int _disposed;
+
+    private EmbeddedEventLog(EmbeddedLogOptions options, DirectoryLock? directoryLock)
+    {
+        Options = options;
+        _lock = directoryLock;
+        _topicsPath = Path.Combine(options.RootPath, "topics");
+        _groups = new GroupOffsetStore(Path.Combine(options.RootPath, "groups"), options.ReadOnly);
+        if (options.Fsync == FsyncPolicy.Interval && !options.ReadOnly)
+        {
+            _fsyncTimer = new Timer(_ => SyncDirtyPartitions(), null, options.FsyncIntervalMs, options.FsyncIntervalMs);
+        }
+    }
+
+    public string Kind => "embedded";
+
+    public EmbeddedLogOptions Options { get; }
+
+    /// <summary>
+    /// Opens (creating if needed) the log at <see cref="EmbeddedLogOptions.RootPath"/>, taking its lock unless
+    /// read-only. After an unclean shutdown each partition's last segment is verified and a torn tail cut.
+    /// </summary>
+    public static EmbeddedEventLog Open(EmbeddedLogOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        if (options.ReadOnly)
+        {
+            if (!Directory.Exists(options.RootPath))
+            {
+                throw new DirectoryNotFoundException($"no log at '{options.RootPath}' to open read-only");
+            }
+
+            var reader = new EmbeddedEventLog(options, null);
+            reader.LoadTopics(verifyTail: true);
+            return reader;
+        }
+
+        Directory.CreateDirectory(options.RootPath);
+        var directoryLock = DirectoryLock.Acquire(options.RootPath);
+        try
+        {
+            var marker = Path.Combine(options.RootPath, CleanMarker);
+            var clean = File.Exists(marker);
+            if (clean)
+            {
+                // From here until a clean close, a crash must lead to verification on the next open.
+                File.Delete(marker);
+                DurableFile.SyncDirectory(options.RootPath);
+            }
+
+            var log = new EmbeddedEventLog(options, directoryLock);
+            log.LoadTopics(verifyTail: !clean);
+            return log;
+        }
+        catch
+        {
+            directoryLock.Dispose();
+            throw;
+        }
+    }
+
+    public ValueTask CreateTopicAsync(string topic, int partitions, CancellationToken cancellationToken = default)
+    {
+        TopicLog.ValidateName(topic);
+        ArgumentOutOfRangeException.ThrowIfLessThan(partitions, 1);
+        ThrowIfReadOnly();
+        lock (_adminLock)
+        {
+            if (_topics.TryGetValue(topic, out var existing))
+            {
+                if (existing.Partitions.Length != partitions)
+                {
+                    throw new InvalidOperationException(
+                        $"topic '{topic}' exists with {existing.Partitions.Length} partitions, not {partitions}: repartitioning would break co-partitioning");
+                }
+
+                return ValueTask.CompletedTask;
+            }
+
+            _topics[topic] = TopicLog.Create(Path.Combine(_topicsPath, topic), topic, partitions, Options);
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask<IReadOnlyList<TopicDescription>> ListTopicsAsync(CancellationToken cancellationToken = default)
+    {
+        if (Options.ReadOnly)
+        {
+            LoadTopics(verifyTail: true);
+        }
+
+        IReadOnlyList<TopicDescription> topics = [.. _topics.Values
+            .Select(t => new TopicDescription(t.Name, t.Partitions.Length))
+            .OrderBy(t => t.Name, StringComparer.Ordinal)];
+        return ValueTask.FromResult(topics);
+    }
+
+    public ValueTask<PartitionOffsets> GetOffsetsAsync(TopicPartition topicPartition, CancellationToken cancellationToken = default)
+    {
+        var partition = GetPartition(topicPartition);
+        if (Options.ReadOnly)
+        {
+            partition.Refresh();
+        }
+
+        return ValueTask.FromResult(new PartitionOffsets(topicPartition, partition.StartOffset, partition.EndOffset));
+    }
+
+    public ILogProducer CreateProducer()
+    {
+        ThrowIfReadOnly();
+        return new EmbeddedProducer(this);
+    }
+
+    public ILogReader CreateReader() => new EmbeddedReader(this);
+
+    public ValueTask CommitAsync(string group, IReadOnlyList<TopicPartitionOffset> offsets, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(group);
+        ArgumentNullException.ThrowIfNull(offsets);
+        foreach (var o in offsets)
+        {
+            GetPartition(o.TopicPartition);
+            ArgumentOutOfRangeException.ThrowIfNegative(o.Offset);
+        }
+
+        return _groups.CommitAsync(group, offsets, cancellationToken);
+    }
+
+    public ValueTask<long?> GetCommittedAsync(string group, TopicPartition topicPartition, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(group);
+        GetPartition(topicPartition);
+        return _groups.GetCommittedAsync(group, topicPartition, cancellationToken);
+    }
+
+    /// <summary>Forces every partition to disk, leaves a clean-close marker (so the next open need not verify) and releases the lock.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
+        if (_fsyncTimer is not null)
+        {
+            await _fsyncTimer.DisposeAsync().ConfigureAwait(false);
+        }
+
+        lock (_adminLock)
+        {
+            foreach (var topic in _topics.Values)
+            {
+                foreach (var partition in topic.Partitions)
+                {
+                    partition.Close();
+                }
+            }
+
+            if (_lock is not null)
+            {
+                DurableFile.WriteAtomically(Path.Combine(Options.RootPath, CleanMarker), "clean\n"u8);
+                _lock.Dispose();
+            }
+        }
+    }
+
+    internal TopicLog GetTopic(string topic)
+    {
+        if (_topics.TryGetValue(topic, out var log))
+        {
+            return log;
+        }
+
+        if (Options.ReadOnly)
+        {
+            LoadTopics(verifyTail: true);
+            if (_topics.TryGetValue(topic, out log))
+            {
+                return log;
+            }
+        }
+
+        throw new UnknownTopicException(topic);
+    }
+
+    internal PartitionLog GetPartition(TopicPartition topicPartition) =>
+        GetTopic(topicPartition.Topic).Partition(topicPartition.Partition);
+
+    private void LoadTopics(bool verifyTail)
+    {
+        if (!Directory.Exists(_topicsPath))
+        {
+            return;
+        }
+
+        lock (_adminLock)
+        {
+            foreach (var directory in Directory.EnumerateDirectories(_topicsPath))
+            {
+                var name = Path.GetFileName(directory);
+                if (!_topics.ContainsKey(name) && TopicLog.TryOpen(directory, name, Options, verifyTail) is { } topic)
+                {
+                    _topics[name] = topic;
+                }
+            }
+        }
+    }
+
+    private void SyncDirtyPartitions()
+    {
+        foreach (var topic in _topics.Values)
+        {
+            foreach (var partition in topic.Partitions)
+            {
+                partition.SyncIfDirty();
+            }
+        }
+    }
+
+    private void ThrowIfReadOnly()
+    {
+        if (Options.ReadOnly)
+        {
+            throw new InvalidOperationException($"the log at '{Options.RootPath}' was opened read-only");
+        }
+    }
+}

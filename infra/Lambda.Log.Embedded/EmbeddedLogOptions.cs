@@ -1,0 +1,67 @@
+namespace Lambda.Log.Embedded;
+
+/// <summary>Settings of the embedded log. <see cref="Validate"/> checks them all in one place.</summary>
+public sealed class EmbeddedLogOptions
+{
+    /// <summary>The directory holding topics, group offsets and the lock file. Required.</summary>
+    public string RootPath { get; set; } = "";
+
+    /// <summary>Partition count used by callers that do not name one (topics created by the platform).</summary>
+    public int DefaultPartitions { get; set; } = 4;
+
+    /// <summary>
+    /// A segment file is closed for appends once it would pass this size. Larger segments mean fewer
+    /// files and handles; smaller ones mean less to validate after a crash (only the last is checked).
+    /// </summary>
+    public long SegmentBytes { get; set; } = 256L * 1024 * 1024;
+
+    /// <summary>How appended bytes reach the disk; see <see cref="FsyncPolicy"/>.</summary>
+    public FsyncPolicy Fsync { get; set; } = FsyncPolicy.Interval;
+
+    /// <summary>Period of the background fsync under <see cref="FsyncPolicy.Interval"/>: the power-loss window.</summary>
+    public int FsyncIntervalMs { get; set; } = 1000;
+
+    /// <summary>
+    /// A producer closes a batch (one checksum, one header) once it holds this many bytes. Larger
+    /// batches cost less per record to write and verify; a reader may read a whole batch to serve one record.
+    /// </summary>
+    public int MaxBatchBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>The in-memory offset index keeps one entry per this many bytes of segment (Kafka's index.interval.bytes).</summary>
+    public int IndexIntervalBytes { get; set; } = 4096;
+
+    /// <summary>
+    /// Open for reading only, without taking the directory lock: another process may own and append to
+    /// the log (e.g. <c>lambda tail</c> beside <c>lambda run</c>). Nothing is repaired or written; new
+    /// records are discovered by polling the files every <see cref="ReadOnlyPollMs"/> while a read waits.
+    /// </summary>
+    public bool ReadOnly { get; set; }
+
+    /// <summary>How often a read-only log looks for records appended by the owning process.</summary>
+    public int ReadOnlyPollMs { get; set; } = 50;
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid option.</summary>
+    public void Validate()
+    {
+        if (string.IsNullOrWhiteSpace(RootPath))
+        {
+            throw new ArgumentException($"{nameof(RootPath)} must name a directory", nameof(RootPath));
+        }
+
+        Require(DefaultPartitions is >= 1 and <= 10_000, nameof(DefaultPartitions), "must be between 1 and 10000", DefaultPartitions);
+        Require(SegmentBytes >= 64 * 1024, nameof(SegmentBytes), "must be at least 64 KiB", SegmentBytes);
+        Require(Enum.IsDefined(Fsync), nameof(Fsync), "is not a known policy", Fsync);
+        Require(FsyncIntervalMs >= 1, nameof(FsyncIntervalMs), "must be at least 1 ms", FsyncIntervalMs);
+        Require(MaxBatchBytes is >= 1024 and <= 64 * 1024 * 1024, nameof(MaxBatchBytes), "must be between 1 KiB and 64 MiB", MaxBatchBytes);
+        Require(IndexIntervalBytes >= 1, nameof(IndexIntervalBytes), "must be at least 1", IndexIntervalBytes);
+        Require(ReadOnlyPollMs >= 1, nameof(ReadOnlyPollMs), "must be at least 1 ms", ReadOnlyPollMs);
+    }
+
+    private static void Require(bool condition, string option, string rule, object value)
+    {
+        if (!condition)
+        {
+            throw new ArgumentException($"{option} {rule} (was {value})", option);
+        }
+    }
+}

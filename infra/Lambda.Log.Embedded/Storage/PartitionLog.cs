@@ -1,0 +1,256 @@
+using Lambda.SharedModel.Log;
+
+namespace Lambda.Log.Embedded.Storage;
+
+/// <summary>
+/// One partition: its segment files, the next offset, and the signal readers wait on. Appends are
+/// serialized by a lock and assign offsets at write time; readers never take it, they read the
+/// published segment list, lengths and end offset.
+/// </summary>
+internal sealed class PartitionLog : IDisposable
+{
+    private readonly string _directory;
+    private readonly EmbeddedLogOptions _options;
+    private readonly Lock _appendLock = new();
+    private Segment[] _segments;
+    private long _endOffset;
+    private long _writePosition;
+    private int _dirty;
+    private TaskCompletionSource _appended = NewSignal();
+
+    private PartitionLog(TopicPartition id, string directory, EmbeddedLogOptions options, Segment[] segments)
+    {
+        Id = id;
+        _directory = directory;
+        _options = options;
+        _segments = segments;
+    }
+
+    public TopicPartition Id { get; }
+
+    /// <summary>The offset the next appended record gets: every offset below it is readable.</summary>
+    public long EndOffset => Volatile.Read(ref _endOffset);
+
+    public long StartOffset
+    {
+        get
+        {
+            var segments = Segments;
+            return segments.Length == 0 ? 0 : segments[0].BaseOffset;
+        }
+    }
+
+    public Segment[] Segments => Volatile.Read(ref _segments);
+
+    /// <summary>Completes at the next append. Take it before checking <see cref="EndOffset"/> so no append is missed.</summary>
+    public Task Appended => Volatile.Read(ref _appended).Task;
+
+    /// <summary>
+    /// Opens the partition's segments. After an unclean shutdown the last segment is verified batch by
+    /// batch and a torn tail is cut; otherwise headers are only hopped. Read-only opens never cut.
+    /// </summary>
+    public static PartitionLog Open(TopicPartition id, string directory, EmbeddedLogOptions options, bool verifyTail)
+    {
+        var writable = !options.ReadOnly;
+        if (writable)
+        {
+            Directory.CreateDirectory(directory);
+        }
+
+        var bases = Directory.Exists(directory)
+            ? Directory.EnumerateFiles(directory, "*.seg")
+                .Select(path => Segment.TryParseFileName(Path.GetFileName(path), out var b) ? b : -1)
+                .Where(b => b >= 0).Order().ToList()
+            : [];
+        if (bases.Count == 0 && writable)
+        {
+            bases.Add(0);
+        }
+
+        var segments = bases.Select(b => Segment.Open(directory, b, writable)).ToArray();
+        var log = new PartitionLog(id, directory, options, segments);
+        for (var i = 0; i < segments.Length; i++)
+        {
+            log.Recover(segments[i], isLast: i == segments.Length - 1, verifyTail || options.ReadOnly);
+        }
+
+        return log;
+    }
+
+    private void Recover(Segment segment, bool isLast, bool verifyTail)
+    {
+        var interval = _options.IndexIntervalBytes;
+        if (!isLast)
+        {
+            // A sealed segment: whatever follows a bad header is left for readers to report, never cut.
+            SegmentScanner.Scan(segment, 0, segment.BaseOffset, verify: false, skipDamaged: false, interval);
+            segment.SetLength(segment.FileLength());
+            return;
+        }
+
+        var result = SegmentScanner.Scan(segment, 0, segment.BaseOffset, verify: verifyTail, skipDamaged: true, interval);
+        if (!result.ReachedEndOfFile && !verifyTail)
+        {
+            result = SegmentScanner.Scan(segment, 0, segment.BaseOffset, verify: true, skipDamaged: true, interval);
+        }
+
+        if (!result.ReachedEndOfFile && !_options.ReadOnly)
+        {
+            segment.Truncate(result.ValidLength);
+        }
+
+        segment.SetLength(result.ValidLength);
+        _writePosition = result.ValidLength;
+        _endOffset = result.NextOffset;
+    }
+
+    /// <summary>
+    /// Appends sealed-to-be batches laid out back to back in <paramref name="batches"/>, starting at the
+    /// given positions: stamps their offsets and checksums, writes them (one write per segment touched),
+    /// applies the fsync policy, then publishes them to readers.
+    /// </summary>
+    public void Append(Span<byte> batches, ReadOnlySpan<int> starts)
+    {
+        lock (_appendLock)
+        {
+            var next = _endOffset;
+            var i = 0;
+            while (i < starts.Length)
+            {
+                var segment = _segments[^1];
+                if (_writePosition > 0 && _writePosition + BatchLength(batches, starts, i) > _options.SegmentBytes)
+                {
+                    segment = Roll(next);
+                }
+
+                var first = i;
+                var position = _writePosition;
+                do
+                {
+                    var batch = batches.Slice(starts[i], BatchLength(batches, starts, i));
+                    BatchFormat.Seal(batch, next);
+                    next += BatchFormat.ReadCount(batch);
+                    position += batch.Length;
+                    i++;
+                }
+                while (i < starts.Length && position + BatchLength(batches, starts, i) <= _options.SegmentBytes);
+
+                var end = i < starts.Length ? starts[i] : batches.Length;
+                RandomAccess.Write(segment.Handle, batches[starts[first]..end], _writePosition);
+                if (_options.Fsync == FsyncPolicy.EveryFlush)
+                {
+                    segment.FlushToDisk();
+                }
+
+                for (var j = first; j < i; j++)
+                {
+                    var header = batches[starts[j]..];
+                    segment.AddIndexEntry(BatchFormat.ReadBaseOffset(header), _writePosition + starts[j] - starts[first],
+                        _options.IndexIntervalBytes);
+                }
+
+                _writePosition = position;
+                segment.SetLength(position);
+            }
+
+            Volatile.Write(ref _endOffset, next);
+            Volatile.Write(ref _dirty, 1);
+            Interlocked.Exchange(ref _appended, NewSignal()).TrySetResult();
+        }
+    }
+
+    /// <summary>Under <see cref="FsyncPolicy.Interval"/>: forces appended bytes to disk if any came since the last call.</summary>
+    public void SyncIfDirty()
+    {
+        if (Interlocked.Exchange(ref _dirty, 0) == 1)
+        {
+            Segments[^1].FlushToDisk();
+        }
+    }
+
+    /// <summary>
+    /// For a read-only log: picks up batches the owning process appended since the last look,
+    /// verifying each (a batch being written is not yet intact, so it waits for the next look).
+    /// </summary>
+    public void Refresh()
+    {
+        lock (_appendLock)
+        {
+            var published = false;
+            while (true)
+            {
+                var segments = _segments;
+                if (segments.Length > 0)
+                {
+                    var last = segments[^1];
+                    var result = SegmentScanner.Scan(last, _writePosition, _endOffset, verify: true, skipDamaged: false,
+                        _options.IndexIntervalBytes);
+                    if (result.ValidLength > _writePosition)
+                    {
+                        _writePosition = result.ValidLength;
+                        last.SetLength(result.ValidLength);
+                        Volatile.Write(ref _endOffset, result.NextOffset);
+                        published = true;
+                    }
+                }
+
+                var nextPath = Path.Combine(_directory, Segment.FileName(_endOffset));
+                if ((segments.Length > 0 && segments[^1].BaseOffset == _endOffset) || !File.Exists(nextPath))
+                {
+                    break;
+                }
+
+                Volatile.Write(ref _segments, [.. segments, Segment.Open(_directory, _endOffset, writable: false)]);
+                _writePosition = 0;
+            }
+
+            if (published)
+            {
+                Interlocked.Exchange(ref _appended, NewSignal()).TrySetResult();
+            }
+        }
+    }
+
+    private Segment Roll(long baseOffset)
+    {
+        var old = _segments[^1];
+        if (_options.Fsync != FsyncPolicy.Never)
+        {
+            old.FlushToDisk();
+        }
+
+        var segment = Segment.Open(_directory, baseOffset, writable: true);
+        if (_options.Fsync != FsyncPolicy.Never)
+        {
+            DurableFile.SyncDirectory(_directory);
+        }
+
+        Volatile.Write(ref _segments, [.. _segments, segment]);
+        _writePosition = 0;
+        return segment;
+    }
+
+    private static int BatchLength(ReadOnlySpan<byte> batches, ReadOnlySpan<int> starts, int index) =>
+        (index + 1 < starts.Length ? starts[index + 1] : batches.Length) - starts[index];
+
+    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Forces everything to disk (on a clean close) and closes the files.</summary>
+    public void Close()
+    {
+        lock (_appendLock)
+        {
+            foreach (var segment in _segments)
+            {
+                if (!_options.ReadOnly)
+                {
+                    segment.FlushToDisk();
+                }
+
+                segment.Dispose();
+            }
+        }
+    }
+
+    public void Dispose() => Close();
+}
