@@ -47,8 +47,9 @@ public sealed class DuckDbConnection : IDisposable
     private unsafe ResultHandle Run(string sql)
     {
         ArgumentNullException.ThrowIfNull(sql);
+        var connection = _handle.Value;
         var result = ResultHandle.Allocate(_handle);
-        if (NativeMethods.Query(_handle.Value, sql, result.Result) != NativeMethods.Success)
+        if (NativeMethods.Query(connection, sql, result.Result) != NativeMethods.Success)
         {
             var message = result.ErrorMessage();
             result.Dispose();

@@ -75,6 +75,7 @@ public sealed unsafe partial class DuckDbDataReader : IDisposable
         {
             return true;
         }
+        ObjectDisposedException.ThrowIf(_result.IsDisposed, this);
         return !_done && NextChunk();
     }
 
@@ -125,7 +126,7 @@ public sealed unsafe partial class DuckDbDataReader : IDisposable
     /// <summary>Checks that the reader is on a row and the ordinal exists; returns the ordinal.</summary>
     private int CheckRow(int ordinal)
     {
-        ObjectDisposedException.ThrowIf(_result.IsClosed, this);
+        ObjectDisposedException.ThrowIf(_result.IsDisposed, this);
         if (_row < 0 || _row >= _chunkSize)
         {
             throw new InvalidOperationException("no current row: call Read() and check that it returned true");

@@ -111,8 +111,9 @@ public sealed class DuckDbPreparedStatement : IDisposable
 
     private unsafe ResultHandle Run()
     {
+        var statement = _handle.Value;
         var result = ResultHandle.Allocate(_connection);
-        if (NativeMethods.ExecutePrepared(_handle.Value, result.Result) != NativeMethods.Success)
+        if (NativeMethods.ExecutePrepared(statement, result.Result) != NativeMethods.Success)
         {
             var message = result.ErrorMessage();
             result.Dispose();

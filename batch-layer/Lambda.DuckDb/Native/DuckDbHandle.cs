@@ -10,6 +10,7 @@ namespace Lambda.DuckDb.Native;
 internal abstract class DuckDbHandle : SafeHandle
 {
     private readonly DuckDbHandle? _parent;
+    private volatile bool _disposed;
 
     protected DuckDbHandle(nint value, DuckDbHandle? parent)
         : base(0, ownsHandle: true)
@@ -25,14 +26,26 @@ internal abstract class DuckDbHandle : SafeHandle
 
     public override bool IsInvalid => handle == 0;
 
+    /// <summary>
+    /// True once its owner disposed it. The native object may live on (IsClosed still false) while
+    /// children hold references, but the owner may no longer use it.
+    /// </summary>
+    internal bool IsDisposed => _disposed || IsClosed;
+
     /// <summary>The native pointer; throws once this handle is disposed.</summary>
     internal nint Value
     {
         get
         {
-            ObjectDisposedException.ThrowIf(IsClosed, this);
+            ObjectDisposedException.ThrowIf(IsDisposed, this);
             return handle;
         }
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        _disposed = true;
+        base.Dispose(disposing);
     }
 
     protected sealed override bool ReleaseHandle()

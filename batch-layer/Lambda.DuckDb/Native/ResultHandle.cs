@@ -15,7 +15,10 @@ internal sealed unsafe class ResultHandle : DuckDbHandle
     {
     }
 
-    /// <summary>Allocates a zeroed result; destroying a zeroed result is a no-op in DuckDB.</summary>
+    /// <summary>
+    /// Allocates a zeroed result; destroying a zeroed result is a no-op in DuckDB. The connection may
+    /// already be disposed by its owner (a statement still holds it), but not released.
+    /// </summary>
     internal static ResultHandle Allocate(ConnectionHandle connection)
     {
         ObjectDisposedException.ThrowIf(connection.IsClosed, connection);
