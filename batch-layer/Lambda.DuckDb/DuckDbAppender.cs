@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Lambda.DuckDb.Native;
 
 namespace Lambda.DuckDb;
@@ -47,6 +48,7 @@ public sealed class DuckDbAppender : IDisposable
     public void AppendDouble(double value) => Check(NativeMethods.AppendDouble(_handle.Value, value));
 
     /// <summary>Appends a VARCHAR; null appends SQL NULL.</summary>
+    [SkipLocalsInit] // the stack buffer is written before it is read
     public void AppendVarchar(string? value)
     {
         if (value is null)

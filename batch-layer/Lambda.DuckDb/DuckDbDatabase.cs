@@ -36,14 +36,12 @@ public sealed class DuckDbDatabase : IDisposable
     /// <summary>Opens a connection; each connection is for one thread at a time.</summary>
     public DuckDbConnection Connect()
     {
-        var status = NativeMethods.Connect(_handle.Value, out var connection);
-        var handle = new ConnectionHandle(connection, _handle);
-        if (status != NativeMethods.Success)
+        // On failure DuckDB frees the connection itself and leaves the out pointer unset.
+        if (NativeMethods.Connect(_handle.Value, out var connection) != NativeMethods.Success)
         {
-            handle.Dispose();
             throw new DuckDbException("DuckDB could not open a connection");
         }
-        return new DuckDbConnection(handle);
+        return new DuckDbConnection(new ConnectionHandle(connection, _handle));
     }
 
     /// <inheritdoc />
@@ -65,16 +63,14 @@ public sealed class DuckDbDatabase : IDisposable
                     throw new DuckDbException($"DuckDB rejected the option {name} = '{value}'");
                 }
             }
-            var status = NativeMethods.OpenExt(path, out var database, config, out var error);
-            var handle = new DatabaseHandle(database);
-            if (status != NativeMethods.Success)
+            // On failure DuckDB frees the database itself and leaves the out pointer unset.
+            if (NativeMethods.OpenExt(path, out var database, config, out var error) != NativeMethods.Success)
             {
-                handle.Dispose();
                 var message = NativeMethods.ToManaged(error) ?? "DuckDB could not open the database";
                 NativeMethods.Free(error);
                 throw new DuckDbException(message);
             }
-            return new DuckDbDatabase(handle, path);
+            return new DuckDbDatabase(new DatabaseHandle(database), path);
         }
         finally
         {

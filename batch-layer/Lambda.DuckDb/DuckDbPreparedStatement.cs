@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Lambda.DuckDb.Native;
 
 namespace Lambda.DuckDb;
@@ -55,6 +56,7 @@ public sealed class DuckDbPreparedStatement : IDisposable
     public void BindDouble(int index, double value) => Check(NativeMethods.BindDouble(Statement(index), (ulong)index, value));
 
     /// <summary>Binds a VARCHAR; null binds SQL NULL.</summary>
+    [SkipLocalsInit] // the stack buffer is written before it is read
     public void BindVarchar(int index, string? value)
     {
         if (value is null)
