@@ -1,0 +1,60 @@
+using Lambda.DuckDb.Native;
+
+namespace Lambda.DuckDb;
+
+/// <summary>
+/// A connection to a <see cref="DuckDbDatabase"/>. Not thread-safe: use it, and the statements,
+/// readers and appenders made from it, from one thread at a time; open one connection per thread.
+/// Disposing it while those children are open is safe: it closes when the last of them is disposed.
+/// </summary>
+public sealed class DuckDbConnection : IDisposable
+{
+    private readonly ConnectionHandle _handle;
+
+    internal DuckDbConnection(ConnectionHandle handle) => _handle = handle;
+
+    /// <summary>
+    /// Runs SQL with no result to read (DDL, COPY, INSERT; several statements separated by ';' are
+    /// allowed) and returns the rows changed by the last statement. Never build <paramref name="sql"/>
+    /// from input: use <see cref="Prepare"/> and bind parameters.
+    /// </summary>
+    public unsafe long Execute(string sql)
+    {
+        using var result = Run(sql);
+        return (long)NativeMethods.RowsChanged(result.Result);
+    }
+
+    /// <summary>Runs a query and returns a reader over its fully materialized result.</summary>
+    public DuckDbDataReader Query(string sql) => new(Run(sql));
+
+    /// <summary>Prepares a statement with parameters ($1, $2, ... or ?) to bind.</summary>
+    public DuckDbPreparedStatement Prepare(string sql)
+    {
+        ArgumentNullException.ThrowIfNull(sql);
+        return DuckDbPreparedStatement.Create(_handle, sql);
+    }
+
+    /// <summary>Creates an appender that inserts rows into <paramref name="table"/> in bulk.</summary>
+    public DuckDbAppender CreateAppender(string table, string? schema = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(table);
+        return DuckDbAppender.Create(_handle, schema, table);
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => _handle.Dispose();
+
+    private unsafe ResultHandle Run(string sql)
+    {
+        ArgumentNullException.ThrowIfNull(sql);
+        var connection = _handle.Value;
+        var result = ResultHandle.Allocate(_handle);
+        if (NativeMethods.Query(connection, sql, result.Result) != NativeMethods.Success)
+        {
+            var message = result.ErrorMessage();
+            result.Dispose();
+            throw new DuckDbException(message);
+        }
+        return result;
+    }
+}
