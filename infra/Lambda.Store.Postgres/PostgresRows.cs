@@ -8,11 +8,13 @@ internal static class PostgresRows
 {
     public static CampaignInfo Campaign(NpgsqlDataReader r) => new(r.GetString(0), r.GetString(1));
 
-    public static SpeedViewRow SpeedRow(NpgsqlDataReader r) => new(
-        r.GetString(0), r.GetInt64(1), r.GetInt32(2), Counts(r, 3), r.GetFieldValue<byte[]>(11), r.GetBoolean(12));
+    /// <summary>A row of the speed read columns: bucket, partition, counts, sketch, final.</summary>
+    public static SpeedViewRow SpeedRow(NpgsqlDataReader r, string campaignId) => new(
+        campaignId, r.GetInt64(0), r.GetInt32(1), Counts(r, 2), r.GetFieldValue<byte[]>(10), r.GetBoolean(11));
 
-    public static BatchViewRow BatchRow(NpgsqlDataReader r) => new(
-        r.GetString(0), r.GetString(1), r.GetInt64(2), Counts(r, 3), r.GetInt64(11), r.GetFieldValue<byte[]>(12));
+    /// <summary>A row of the batch read columns: bucket, counts, uniques, sketch.</summary>
+    public static BatchViewRow BatchRow(NpgsqlDataReader r, string campaignId, string granularity) => new(
+        campaignId, granularity, r.GetInt64(0), Counts(r, 1), r.GetInt64(9), r.GetFieldValue<byte[]>(10));
 
     public static BatchVersionInfo Version(NpgsqlDataReader r) => new(
         r.GetInt64(0), r.GetInt64(1), r.GetFieldValue<DateTimeOffset>(2), r.GetString(3), r.GetInt64(4), r.GetString(5));

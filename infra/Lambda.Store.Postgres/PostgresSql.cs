@@ -10,6 +10,11 @@ internal sealed class PostgresSql
 
     private const string BatchRowColumns = $"campaign_id, granularity, bucket_start_ms, {CountColumns}, uniques, sketch";
 
+    // Reads of one campaign (and granularity) leave out the columns the caller already knows.
+    private const string SpeedReadColumns = $"bucket_start_ms, log_partition, {CountColumns}, sketch, is_final";
+
+    private const string BatchReadColumns = $"bucket_start_ms, {CountColumns}, uniques, sketch";
+
     private const string VersionColumns = "version_id, watermark_ms, created_at, covered_offsets_json, row_count, state";
 
     private const string StatusColumns =
@@ -117,7 +122,7 @@ internal sealed class PostgresSql
                 sketch = excluded.sketch, is_final = excluded.is_final
             """;
         ReadSpeedRows = $"""
-            SELECT {SpeedColumns} FROM {s}.speed_rows
+            SELECT {SpeedReadColumns} FROM {s}.speed_rows
             WHERE campaign_id = $1 AND bucket_start_ms >= $2 AND bucket_start_ms < $3
             ORDER BY bucket_start_ms, log_partition
             """;
@@ -157,13 +162,13 @@ internal sealed class PostgresSql
         DeleteBatchVersion = $"DELETE FROM {s}.batch_versions WHERE version_id = $1";
         CopyBatchRows = $"COPY {s}.batch_rows (version_id, {BatchRowColumns}) FROM STDIN (FORMAT BINARY)";
         ReadBatchRows = $"""
-            SELECT {BatchRowColumns} FROM {s}.batch_rows
+            SELECT {BatchReadColumns} FROM {s}.batch_rows
             WHERE version_id = $1 AND campaign_id = $2 AND granularity = $3
               AND bucket_start_ms >= $4 AND bucket_start_ms < $5
             ORDER BY bucket_start_ms
             """;
         ReadCurrentBatchRows = $"""
-            SELECT {BatchRowColumns} FROM {s}.batch_rows
+            SELECT {BatchReadColumns} FROM {s}.batch_rows
             WHERE version_id = (SELECT version_id FROM {s}.current_batch_version WHERE id = 1)
               AND campaign_id = $1 AND granularity = $2 AND bucket_start_ms >= $3 AND bucket_start_ms < $4
             ORDER BY bucket_start_ms

@@ -141,7 +141,7 @@ public sealed partial class PostgresViewStore
         Add(command, granularity);
         Add(command, fromMs);
         Add(command, toMs);
-        return await ReadAllAsync(command, PostgresRows.BatchRow, cancellationToken).ConfigureAwait(false);
+        return await ReadAllAsync(command, r => PostgresRows.BatchRow(r, campaignId, granularity), cancellationToken).ConfigureAwait(false);
     }
 
     private static async Task WriteCountsAsync(NpgsqlBinaryImporter import, MetricCounts c, CancellationToken cancellationToken)

@@ -39,9 +39,9 @@ public sealed partial class PostgresViewStore
             // SET returns no result set: the reader starts at the version query.
             var current = await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? PostgresRows.Version(reader) : null;
             await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
-            var batchList = await ReadAllAsync(reader, PostgresRows.BatchRow, cancellationToken).ConfigureAwait(false);
+            var batchList = await ReadAllAsync(reader, r => PostgresRows.BatchRow(r, campaignId, batchGranularity), cancellationToken).ConfigureAwait(false);
             await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
-            var speedList = await ReadAllAsync(reader, PostgresRows.SpeedRow, cancellationToken).ConfigureAwait(false);
+            var speedList = await ReadAllAsync(reader, r => PostgresRows.SpeedRow(r, campaignId), cancellationToken).ConfigureAwait(false);
             snapshot = new ViewSnapshot(current, batchList, speedList);
         }
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);

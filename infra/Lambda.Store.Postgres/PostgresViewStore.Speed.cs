@@ -65,7 +65,7 @@ public sealed partial class PostgresViewStore
         Add(command, campaignId);
         Add(command, fromMs);
         Add(command, toMs);
-        return await ReadAllAsync(command, PostgresRows.SpeedRow, cancellationToken).ConfigureAwait(false);
+        return await ReadAllAsync(command, r => PostgresRows.SpeedRow(r, campaignId), cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />

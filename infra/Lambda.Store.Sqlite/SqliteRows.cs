@@ -10,11 +10,13 @@ internal static class SqliteRows
 
     public static CampaignInfo Campaign(SqliteDataReader r) => new(r.GetString(0), r.GetString(1));
 
-    public static SpeedViewRow SpeedRow(SqliteDataReader r) => new(
-        r.GetString(0), r.GetInt64(1), r.GetInt32(2), Counts(r, 3), r.GetFieldValue<byte[]>(11), r.GetInt64(12) != 0);
+    /// <summary>A row of the speed read columns: bucket, partition, counts, sketch, final.</summary>
+    public static SpeedViewRow SpeedRow(SqliteDataReader r, string campaignId) => new(
+        campaignId, r.GetInt64(0), r.GetInt32(1), Counts(r, 2), r.GetFieldValue<byte[]>(10), r.GetInt64(11) != 0);
 
-    public static BatchViewRow BatchRow(SqliteDataReader r) => new(
-        r.GetString(0), r.GetString(1), r.GetInt64(2), Counts(r, 3), r.GetInt64(11), r.GetFieldValue<byte[]>(12));
+    /// <summary>A row of the batch read columns: bucket, counts, uniques, sketch.</summary>
+    public static BatchViewRow BatchRow(SqliteDataReader r, string campaignId, string granularity) => new(
+        campaignId, granularity, r.GetInt64(0), Counts(r, 1), r.GetInt64(9), r.GetFieldValue<byte[]>(10));
 
     public static BatchVersionInfo Version(SqliteDataReader r) => new(
         r.GetInt64(0), r.GetInt64(1), FromUnixMicros(r.GetInt64(2)), r.GetString(3), r.GetInt64(4), r.GetString(5));

@@ -85,6 +85,11 @@ internal static class SqliteSql
 
     private const string BatchRowColumns = $"campaign_id, granularity, bucket_start_ms, {CountColumns}, uniques, sketch";
 
+    // Reads of one campaign (and granularity) leave out the columns the caller already knows.
+    private const string SpeedReadColumns = $"bucket_start_ms, log_partition, {CountColumns}, sketch, is_final";
+
+    private const string BatchReadColumns = $"bucket_start_ms, {CountColumns}, uniques, sketch";
+
     private const string VersionColumns =
         "version_id, watermark_ms, created_at_us, covered_offsets_json, row_count, state";
 
@@ -120,7 +125,7 @@ internal static class SqliteSql
         """, "$c", "$b", "$p", "$i", "$v", "$k", "$s", "$bf", "$l", "$u", "$d", "$sk", "$f");
 
     public static readonly SqliteStatement ReadSpeedRows = new($"""
-        SELECT {SpeedColumns} FROM speed_rows
+        SELECT {SpeedReadColumns} FROM speed_rows
         WHERE campaign_id = $c AND bucket_start_ms >= $f AND bucket_start_ms < $t
         ORDER BY bucket_start_ms, log_partition
         """, "$c", "$f", "$t");
@@ -173,7 +178,7 @@ internal static class SqliteSql
         """, "$v", "$c", "$g", "$b", "$i", "$vw", "$k", "$s", "$bf", "$l", "$ua", "$d", "$u", "$sk");
 
     public static readonly SqliteStatement ReadBatchRows = new($"""
-        SELECT {BatchRowColumns} FROM batch_rows
+        SELECT {BatchReadColumns} FROM batch_rows
         WHERE version_id = $v AND campaign_id = $c AND granularity = $g
           AND bucket_start_ms >= $f AND bucket_start_ms < $t
         ORDER BY bucket_start_ms

@@ -131,7 +131,7 @@ public sealed partial class SqliteViewStore
         p[2].Value = granularity;
         p[3].Value = fromMs;
         p[4].Value = toMs;
-        return ReadAll(command, SqliteRows.BatchRow);
+        return ReadAll(command, r => SqliteRows.BatchRow(r, campaignId, granularity));
     }
 
     private static BatchVersionInfo? GetVersion(SqliteSession session, SqliteTransaction transaction, long versionId)

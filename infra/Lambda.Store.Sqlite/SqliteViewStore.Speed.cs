@@ -94,6 +94,6 @@ public sealed partial class SqliteViewStore
         command.Parameters[0].Value = campaignId;
         command.Parameters[1].Value = fromMs;
         command.Parameters[2].Value = toMs;
-        return ReadAll(command, SqliteRows.SpeedRow);
+        return ReadAll(command, r => SqliteRows.SpeedRow(r, campaignId));
     }
 }

@@ -28,8 +28,14 @@ public abstract class ViewStoreBenchmark
     /// <summary>Removes the store's data after the store is disposed.</summary>
     protected abstract Task CleanUpAsync();
 
+    // Synchronous setup and cleanup: the in-process toolchain does not await async ones.
     [GlobalSetup]
-    public async Task SetupAsync()
+    public void Setup() => SetupAsync().GetAwaiter().GetResult();
+
+    [GlobalCleanup]
+    public void Cleanup() => CleanupAsync().GetAwaiter().GetResult();
+
+    private async Task SetupAsync()
     {
         Store = await OpenStoreAsync();
         // Two alternating batches with different values for the same keys: every upsert after the
@@ -54,8 +60,7 @@ public abstract class ViewStoreBenchmark
         await Store.UpsertSpeedRowsAsync(tail);
     }
 
-    [GlobalCleanup]
-    public async Task CleanupAsync()
+    private async Task CleanupAsync()
     {
         await Store.DisposeAsync();
         await CleanUpAsync();
