@@ -1,0 +1,203 @@
+namespace Lambda.Store.Postgres;
+
+/// <summary>The schema and every statement of the PostgreSQL view store, in one schema.</summary>
+internal sealed class PostgresSql
+{
+    private const string CountColumns =
+        "impressions, views, clicks, spend_micros, bot_filtered, late, unattributed, duplicates";
+
+    private const string SpeedColumns = $"campaign_id, bucket_start_ms, log_partition, {CountColumns}, sketch, is_final";
+
+    private const string BatchRowColumns = $"campaign_id, granularity, bucket_start_ms, {CountColumns}, uniques, sketch";
+
+    // Reads of one campaign (and granularity) leave out the columns the caller already knows.
+    private const string SpeedReadColumns = $"bucket_start_ms, log_partition, {CountColumns}, sketch, is_final";
+
+    private const string BatchReadColumns = $"bucket_start_ms, {CountColumns}, uniques, sketch";
+
+    private const string VersionColumns = "version_id, watermark_ms, created_at, covered_offsets_json, row_count, state";
+
+    private const string StatusColumns =
+        "log_partition, owner, watermark_ms, lag, events_per_second, processed, bot_filtered, late, " +
+        "unattributed, duplicates, dead_lettered, updated_at";
+
+    public PostgresSql(string schema)
+    {
+        var s = $"\"{schema}\"";
+        // speed_rows is rewritten every second without touching a key: free space on each page
+        // (fillfactor) lets those updates stay HOT, with no new index entries.
+        // Ids are COLLATE "C": they compare and sort by code point, whatever the database's locale,
+        // as they do in SQLite.
+        Schema = $"""
+            CREATE SCHEMA IF NOT EXISTS {s};
+            CREATE TABLE IF NOT EXISTS {s}.campaigns (
+                campaign_id   text COLLATE "C" NOT NULL PRIMARY KEY,
+                advertiser_id text COLLATE "C" NOT NULL
+            );
+            CREATE INDEX IF NOT EXISTS campaigns_by_advertiser ON {s}.campaigns (advertiser_id, campaign_id);
+
+            CREATE TABLE IF NOT EXISTS {s}.speed_rows (
+                campaign_id     text COLLATE "C" NOT NULL,
+                bucket_start_ms bigint  NOT NULL,
+                log_partition   integer NOT NULL,
+                impressions     bigint  NOT NULL,
+                views           bigint  NOT NULL,
+                clicks          bigint  NOT NULL,
+                spend_micros    bigint  NOT NULL,
+                bot_filtered    bigint  NOT NULL,
+                late            bigint  NOT NULL,
+                unattributed    bigint  NOT NULL,
+                duplicates      bigint  NOT NULL,
+                sketch          bytea   NOT NULL,
+                is_final        boolean NOT NULL,
+                PRIMARY KEY (campaign_id, bucket_start_ms, log_partition)
+            ) WITH (fillfactor = 70);
+            CREATE INDEX IF NOT EXISTS speed_rows_by_bucket ON {s}.speed_rows (bucket_start_ms);
+
+            CREATE TABLE IF NOT EXISTS {s}.speed_partition_status (
+                log_partition     integer NOT NULL PRIMARY KEY,
+                owner             text    NOT NULL,
+                watermark_ms      bigint  NOT NULL,
+                lag               bigint  NOT NULL,
+                events_per_second double precision NOT NULL,
+                processed         bigint  NOT NULL,
+                bot_filtered      bigint  NOT NULL,
+                late              bigint  NOT NULL,
+                unattributed      bigint  NOT NULL,
+                duplicates        bigint  NOT NULL,
+                dead_lettered     bigint  NOT NULL,
+                updated_at        timestamptz NOT NULL
+            );
+
+            CREATE TABLE IF NOT EXISTS {s}.batch_versions (
+                version_id           bigint NOT NULL PRIMARY KEY,
+                watermark_ms         bigint NOT NULL,
+                created_at           timestamptz NOT NULL,
+                covered_offsets_json text   NOT NULL,
+                row_count            bigint NOT NULL,
+                state                text   NOT NULL
+            );
+
+            CREATE TABLE IF NOT EXISTS {s}.batch_rows (
+                version_id      bigint NOT NULL,
+                campaign_id     text COLLATE "C" NOT NULL,
+                granularity     text COLLATE "C" NOT NULL,
+                bucket_start_ms bigint NOT NULL,
+                impressions     bigint NOT NULL,
+                views           bigint NOT NULL,
+                clicks          bigint NOT NULL,
+                spend_micros    bigint NOT NULL,
+                bot_filtered    bigint NOT NULL,
+                late            bigint NOT NULL,
+                unattributed    bigint NOT NULL,
+                duplicates      bigint NOT NULL,
+                uniques         bigint NOT NULL,
+                sketch          bytea  NOT NULL,
+                PRIMARY KEY (version_id, campaign_id, granularity, bucket_start_ms)
+            );
+
+            CREATE TABLE IF NOT EXISTS {s}.current_batch_version (
+                id         integer NOT NULL PRIMARY KEY CHECK (id = 1),
+                version_id bigint  NOT NULL REFERENCES {s}.batch_versions (version_id)
+            );
+            """;
+
+        UpsertCampaigns = $"""
+            INSERT INTO {s}.campaigns (campaign_id, advertiser_id)
+            SELECT * FROM unnest($1::text[], $2::text[])
+            ON CONFLICT (campaign_id) DO UPDATE SET advertiser_id = excluded.advertiser_id
+            WHERE campaigns.advertiser_id <> excluded.advertiser_id
+            """;
+        ListCampaigns = $"SELECT campaign_id, advertiser_id FROM {s}.campaigns ORDER BY campaign_id";
+        ListCampaignsOfAdvertiser =
+            $"SELECT campaign_id, advertiser_id FROM {s}.campaigns WHERE advertiser_id = $1 ORDER BY campaign_id";
+        GetCampaign = $"SELECT campaign_id, advertiser_id FROM {s}.campaigns WHERE campaign_id = $1";
+
+        UpsertSpeedRows = $"""
+            INSERT INTO {s}.speed_rows ({SpeedColumns})
+            SELECT * FROM unnest($1::text[], $2::bigint[], $3::integer[], $4::bigint[], $5::bigint[], $6::bigint[],
+                $7::bigint[], $8::bigint[], $9::bigint[], $10::bigint[], $11::bigint[], $12::bytea[], $13::boolean[])
+            ON CONFLICT (campaign_id, bucket_start_ms, log_partition) DO UPDATE SET
+                impressions = excluded.impressions, views = excluded.views, clicks = excluded.clicks,
+                spend_micros = excluded.spend_micros, bot_filtered = excluded.bot_filtered, late = excluded.late,
+                unattributed = excluded.unattributed, duplicates = excluded.duplicates,
+                sketch = excluded.sketch, is_final = excluded.is_final
+            """;
+        ReadSpeedRows = $"""
+            SELECT {SpeedReadColumns} FROM {s}.speed_rows
+            WHERE campaign_id = $1 AND bucket_start_ms >= $2 AND bucket_start_ms < $3
+            ORDER BY bucket_start_ms, log_partition
+            """;
+        DeleteSpeedRowsBefore = $"DELETE FROM {s}.speed_rows WHERE bucket_start_ms < $1";
+
+        UpsertPartitionStatus = $"""
+            INSERT INTO {s}.speed_partition_status ({StatusColumns})
+            SELECT * FROM unnest($1::integer[], $2::text[], $3::bigint[], $4::bigint[], $5::double precision[],
+                $6::bigint[], $7::bigint[], $8::bigint[], $9::bigint[], $10::bigint[], $11::bigint[], $12::timestamptz[])
+            ON CONFLICT (log_partition) DO UPDATE SET
+                owner = excluded.owner, watermark_ms = excluded.watermark_ms, lag = excluded.lag,
+                events_per_second = excluded.events_per_second, processed = excluded.processed,
+                bot_filtered = excluded.bot_filtered, late = excluded.late, unattributed = excluded.unattributed,
+                duplicates = excluded.duplicates, dead_lettered = excluded.dead_lettered, updated_at = excluded.updated_at
+            """;
+        ListPartitionStatus = $"SELECT {StatusColumns} FROM {s}.speed_partition_status ORDER BY log_partition";
+
+        InsertBatchVersion = $"""
+            INSERT INTO {s}.batch_versions ({VersionColumns}) VALUES ($1, $2, $3, $4, $5, 'loading')
+            ON CONFLICT (version_id) DO NOTHING
+            """;
+        GetBatchVersion = $"SELECT {VersionColumns} FROM {s}.batch_versions WHERE version_id = $1";
+        LockBatchVersionShared = $"SELECT {VersionColumns} FROM {s}.batch_versions WHERE version_id = $1 FOR SHARE";
+        LockBatchVersionExclusive = $"SELECT {VersionColumns} FROM {s}.batch_versions WHERE version_id = $1 FOR UPDATE";
+        ListBatchVersions = $"SELECT {VersionColumns} FROM {s}.batch_versions ORDER BY version_id DESC";
+        GetCurrentBatchVersion = $"""
+            SELECT {VersionColumns} FROM {s}.batch_versions
+            WHERE version_id = (SELECT version_id FROM {s}.current_batch_version WHERE id = 1)
+            """;
+        MarkBatchVersionReady =
+            $"UPDATE {s}.batch_versions SET state = 'ready', row_count = $2 WHERE version_id = $1 AND state = 'loading'";
+        SetCurrentBatchVersion = $"""
+            INSERT INTO {s}.current_batch_version (id, version_id) VALUES (1, $1)
+            ON CONFLICT (id) DO UPDATE SET version_id = excluded.version_id
+            """;
+        DeleteBatchRows = $"DELETE FROM {s}.batch_rows WHERE version_id = $1";
+        DeleteBatchVersion = $"DELETE FROM {s}.batch_versions WHERE version_id = $1";
+        CopyBatchRows = $"COPY {s}.batch_rows (version_id, {BatchRowColumns}) FROM STDIN (FORMAT BINARY)";
+        ReadBatchRows = $"""
+            SELECT {BatchReadColumns} FROM {s}.batch_rows
+            WHERE version_id = $1 AND campaign_id = $2 AND granularity = $3
+              AND bucket_start_ms >= $4 AND bucket_start_ms < $5
+            ORDER BY bucket_start_ms
+            """;
+        ReadCurrentBatchRows = $"""
+            SELECT {BatchReadColumns} FROM {s}.batch_rows
+            WHERE version_id = (SELECT version_id FROM {s}.current_batch_version WHERE id = 1)
+              AND campaign_id = $1 AND granularity = $2 AND bucket_start_ms >= $3 AND bucket_start_ms < $4
+            ORDER BY bucket_start_ms
+            """;
+    }
+
+    public string Schema { get; }
+    public string UpsertCampaigns { get; }
+    public string ListCampaigns { get; }
+    public string ListCampaignsOfAdvertiser { get; }
+    public string GetCampaign { get; }
+    public string UpsertSpeedRows { get; }
+    public string ReadSpeedRows { get; }
+    public string DeleteSpeedRowsBefore { get; }
+    public string UpsertPartitionStatus { get; }
+    public string ListPartitionStatus { get; }
+    public string InsertBatchVersion { get; }
+    public string GetBatchVersion { get; }
+    public string LockBatchVersionShared { get; }
+    public string LockBatchVersionExclusive { get; }
+    public string ListBatchVersions { get; }
+    public string GetCurrentBatchVersion { get; }
+    public string MarkBatchVersionReady { get; }
+    public string SetCurrentBatchVersion { get; }
+    public string DeleteBatchRows { get; }
+    public string DeleteBatchVersion { get; }
+    public string CopyBatchRows { get; }
+    public string ReadBatchRows { get; }
+    public string ReadCurrentBatchRows { get; }
+}

@@ -1,0 +1,140 @@
+using Lambda.SharedModel.Views;
+
+namespace Lambda.Store.Postgres;
+
+public sealed partial class PostgresViewStore
+{
+    /// <inheritdoc />
+    public async Task UpsertSpeedRowsAsync(IReadOnlyCollection<SpeedViewRow> rows, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        if (rows.Count == 0)
+        {
+            return;
+        }
+        // One statement over arrays (unnest) is one round trip and one implicit transaction; it beats
+        // COPY into a temp table plus a merge, which costs four round trips for the same rows.
+        var unique = LastOfEachKey(rows);
+        var n = unique.Count;
+        var campaign = new string[n];
+        var bucket = new long[n];
+        var partition = new int[n];
+        var counts = new long[8][];
+        for (var c = 0; c < counts.Length; c++)
+        {
+            counts[c] = new long[n];
+        }
+        var sketch = new byte[n][];
+        var final = new bool[n];
+        for (var i = 0; i < n; i++)
+        {
+            var row = unique[i];
+            campaign[i] = row.CampaignId;
+            bucket[i] = row.BucketStartMs;
+            partition[i] = row.Partition;
+            counts[0][i] = row.Counts.Impressions;
+            counts[1][i] = row.Counts.Views;
+            counts[2][i] = row.Counts.Clicks;
+            counts[3][i] = row.Counts.SpendMicros;
+            counts[4][i] = row.Counts.BotFiltered;
+            counts[5][i] = row.Counts.Late;
+            counts[6][i] = row.Counts.Unattributed;
+            counts[7][i] = row.Counts.Duplicates;
+            sketch[i] = row.UniquesSketch;
+            final[i] = row.Final;
+        }
+        await using var command = Command(_sql.UpsertSpeedRows);
+        Add(command, campaign);
+        Add(command, bucket);
+        Add(command, partition);
+        foreach (var column in counts)
+        {
+            Add(command, column);
+        }
+        Add(command, sketch);
+        Add(command, final);
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<SpeedViewRow>> ReadSpeedRowsAsync(string campaignId, long fromMs, long toMs,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(campaignId);
+        await using var command = Command(_sql.ReadSpeedRows);
+        Add(command, campaignId);
+        Add(command, fromMs);
+        Add(command, toMs);
+        return await ReadAllAsync(command, r => PostgresRows.SpeedRow(r, campaignId), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task<long> DeleteSpeedRowsBeforeAsync(long bucketStartMs, CancellationToken cancellationToken = default)
+    {
+        await using var command = Command(_sql.DeleteSpeedRowsBefore);
+        Add(command, bucketStartMs);
+        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task UpsertPartitionStatusAsync(IReadOnlyCollection<SpeedPartitionStatus> statuses,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(statuses);
+        if (statuses.Count == 0)
+        {
+            return;
+        }
+        var latest = new SortedDictionary<int, SpeedPartitionStatus>();
+        foreach (var status in statuses)
+        {
+            latest[status.Partition] = status;
+        }
+        var all = latest.Values.ToArray();
+        await using var command = Command(_sql.UpsertPartitionStatus);
+        Add(command, all.Select(s => s.Partition).ToArray());
+        Add(command, all.Select(s => s.Owner).ToArray());
+        Add(command, all.Select(s => s.WatermarkMs).ToArray());
+        Add(command, all.Select(s => s.Lag).ToArray());
+        Add(command, all.Select(s => s.EventsPerSecond).ToArray());
+        Add(command, all.Select(s => s.Processed).ToArray());
+        Add(command, all.Select(s => s.BotFiltered).ToArray());
+        Add(command, all.Select(s => s.Late).ToArray());
+        Add(command, all.Select(s => s.Unattributed).ToArray());
+        Add(command, all.Select(s => s.Duplicates).ToArray());
+        Add(command, all.Select(s => s.DeadLettered).ToArray());
+        Add(command, all.Select(s => s.UpdatedAt.ToUniversalTime()).ToArray());
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<SpeedPartitionStatus>> ListPartitionStatusAsync(CancellationToken cancellationToken = default)
+    {
+        await using var command = Command(_sql.ListPartitionStatus);
+        return await ReadAllAsync(command, PostgresRows.Status, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The rows with duplicate keys collapsed to the last one, as row-by-row upserts would leave
+    /// them: one INSERT ... ON CONFLICT cannot update the same row twice.
+    /// </summary>
+    private static List<SpeedViewRow> LastOfEachKey(IReadOnlyCollection<SpeedViewRow> rows)
+    {
+        var index = new Dictionary<(string, long, int), int>(rows.Count);
+        var unique = new List<SpeedViewRow>(rows.Count);
+        foreach (var row in rows)
+        {
+            var key = (row.CampaignId, row.BucketStartMs, row.Partition);
+            if (index.TryGetValue(key, out var at))
+            {
+                unique[at] = row;
+            }
+            else
+            {
+                index.Add(key, unique.Count);
+                unique.Add(row);
+            }
+        }
+        return unique;
+    }
+}

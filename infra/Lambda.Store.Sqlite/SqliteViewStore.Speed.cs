@@ -1,0 +1,99 @@
+using Lambda.SharedModel.Views;
+
+namespace Lambda.Store.Sqlite;
+
+public sealed partial class SqliteViewStore
+{
+    /// <inheritdoc />
+    public Task UpsertSpeedRowsAsync(IReadOnlyCollection<SpeedViewRow> rows, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        if (rows.Count == 0)
+        {
+            return Task.CompletedTask;
+        }
+        return WriteAsync((session, transaction) =>
+        {
+            var command = session.Command(SqliteSql.UpsertSpeedRow, transaction);
+            var p = command.Parameters;
+            foreach (var row in rows)
+            {
+                p[0].Value = row.CampaignId;
+                p[1].Value = row.BucketStartMs;
+                p[2].Value = row.Partition;
+                SqliteRows.BindCounts(p, 3, row.Counts);
+                p[11].Value = row.UniquesSketch;
+                p[12].Value = row.Final ? 1L : 0L;
+                command.ExecuteNonQuery();
+            }
+            return 0;
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<SpeedViewRow>> ReadSpeedRowsAsync(string campaignId, long fromMs, long toMs,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(campaignId);
+        return Task.FromResult<IReadOnlyList<SpeedViewRow>>(
+            Read(snapshot: false, (session, _) => ReadSpeedRows(session, null, campaignId, fromMs, toMs), cancellationToken));
+    }
+
+    /// <inheritdoc />
+    public Task<long> DeleteSpeedRowsBeforeAsync(long bucketStartMs, CancellationToken cancellationToken = default) =>
+        WriteAsync((session, transaction) =>
+        {
+            var command = session.Command(SqliteSql.DeleteSpeedRowsBefore, transaction);
+            command.Parameters[0].Value = bucketStartMs;
+            return (long)command.ExecuteNonQuery();
+        }, cancellationToken);
+
+    /// <inheritdoc />
+    public Task UpsertPartitionStatusAsync(IReadOnlyCollection<SpeedPartitionStatus> statuses,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(statuses);
+        if (statuses.Count == 0)
+        {
+            return Task.CompletedTask;
+        }
+        return WriteAsync((session, transaction) =>
+        {
+            var command = session.Command(SqliteSql.UpsertPartitionStatus, transaction);
+            var p = command.Parameters;
+            foreach (var s in statuses)
+            {
+                p[0].Value = s.Partition;
+                p[1].Value = s.Owner;
+                p[2].Value = s.WatermarkMs;
+                p[3].Value = s.Lag;
+                p[4].Value = s.EventsPerSecond;
+                p[5].Value = s.Processed;
+                p[6].Value = s.BotFiltered;
+                p[7].Value = s.Late;
+                p[8].Value = s.Unattributed;
+                p[9].Value = s.Duplicates;
+                p[10].Value = s.DeadLettered;
+                p[11].Value = SqliteRows.ToUnixMicros(s.UpdatedAt);
+                command.ExecuteNonQuery();
+            }
+            return 0;
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<SpeedPartitionStatus>> ListPartitionStatusAsync(CancellationToken cancellationToken = default) =>
+        Task.FromResult<IReadOnlyList<SpeedPartitionStatus>>(Read(snapshot: false,
+            (session, _) => ReadAll(session.Command(SqliteSql.ListPartitionStatus, null), SqliteRows.Status),
+            cancellationToken));
+
+    private static List<SpeedViewRow> ReadSpeedRows(SqliteSession session, Microsoft.Data.Sqlite.SqliteTransaction? transaction,
+        string campaignId, long fromMs, long toMs)
+    {
+        var command = session.Command(SqliteSql.ReadSpeedRows, transaction);
+        command.Parameters[0].Value = campaignId;
+        command.Parameters[1].Value = fromMs;
+        command.Parameters[2].Value = toMs;
+        return ReadAll(command, r => SqliteRows.SpeedRow(r, campaignId));
+    }
+}
