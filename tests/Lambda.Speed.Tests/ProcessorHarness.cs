@@ -17,7 +17,6 @@ internal sealed class ProcessorHarness
     public static readonly long T0 = new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero).ToUnixTimeMilliseconds();
 
     private readonly EventEncoder _encoder = new();
-    private readonly long[] _offsets = new long[3];
     private readonly RecordBatch _batch = new();
     private long _logTime = T0;
     private int _sequence;
@@ -55,9 +54,11 @@ internal sealed class ProcessorHarness
 
     public void SendRaw(int topic, byte[] value, byte[]? key = null, long? logTimeMs = null)
     {
-        _logTime = logTimeMs ?? _logTime + 1;
-        _batch.Reset(_offsets[topic]);
-        _batch.Add(_offsets[topic]++, _logTime, key ?? [], value);
+        // Continue from the processor's own position, so a restored processor is fed like the original.
+        _logTime = logTimeMs ?? Math.Max(_logTime, Processor.LogTimeMs) + 1;
+        var offset = Processor.NextOffsets[topic];
+        _batch.Reset(offset);
+        _batch.Add(offset, _logTime, key ?? [], value);
         Processor.Process(topic, _batch[0]);
     }
 
