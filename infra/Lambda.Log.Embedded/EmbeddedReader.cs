@@ -39,6 +39,7 @@ internal sealed class EmbeddedReader(EmbeddedEventLog log) : ILogReader
             if (fromOffset < end)
             {
                 Fill(partition, fromOffset, end, into, maxRecords);
+                SetFrontier(partition, into, readOnly);
                 return;
             }
 
@@ -54,6 +55,7 @@ internal sealed class EmbeddedReader(EmbeddedEventLog log) : ILogReader
             var remaining = deadline - DateTime.UtcNow;
             if (remaining <= TimeSpan.Zero)
             {
+                SetFrontier(partition, into, readOnly);
                 return;
             }
 
@@ -70,8 +72,27 @@ internal sealed class EmbeddedReader(EmbeddedEventLog log) : ILogReader
             }
             catch (TimeoutException)
             {
+                SetFrontier(partition, into, readOnly);
                 return;
             }
+        }
+    }
+
+    /// <summary>
+    /// When the read reached the end of the partition, tells the reader the log time every later
+    /// record will have at least. A read-only log (another process appends) cannot promise that.
+    /// </summary>
+    private static void SetFrontier(PartitionLog partition, RecordBatch into, bool readOnly)
+    {
+        if (readOnly)
+        {
+            return;
+        }
+
+        var (end, frontier) = partition.EndWithFrontier();
+        if (into.NextOffset >= end)
+        {
+            into.LogTimeFrontierMs = frontier;
         }
     }
 

@@ -17,6 +17,11 @@ internal sealed class KafkaLogReader : ILogReader
     // Blocking waits are cut in slices so that cancellation is noticed promptly.
     private static readonly TimeSpan PollSlice = TimeSpan.FromMilliseconds(100);
 
+    // Topics use LogAppendTime, so a record appended later carries the broker's clock at append.
+    // Unlike the embedded log, Kafka cannot promise a frontier; this margin covers the broker's
+    // clock skew and the delay between append and visibility. It is an assumption, documented.
+    private static readonly TimeSpan FrontierMargin = TimeSpan.FromSeconds(5);
+
     private readonly IConsumer<byte[], byte[]> _consumer;
     private readonly KafkaTopicCatalog _topics;
     private readonly TimeSpan _fetchTimeout;
@@ -113,6 +118,7 @@ internal sealed class KafkaLogReader : ILogReader
             var end = _topics.Offsets(topicPartition).End;
             if (end <= into.NextOffset)
             {
+                into.LogTimeFrontierMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - (long)FrontierMargin.TotalMilliseconds;
                 break;
             }
 

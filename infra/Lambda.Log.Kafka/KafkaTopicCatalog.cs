@@ -76,7 +76,15 @@ internal sealed class KafkaTopicCatalog : IDisposable
             return;
         }
 
-        var spec = new TopicSpecification { Name = topic, NumPartitions = partitions, ReplicationFactor = replicationFactor };
+        var spec = new TopicSpecification
+        {
+            Name = topic,
+            NumPartitions = partitions,
+            ReplicationFactor = replicationFactor,
+            // The broker stamps append time: record timestamps then never decrease within a
+            // partition, which the speed layer's deterministic merge relies on.
+            Configs = new Dictionary<string, string> { ["message.timestamp.type"] = "LogAppendTime" },
+        };
         try
         {
             await _admin.CreateTopicsAsync([spec], new CreateTopicsOptions { RequestTimeout = _timeout, OperationTimeout = _timeout })

@@ -100,6 +100,20 @@ internal static class BatchFormat
     public static bool ChecksumMatches(ReadOnlySpan<byte> batch) =>
         BinaryPrimitives.ReadUInt32LittleEndian(batch[CrcAt..]) == Crc32.HashToUInt32(batch[BaseOffsetAt..]);
 
+    /// <summary>Overwrites the timestamp of every record of an unsealed batch (the log's append time).</summary>
+    public static void StampTimestamps(Span<byte> batch, long timestampMs)
+    {
+        var count = ReadCount(batch);
+        var position = HeaderSize;
+        for (var i = 0; i < count; i++)
+        {
+            BinaryPrimitives.WriteInt64LittleEndian(batch[position..], timestampMs);
+            var keyLength = BinaryPrimitives.ReadInt32LittleEndian(batch[(position + 8)..]);
+            var valueLength = BinaryPrimitives.ReadInt32LittleEndian(batch[(position + 12)..]);
+            position += RecordOverhead + keyLength + valueLength;
+        }
+    }
+
     /// <summary>Writes one record at the start of <paramref name="destination"/>; returns the bytes written.</summary>
     public static int WriteRecord(Span<byte> destination, long timestampMs, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value)
     {

@@ -15,6 +15,8 @@ internal sealed class PartitionLog : IDisposable
     private Segment[] _segments;
     private long _endOffset;
     private long _writePosition;
+    // The newest append time given out, as a record timestamp or as a read's frontier; never decreases.
+    private long _lastTimestamp;
     private int _dirty;
     private TaskCompletionSource _appended = NewSignal();
 
@@ -114,6 +116,7 @@ internal sealed class PartitionLog : IDisposable
         lock (_appendLock)
         {
             var next = _endOffset;
+            var timestamp = NextTimestamp();
             var i = 0;
             while (i < starts.Length)
             {
@@ -128,6 +131,7 @@ internal sealed class PartitionLog : IDisposable
                 do
                 {
                     var batch = batches.Slice(starts[i], BatchLength(batches, starts, i));
+                    BatchFormat.StampTimestamps(batch, timestamp);
                     BatchFormat.Seal(batch, next);
                     next += BatchFormat.ReadCount(batch);
                     position += batch.Length;
@@ -157,6 +161,28 @@ internal sealed class PartitionLog : IDisposable
             Volatile.Write(ref _dirty, 1);
             Interlocked.Exchange(ref _appended, NewSignal()).TrySetResult();
         }
+    }
+
+    /// <summary>
+    /// The end offset together with a log time that every record appended from now on will have at
+    /// least (its frontier). Both are read under the append lock, so no append falls between them.
+    /// </summary>
+    public (long EndOffset, long FrontierMs) EndWithFrontier()
+    {
+        lock (_appendLock)
+        {
+            return (_endOffset, NextTimestamp());
+        }
+    }
+
+    /// <summary>
+    /// The log's append time: the wall clock, but never below a time already given out, so record
+    /// timestamps never decrease within a partition and a frontier is never broken.
+    /// </summary>
+    private long NextTimestamp()
+    {
+        _lastTimestamp = Math.Max(_lastTimestamp, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        return _lastTimestamp;
     }
 
     /// <summary>Under <see cref="FsyncPolicy.Interval"/>: forces appended bytes to disk if any came since the last call.</summary>

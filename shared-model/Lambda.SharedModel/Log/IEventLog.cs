@@ -42,7 +42,10 @@ public interface IEventLog : IAsyncDisposable
 public interface ILogProducer : IAsyncDisposable
 {
     /// <summary>
-    /// Buffers one record. Its partition is Kafka's murmur2 of <paramref name="key"/> modulo the
+    /// Buffers one record. Its timestamp is the log's append time, assigned when the record is
+    /// written and never decreasing within a partition (Kafka: a topic with LogAppendTime);
+    /// <paramref name="timestampMs"/> is the producer's create time, which the log may replace.
+    /// Its partition is Kafka's murmur2 of <paramref name="key"/> modulo the
     /// topic's partition count (<see cref="Partitioning.KafkaPartitioner"/>), which is returned.
     /// </summary>
     int Enqueue(string topic, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, long timestampMs);
