@@ -17,7 +17,11 @@ public readonly record struct GeneratedEvent
     /// <summary>Nominal arrival (send) time, Unix epoch ms: StartTime + sequence / EventsPerSecond.</summary>
     public long ArrivalTimeMs { get; init; }
 
-    /// <summary>Position in the emitted stream, from 0.</summary>
+    /// <summary>
+    /// Arrival slot: increases with every record, by one except in the final drain of a bounded run,
+    /// where it skips ahead to the due slot of the next pending record. <see cref="ArrivalTimeMs"/> is
+    /// StartTime + Sequence / EventsPerSecond.
+    /// </summary>
     public long Sequence { get; init; }
 
     /// <summary>Ad index; its campaign is <c>AdIndex / AdsPerCampaign</c>.</summary>

@@ -54,7 +54,9 @@ public sealed partial class TrafficGenerator
 
     private long ScheduleFollowUp(EventKind kind, in GeneratedEvent served, long eventTimeMs, bool beforeServed, long n)
     {
-        var late = _rng.Chance(_lateChance);
+        // A held-back served record waits for its views and clicks; were one of them late, the served
+        // record would turn late too, so such impressions get no late follow-ups.
+        var late = _rng.Chance(_lateChance) && !beforeServed;
         var arrival = eventTimeMs + Draw(_jitterMs) + (late ? _latenessMs : 0);
         var e = NewEvent(kind, served.AdIndex, served.CampaignIndex, served.UserIndex, served.IsBot, served.ImpressionId) with
         {

@@ -36,7 +36,9 @@ public sealed partial class TrafficGenerator
     private readonly long _clickDelayMs;
     private readonly long _duplicateDelaySlots;
     private Xoshiro256StarStar _rng;
+    // The arrival slot of the next record: record times are StartTime + slot / EventsPerSecond.
     private long _slot;
+    private long _emitted;
     private long _order;
     private long _impressions;
     private int _ysbAnnounced;
@@ -73,8 +75,8 @@ public sealed partial class TrafficGenerator
     /// <summary>The exact expected metrics of the records emitted so far; null unless <see cref="GeneratorOptions.ComputeOracle"/>.</summary>
     public TrafficOracle? Oracle { get; }
 
-    /// <summary>Records emitted so far (the next record's sequence number).</summary>
-    public long Emitted => _slot;
+    /// <summary>Records emitted so far.</summary>
+    public long Emitted => _emitted;
 
     /// <summary>Records scheduled but not yet emitted (views, clicks, duplicates, held-back served records).</summary>
     public int Pending => _pending.Count;
@@ -82,20 +84,34 @@ public sealed partial class TrafficGenerator
     /// <summary>True once a bounded run (<see cref="GeneratorOptions.Duration"/>) has emitted everything, pending records included.</summary>
     public bool IsCompleted => _slot >= _endSlot && _pending.Count == 0;
 
-    /// <summary>Nominal arrival time of record <paramref name="sequence"/>, Unix epoch ms.</summary>
+    /// <summary>Nominal arrival time of the record in slot <paramref name="sequence"/>, Unix epoch ms.</summary>
     public long ArrivalTimeMs(long sequence) => _startMs + (long)((Int128)sequence * 1000 / _rate);
 
+    /// <summary>The slot of the record <see cref="TryNext(out GeneratedEvent)"/> would produce next; long.MaxValue when complete.</summary>
+    internal long NextRecordSlot =>
+        _slot < _endSlot ? _slot
+        : _pending.TryPeek(out _, out var key) ? Math.Max(_slot, key.Due)
+        : long.MaxValue;
+
     /// <summary>Produces the next record, or false when a bounded run is complete.</summary>
-    public bool TryNext(out GeneratedEvent next)
+    public bool TryNext(out GeneratedEvent next) => TryNext(long.MaxValue, out next);
+
+    /// <summary>As <see cref="TryNext(out GeneratedEvent)"/>, but produces nothing at or after <paramref name="slotLimit"/>.</summary>
+    internal bool TryNext(long slotLimit, out GeneratedEvent next)
     {
-        var n = _slot;
-        if (!TryProduce(n, out var e))
+        // While draining a bounded run, time skips ahead to the next pending record's due slot, so that
+        // no record arrives before its event time.
+        var n = NextRecordSlot;
+        if (n >= slotLimit || !TryProduce(n, out var e))
         {
             next = default;
             return false;
         }
 
-        e = e with { Sequence = n, ArrivalTimeMs = ArrivalTimeMs(n) };
+        var arrival = ArrivalTimeMs(n);
+        // Late means "arrived Lateness or more after its event time", whatever the cause: an injected
+        // delay, or a record held back behind a backlog or behind its views.
+        e = e with { Sequence = n, ArrivalTimeMs = arrival, IsLate = e.IsLate || arrival - e.EventTimeMs >= _latenessMs };
         if (!e.IsDuplicate && _rng.Chance(_duplicateChance))
         {
             Schedule(e with { IsDuplicate = true }, n + 1 + _rng.NextLong(_duplicateDelaySlots + 1));
@@ -103,6 +119,7 @@ public sealed partial class TrafficGenerator
 
         Oracle?.Record(e);
         _slot = n + 1;
+        _emitted++;
         next = e;
         return true;
     }
@@ -111,12 +128,15 @@ public sealed partial class TrafficGenerator
     /// Fills <paramref name="batch"/> (after clearing it) with up to <paramref name="maxEvents"/> records
     /// (default: its capacity) as JSON values with their ad_id keys, and returns how many.
     /// </summary>
-    public int NextBatch(GeneratedBatch batch, int maxEvents = int.MaxValue)
+    public int NextBatch(GeneratedBatch batch, int maxEvents = int.MaxValue) => NextBatch(batch, maxEvents, long.MaxValue);
+
+    /// <summary>As <see cref="NextBatch(GeneratedBatch, int)"/>, stopping before slot <paramref name="slotLimit"/>.</summary>
+    internal int NextBatch(GeneratedBatch batch, int maxEvents, long slotLimit)
     {
         ArgumentNullException.ThrowIfNull(batch);
         batch.Reset(_catalog);
         var limit = Math.Min(maxEvents, batch.Capacity);
-        while (batch.Count < limit && TryNext(out var e))
+        while (batch.Count < limit && TryNext(slotLimit, out var e))
         {
             batch.Append(e, _json);
         }
