@@ -18,9 +18,7 @@ public sealed partial class TrafficGenerator
     private readonly EventJsonWriter _json;
     private readonly AliasTable _campaignSampler;
     private readonly AliasTable _userSampler;
-    // Ordered by (due slot, insertion order): the insertion order breaks ties deterministically and
-    // keeps a held-back served record behind the views and clicks scheduled before it.
-    private readonly PriorityQueue<GeneratedEvent, (long Due, long Order)> _pending = new();
+    private readonly PendingEvents _pending = new();
     private readonly long _startMs;
     private readonly long _rate;
     private readonly long _endSlot;
@@ -39,7 +37,6 @@ public sealed partial class TrafficGenerator
     // The arrival slot of the next record: record times are StartTime + slot / EventsPerSecond.
     private long _slot;
     private long _emitted;
-    private long _order;
     private long _impressions;
     private int _ysbAnnounced;
 
@@ -90,7 +87,7 @@ public sealed partial class TrafficGenerator
     /// <summary>The slot of the record <see cref="TryNext(out GeneratedEvent)"/> would produce next; long.MaxValue when complete.</summary>
     internal long NextRecordSlot =>
         _slot < _endSlot ? _slot
-        : _pending.TryPeek(out _, out var key) ? Math.Max(_slot, key.Due)
+        : _pending.TryPeekDue(out var due) ? Math.Max(_slot, due)
         : long.MaxValue;
 
     /// <summary>Produces the next record, or false when a bounded run is complete.</summary>
@@ -174,10 +171,9 @@ public sealed partial class TrafficGenerator
         var creating = n < _endSlot;
         while (true)
         {
-            if (_pending.TryPeek(out var top, out var key) && (key.Due <= n || !creating))
+            if (_pending.TryPeekDue(out var due) && (due <= n || !creating))
             {
-                _pending.Dequeue();
-                e = top;
+                e = _pending.Take();
                 return true;
             }
 
@@ -196,7 +192,7 @@ public sealed partial class TrafficGenerator
         }
     }
 
-    private void Schedule(in GeneratedEvent e, long dueSlot) => _pending.Enqueue(e, (dueSlot, _order++));
+    private void Schedule(in GeneratedEvent e, long dueSlot) => _pending.Add(e, dueSlot);
 
     /// <summary>The first slot whose arrival time is at or after <paramref name="timeMs"/>.</summary>
     private long SlotAt(long timeMs)

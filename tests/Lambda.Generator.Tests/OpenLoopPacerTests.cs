@@ -61,7 +61,7 @@ public sealed class OpenLoopPacerTests
         // Drive the fake clock until the bounded run (400 records plus drained follow-ups) completes.
         for (var step = 0; step < 100_000 && !run.IsCompleted; step++)
         {
-            clock.Advance(TimeSpan.FromMilliseconds(5));
+            clock.Advance(TimeSpan.FromMilliseconds(20));
             await Task.Delay(1);
         }
 

@@ -6,7 +6,7 @@ namespace Lambda.Generator.Tests;
 /// <summary>A generated record with its JSON line (type field included).</summary>
 internal sealed record Emitted(GeneratedEvent Event, byte[] Json)
 {
-    public JsonElement Parse() => JsonDocument.Parse(Json).RootElement;
+    public JsonElement Parse() => JsonSerializer.Deserialize<JsonElement>(Json);
 }
 
 internal static class Traffic
