@@ -18,6 +18,8 @@ internal static class LambdaCommand
         root.Subcommands.Add(TailCommand.Create(platform));
         root.Subcommands.Add(IngestCommand.Create(platform));
         root.Subcommands.Add(GenerateCommand.Create(platform));
+        root.Subcommands.Add(SpeedCommand.Create(platform));
+        root.Subcommands.Add(StatusCommand.Create(platform));
         return root;
     }
 

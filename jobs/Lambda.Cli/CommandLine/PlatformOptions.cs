@@ -3,6 +3,9 @@ using Lambda.Log.Embedded;
 using Lambda.Log.Kafka;
 using Lambda.SharedModel.Events;
 using Lambda.SharedModel.Log;
+using Lambda.SharedModel.Views;
+using Lambda.Store.Postgres;
+using Lambda.Store.Sqlite;
 
 namespace Lambda.Cli.CommandLine;
 
@@ -40,9 +43,24 @@ internal sealed class PlatformOptions
         DefaultValueFactory = _ => 4,
     };
 
+    public Option<string> StoreKind { get; } = new("--store")
+    {
+        Description = "View store: sqlite (a file in the data directory) or postgres (env LAMBDA_STORE).",
+        Recursive = true,
+        DefaultValueFactory = _ => Environment.GetEnvironmentVariable("LAMBDA_STORE") is { Length: > 0 } kind ? kind : "sqlite",
+    };
+
+    public Option<string?> PostgresConnection { get; } = new("--pg")
+    {
+        Description = "PostgreSQL connection string for --store postgres (env LAMBDA_PG).",
+        Recursive = true,
+        DefaultValueFactory = _ => Environment.GetEnvironmentVariable("LAMBDA_PG"),
+    };
+
     public PlatformOptions()
     {
         LogKind.AcceptOnlyFromAmong("embedded", "kafka");
+        StoreKind.AcceptOnlyFromAmong("sqlite", "postgres");
         Partitions.Validators.Add(result =>
         {
             if (result.GetValueOrDefault<int>() is < 1 or > 1024)
@@ -52,7 +70,40 @@ internal sealed class PlatformOptions
         });
     }
 
-    public IEnumerable<Option> All => [DataDir, LogKind, KafkaBootstrap, Partitions];
+    public IEnumerable<Option> All => [DataDir, LogKind, KafkaBootstrap, Partitions, StoreKind, PostgresConnection];
+
+    /// <summary>Opens the configured view store and creates its schema if missing.</summary>
+    public async Task<IViewStore> OpenStoreAsync(ParseResult parsed, CancellationToken cancellationToken)
+    {
+        IViewStore store;
+        if (parsed.GetValue(StoreKind) == "postgres")
+        {
+            var connection = parsed.GetValue(PostgresConnection);
+            if (string.IsNullOrWhiteSpace(connection))
+            {
+                throw new UsageException("--store postgres needs --pg (or LAMBDA_PG)");
+            }
+
+            store = new PostgresViewStore(connection);
+        }
+        else
+        {
+            var dataDir = parsed.GetValue(DataDir)!;
+            Directory.CreateDirectory(dataDir);
+            store = new SqliteViewStore(Path.Combine(dataDir, "views.db"));
+        }
+
+        await store.InitializeAsync(cancellationToken).ConfigureAwait(false);
+        return store;
+    }
+
+    /// <summary>The data directory (created if missing).</summary>
+    public string DataDirectory(ParseResult parsed)
+    {
+        var dir = parsed.GetValue(DataDir)!;
+        Directory.CreateDirectory(dir);
+        return dir;
+    }
 
     /// <summary>Opens the configured log and makes sure the platform's topics exist.</summary>
     public async Task<IEventLog> OpenLogAsync(ParseResult parsed, CancellationToken cancellationToken, bool readOnly = false)

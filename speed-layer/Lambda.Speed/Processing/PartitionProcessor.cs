@@ -172,7 +172,7 @@ internal sealed partial class PartitionProcessor
         }
         else if (campaign >= 0)
         {
-            Count(kind, Touch(campaign, bucket));
+            Count(kind, userHash, Touch(campaign, bucket));
         }
         else
         {
@@ -193,7 +193,7 @@ internal sealed partial class PartitionProcessor
             var bucket = TimeBucket.Floor(p.EventTimeMs, Granularity.Minute).StartMs;
             if (TryTouchRetained(campaign, bucket, out var window))
             {
-                Count(p.Kind, window);
+                Count(p.Kind, p.UserHash, window);
             }
             else
             {
@@ -203,8 +203,10 @@ internal sealed partial class PartitionProcessor
         }
     }
 
-    private static void Count(EventKind kind, CampaignWindow window)
+    /// <summary>Counts a view or click. Unique users are those of any attributed event: served, viewed or clicked.</summary>
+    private static void Count(EventKind kind, ulong userHash, CampaignWindow window)
     {
+        window.Uniques.Add(userHash);
         if (kind == EventKind.View)
         {
             window.Views++;

@@ -1,0 +1,29 @@
+using System.CommandLine;
+using Lambda.Cli.CommandLine;
+using Lambda.SharedModel.Bots;
+using Lambda.Speed;
+
+namespace Lambda.Cli.Commands;
+
+/// <summary>`lambda speed`: runs the speed layer until Ctrl-C or SIGTERM, then stops cleanly.</summary>
+internal static class SpeedCommand
+{
+    public static Command Create(PlatformOptions platform)
+    {
+        var options = new SpeedCommandOptions();
+        var command = new Command("speed", "Run the speed layer: the continuous pipeline from the log to real-time views.");
+        options.AddTo(command);
+        command.SetAction(async (parsed, cancellationToken) =>
+        {
+            var speedOptions = options.Read(parsed, platform.DataDirectory(parsed));
+            var bots = options.LoadBotRules(parsed);
+            using var loggers = Logging.Create();
+            await using var log = await platform.OpenLogAsync(parsed, cancellationToken).ConfigureAwait(false);
+            await using var store = await platform.OpenStoreAsync(parsed, cancellationToken).ConfigureAwait(false);
+            var speed = new SpeedLayer(log, store, bots, speedOptions, loggers, TimeProvider.System);
+            await speed.RunAsync(cancellationToken).ConfigureAwait(false);
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,38 @@
+using System.CommandLine;
+using System.Globalization;
+using Lambda.Cli.CommandLine;
+using Lambda.SharedModel.Time;
+
+namespace Lambda.Cli.Commands;
+
+/// <summary>`lambda status`: per partition, the speed layer's lag, watermark, rate and counters.</summary>
+internal static class StatusCommand
+{
+    public static Command Create(PlatformOptions platform)
+    {
+        var command = new Command("status", "Show the speed layer's status per partition: lag, watermark, events/s and counters.");
+        command.SetAction(async (parsed, cancellationToken) =>
+        {
+            await using var store = await platform.OpenStoreAsync(parsed, cancellationToken).ConfigureAwait(false);
+            var statuses = await store.ListPartitionStatusAsync(cancellationToken).ConfigureAwait(false);
+            var output = parsed.InvocationConfiguration.Output;
+            if (statuses.Count == 0)
+            {
+                await output.WriteLineAsync("no speed layer has reported yet (start one with 'lambda speed' or 'lambda run')").ConfigureAwait(false);
+                return ExitCodes.Ok;
+            }
+
+            await output.WriteLineAsync(
+                $"{"partition",9} {"lag",10} {"watermark",-20} {"events/s",10} {"processed",12} {"late",8} {"unattrib",8} {"dupes",8} {"bots",8} {"dead",6}  updated").ConfigureAwait(false);
+            foreach (var s in statuses)
+            {
+                var watermark = s.WatermarkMs == long.MinValue ? "-" : IsoTimestamp.Format(s.WatermarkMs);
+                await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                    $"{s.Partition,9} {s.Lag,10} {watermark,-20} {s.EventsPerSecond,10:F0} {s.Processed,12} {s.Late,8} {s.Unattributed,8} {s.Duplicates,8} {s.BotFiltered,8} {s.DeadLettered,6}  {s.UpdatedAt:yyyy-MM-ddTHH:mm:ssZ} ({s.Owner})")).ConfigureAwait(false);
+            }
+
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+}
