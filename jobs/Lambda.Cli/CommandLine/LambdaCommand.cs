@@ -55,7 +55,8 @@ internal static class LambdaCommand
             });
         try
         {
-            var config = new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false };
+            // Termination is ours to handle (a clean stop may outlast System.CommandLine's default 2 s grace).
+            var config = new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null };
             return await parsed.InvokeAsync(config, cancel.Token).ConfigureAwait(false);
         }
         catch (UsageException ex)

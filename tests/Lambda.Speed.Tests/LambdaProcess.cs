@@ -1,0 +1,57 @@
+using System.Diagnostics;
+
+namespace Lambda.Speed.Tests;
+
+/// <summary>Runs the `lambda` command line (built beside the tests) as a child process.</summary>
+internal static class LambdaProcess
+{
+    /// <summary>lambda.dll of the same build configuration as this test assembly.</summary>
+    public static string DllPath
+    {
+        get
+        {
+            // tests/<project>/bin/<configuration>/<tfm>/ → jobs/Lambda.Cli/bin/<configuration>/<tfm>/lambda.dll
+            var output = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+            var tfm = output.Name;
+            var configuration = output.Parent!.Name;
+            var root = output.Parent!.Parent!.Parent!.Parent!.Parent!.FullName;
+            var path = Path.Combine(root, "jobs", "Lambda.Cli", "bin", configuration, tfm, "lambda.dll");
+            return File.Exists(path) ? path : throw new FileNotFoundException($"the lambda command is not built at {path}");
+        }
+    }
+
+    public static Process Start(params string[] args)
+    {
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        info.ArgumentList.Add(DllPath);
+        foreach (var arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        info.Environment["LAMBDA_LOG_FORMAT"] = "text";
+        var process = Process.Start(info)!;
+        // Drain the pipes so a chatty child never blocks on a full pipe.
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+
+    /// <summary>Asks the child to stop like Ctrl-C would (SIGINT) and waits for it.</summary>
+    public static async Task InterruptAsync(Process process, TimeSpan timeout)
+    {
+        _ = Kill(process.Id, 2);
+        using var cts = new CancellationTokenSource(timeout);
+        await process.WaitForExitAsync(cts.Token);
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int Kill(int pid, int signal);
+}
