@@ -41,6 +41,9 @@ public sealed partial class SpeedLayer
         _partitions = partitions;
     }
 
+    /// <summary>Called after every successful flush of a partition (on the worker's thread: keep it cheap).</summary>
+    public Action<SpeedFlushReport>? OnFlushed { get; init; }
+
     /// <summary>The latest status of each owned partition.</summary>
     public IReadOnlyList<SpeedPartitionStatus> Status =>
         [.. _workers.Select(w => w.Status).OfType<SpeedPartitionStatus>().OrderBy(s => s.Partition)];
@@ -54,7 +57,7 @@ public sealed partial class SpeedLayer
         var owner = $"{Environment.MachineName}:{Environment.ProcessId}";
         foreach (var p in partitions)
         {
-            var worker = new PartitionWorker(p, _log, writer, _options, _bots, logger, _time, owner);
+            var worker = new PartitionWorker(p, _log, writer, _options, _bots, logger, _time, owner, OnFlushed);
             worker.Start();
             _workers.Add(worker);
         }

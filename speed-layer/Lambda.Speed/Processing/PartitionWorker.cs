@@ -29,6 +29,7 @@ internal sealed partial class PartitionWorker
     private readonly List<SpeedViewRow> _rows = [];
     private readonly List<CampaignInfo> _campaigns = [];
     private readonly TopicMerger _merger;
+    private readonly Action<SpeedFlushReport>? _onFlushed;
     private PartitionProcessor _processor = null!;
     private LogDeadLetterSink _deadLetters = null!;
     private ILogProducer _producer = null!;
@@ -38,8 +39,9 @@ internal sealed partial class PartitionWorker
     private DateTimeOffset _lastCheckpoint;
 
     public PartitionWorker(int partition, IEventLog log, SpeedViewWriter writer, SpeedOptions options, BotRules bots,
-        ILogger logger, TimeProvider time, string owner)
+        ILogger logger, TimeProvider time, string owner, Action<SpeedFlushReport>? onFlushed = null)
     {
+        _onFlushed = onFlushed;
         _partition = partition;
         _log = log;
         _writer = writer;
@@ -153,6 +155,7 @@ internal sealed partial class PartitionWorker
         _rows.Clear();
         _campaigns.Clear();
         Status = status;
+        _onFlushed?.Invoke(new SpeedFlushReport(_partition, _processor.LogTimeMs, _time.GetUtcNow(), rows.Length, _processor.Counters.Processed));
         _lastFlush = _time.GetUtcNow();
     }
 

@@ -1,0 +1,52 @@
+using System.CommandLine;
+using Lambda.Cli.Bench;
+using Lambda.Cli.CommandLine;
+
+namespace Lambda.Cli.Commands;
+
+/// <summary>`lambda bench`: end-to-end benchmarks of the platform whose figures go into docs/benchmarks.md.</summary>
+internal static class BenchCommand
+{
+    public static Command Create()
+    {
+        var command = new Command("bench", "Measure the platform end to end (figures for docs/benchmarks.md).");
+        var dir = new Option<string?>("--dir") { Description = "Parent directory for the throwaway data (default: the temp folder)." };
+        var workers = new Option<int>("--workers") { Description = "Speed workers (default: the core count).", DefaultValueFactory = _ => Environment.ProcessorCount };
+
+        var events = new Option<long>("--events") { Description = "Events to push through (default 5000000).", DefaultValueFactory = _ => 5_000_000 };
+        var campaigns = new Option<int>("--campaigns") { Description = "Campaigns, Zipf s=1.1 (default 1000).", DefaultValueFactory = _ => 1000 };
+        var throughput = new Command("speed-throughput", "Sustained events/s through the whole speed pipeline, from the embedded log.") { events, campaigns, dir, workers };
+        throughput.SetAction(async (parsed, ct) =>
+        {
+            if (parsed.GetValue(events) < 1000)
+            {
+                throw new UsageException("--events must be at least 1000");
+            }
+
+            await SpeedThroughputBench.RunAsync(parsed.GetValue(events), parsed.GetValue(campaigns), parsed.GetValue(workers),
+                parsed.GetValue(dir), parsed.InvocationConfiguration.Output, ct).ConfigureAwait(false);
+            return ExitCodes.Ok;
+        });
+
+        var rate = new Option<long>("--rate") { Description = "Open-loop events/s (default 170000, YSB's top published load).", DefaultValueFactory = _ => 170_000 };
+        var seconds = new Option<int>("--seconds") { Description = "Measured seconds after the warm-up (default 60).", DefaultValueFactory = _ => 60 };
+        var warmup = new Option<int>("--warmup") { Description = "Warm-up seconds excluded from the figures (default 10).", DefaultValueFactory = _ => 10 };
+        var latency = new Command("speed-latency", "p50/p99 append-to-visible latency under an open-loop load.") { rate, seconds, warmup, dir, workers };
+        latency.SetAction(async (parsed, ct) =>
+        {
+            if (parsed.GetValue(rate) < 1 || parsed.GetValue(seconds) < 1 || parsed.GetValue(warmup) < 0)
+            {
+                throw new UsageException("--rate and --seconds must be positive, --warmup zero or more");
+            }
+
+            await SpeedLatencyBench.RunAsync(parsed.GetValue(rate), TimeSpan.FromSeconds(parsed.GetValue(seconds)),
+                TimeSpan.FromSeconds(parsed.GetValue(warmup)), parsed.GetValue(workers), parsed.GetValue(dir),
+                parsed.InvocationConfiguration.Output, ct).ConfigureAwait(false);
+            return ExitCodes.Ok;
+        });
+
+        command.Subcommands.Add(throughput);
+        command.Subcommands.Add(latency);
+        return command;
+    }
+}
