@@ -36,6 +36,7 @@ internal sealed partial class PartitionProcessor
     private readonly SortedDictionary<long, List<WindowKey>> _finalBuckets = [];
     private readonly long _retentionMs;
     private readonly string[] _topics;
+    private long _housekeptSlice = long.MinValue;
 
     public PartitionProcessor(int partition, SpeedOptions options, BotRules bots, IDeadLetterSink deadLetters)
     {
@@ -221,6 +222,15 @@ internal sealed partial class PartitionProcessor
     {
         var watermark = _watermark.Current;
         Counters.Unattributed += _pending.Expire(watermark);
+        // Dedupe slices, window ends and evictions all fall on slice boundaries (a minute is six
+        // slices), so the ordered structures need a look only when the watermark crosses one.
+        var slice = Math.DivRem(watermark, DedupeWindow.SliceMs, out var remainder) - (remainder < 0 ? 1 : 0);
+        if (slice == _housekeptSlice)
+        {
+            return;
+        }
+
+        _housekeptSlice = slice;
         _dedupe.Advance(watermark);
         FinalizeBuckets(watermark);
         EvictBuckets(watermark);
