@@ -9,8 +9,9 @@ const SVG_NS = 'http://www.w3.org/2000/svg';
 const STEP_MS = { minute: 60_000, hour: 3_600_000, day: 86_400_000 };
 const TICK_STEPS_MS = [1, 5, 10, 15, 30, 60, 120, 180, 360, 720, 1440, 2880, 10080].map((m) => m * 60_000);
 const MARGIN = { top: 26, right: 18, bottom: 30, left: 58 };
-// Past this many buckets, point markers would merge into a smear; the lines carry the data alone.
-const MAX_MARKED_POINTS = 400;
+// Past this many buckets, point markers merge into a smear; the lines carry the data alone
+// (the series' data-points attribute still counts them).
+const MAX_MARKED_POINTS = 120;
 
 /** The three count series of the main chart, in drawing order (largest first, so small ones stay on top). */
 export const COUNT_SERIES = ['impressions', 'views', 'clicks'];
@@ -22,13 +23,13 @@ function el(name, attrs, parent) {
   return node;
 }
 
-function niceMax(value) {
-  if (value <= 0) return 1;
-  const magnitude = 10 ** Math.floor(Math.log10(value));
-  for (const m of [1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10]) {
-    if (m * magnitude >= value) return m * magnitude;
-  }
-  return 10 * magnitude;
+/** A round grid step giving about four lines up to value (whole numbers: these are counts). */
+function niceStep(value) {
+  if (value <= 4) return 1;
+  const rough = value / 4;
+  const magnitude = 10 ** Math.floor(Math.log10(rough));
+  const m = [1, 2, 2.5, 5, 10].find((c) => c * magnitude >= rough);
+  return Math.max(1, m * magnitude);
 }
 
 /** Geometry shared by both charts: pixel size and the time and value scales. */
@@ -38,9 +39,10 @@ function geometry(container, answer, yMax, height) {
   const toMs = Date.parse(answer.to);
   const stepMs = STEP_MS[answer.granularity] ?? 60_000;
   const inner = { w: width - MARGIN.left - MARGIN.right, h: height - MARGIN.top - MARGIN.bottom };
-  const top = niceMax(yMax);
+  const yStep = niceStep(yMax);
+  const top = Math.max(1, Math.ceil(yMax / yStep)) * yStep;
   return {
-    width, height, fromMs, toMs, stepMs, top,
+    width, height, fromMs, toMs, stepMs, top, yStep,
     x: (ms) => MARGIN.left + ((ms - fromMs) / (toMs - fromMs)) * inner.w,
     y: (v) => MARGIN.top + inner.h - (v / top) * inner.h,
     left: MARGIN.left, right: width - MARGIN.right, top0: MARGIN.top, bottom: MARGIN.top + inner.h,
@@ -65,8 +67,7 @@ function drawFrame(svg, g, answer) {
     el('rect', { class: 'region-speed', 'data-testid': 'region-speed', x: g.x(splitMs), y: g.top0, width: g.right - g.x(splitMs), height: g.bottom - g.top0 }, frame);
   }
 
-  for (let i = 0; i <= 4; i++) {
-    const v = (g.top / 4) * i;
+  for (let v = 0; v <= g.top; v += g.yStep) {
     el('line', { class: 'grid', x1: g.left, x2: g.right, y1: g.y(v), y2: g.y(v) }, frame);
     const label = el('text', { class: 'axis-label', x: g.left - 8, y: g.y(v) + 4, 'text-anchor': 'end' }, frame);
     label.textContent = formatCompact(v);
