@@ -163,6 +163,8 @@ function scheduleRefresh() {
 async function refresh() {
   stopRefresh();
   if (!state.selected) return;
+  // A background tab polls nothing; it catches up when shown again (see wire()).
+  if (document.hidden) return;
   const controller = new AbortController();
   state.inflight = controller;
   const campaignId = state.selected;
@@ -304,6 +306,9 @@ function wire() {
     setRange(state.range, event.target.value);
     writeHash();
     refresh();
+  });
+  document.addEventListener('visibilitychange', () => {
+    if (!document.hidden && !state.paused && !state.inflight) refresh();
   });
   // Charts are drawn at the container's pixel width; redraw the last answer when it changes.
   let lastWidth = 0;
