@@ -7,13 +7,11 @@ using static Microsoft.Playwright.Assertions;
 namespace Lambda.Dashboard.Tests;
 
 /// <summary>
-/// The dashboard in headless Chromium against a serving host over a seeded store: what an
+/// The dashboard in headless Chromium against the serving host over a seeded store: what an
 /// advertiser signs in to and sees.
 /// </summary>
 public sealed class DashboardPageTests(ITestOutputHelper output)
 {
-    private const string ApiKey = "lk_dashboard-test-key-acme";
-
     static DashboardPageTests()
     {
         // The first load builds charts from a few hundred buckets on a loaded 2-core machine.
@@ -25,13 +23,13 @@ public sealed class DashboardPageTests(ITestOutputHelper output)
     {
         ChromiumRequirement.EnsureAvailable();
         var seed = DashboardSeed.Create(DateTimeOffset.UtcNow);
-        await using var host = await FixtureServingHost.StartAsync(seed, ApiKey, RepositoryPaths.WebRoot);
+        await using var host = await ServingUnderTest.StartAsync(seed);
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await LaunchAsync(playwright);
         var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 1280, Height = 800 } });
 
         await page.GotoAsync(host.BaseAddress);
-        await page.GetByLabel("API key").FillAsync(ApiKey);
+        await page.GetByLabel("API key").FillAsync(host.ApiKey);
         await page.GetByTestId("key-submit").ClickAsync();
 
         var campaigns = page.GetByTestId("campaign-list").GetByTestId("campaign");
@@ -110,7 +108,7 @@ public sealed class DashboardPageTests(ITestOutputHelper output)
     {
         ChromiumRequirement.EnsureAvailable();
         var seed = DashboardSeed.Create(DateTimeOffset.UtcNow);
-        await using var host = await FixtureServingHost.StartAsync(seed, ApiKey, RepositoryPaths.WebRoot);
+        await using var host = await ServingUnderTest.StartAsync(seed);
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await LaunchAsync(playwright);
         var page = await browser.NewPageAsync();
