@@ -38,6 +38,9 @@ public sealed partial class BackfillJob
         _aside = BackfillPaths.Aside(_root);
     }
 
+    /// <summary>Called with the name of each step as it completes; tests throw from it to simulate a crash there.</summary>
+    internal Action<string>? OnStep { get; set; }
+
     /// <summary>Runs (or, after a crash, finishes) the backfill, then the recompute.</summary>
     public async Task<BackfillResult> RunAsync(IProgress<ArchiveProgress>? progress = null, CancellationToken cancellationToken = default)
     {
@@ -127,6 +130,7 @@ public sealed partial class BackfillJob
             RunKind = plan.Range is null ? "backfill" : "backfill-range",
         };
         var rebuilt = await archive.RunAsync(scope, progress, cancellationToken).ConfigureAwait(false);
+        OnStep?.Invoke("rebuilt");
 
         if (plan.Range is null)
         {

@@ -20,6 +20,8 @@ internal static class LambdaCommand
         root.Subcommands.Add(GenerateCommand.Create(platform));
         root.Subcommands.Add(SpeedCommand.Create(platform));
         root.Subcommands.Add(StatusCommand.Create(platform));
+        root.Subcommands.Add(ArchiveCommand.Create(platform));
+        root.Subcommands.Add(BackfillCommand.Create(platform));
         return root;
     }
 
