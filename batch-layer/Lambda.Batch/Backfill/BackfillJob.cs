@@ -90,7 +90,17 @@ public sealed partial class BackfillJob
     private async Task<BackfillResult> RebuildAndSwapAsync(EventDateRange? requested, IProgress<ArchiveProgress>? progress,
         CancellationToken cancellationToken)
     {
-        DeleteTree(_aside);
+        if (Directory.Exists(_aside))
+        {
+            // Without a complete plan an aside folder is a leftover only while the master itself exists.
+            if (!Directory.Exists(_root))
+            {
+                throw new InvalidOperationException($"'{_aside}' exists but '{_root}' does not, and no backfill swap is pending: restore one of them by hand");
+            }
+
+            DeleteTree(_aside);
+        }
+
         var master = ArchiveManifest.Load(_root);
         var plan = BackfillPlan.Load(_rebuild);
         var targets = requested is null ? await LogEndsAsync(cancellationToken).ConfigureAwait(false) : new Dictionary<TopicPartition, long>(master.ArchivedTo);
