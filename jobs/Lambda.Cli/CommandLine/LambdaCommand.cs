@@ -24,6 +24,8 @@ internal static class LambdaCommand
         root.Subcommands.Add(ServeCommand.Create(platform));
         root.Subcommands.Add(QueryCommand.Create(platform));
         root.Subcommands.Add(KeysCommand.Create(platform));
+        root.Subcommands.Add(ArchiveCommand.Create(platform));
+        root.Subcommands.Add(BackfillCommand.Create(platform));
         return root;
     }
 
