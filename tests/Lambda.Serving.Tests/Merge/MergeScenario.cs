@@ -12,7 +12,7 @@ namespace Lambda.Serving.Tests.Merge;
 /// </summary>
 internal sealed class MergeScenario
 {
-    public const long T0 = 1_795_651_200_000; // 2026-11-23T00:00:00Z, a day start
+    public const long T0 = 1_795_392_000_000; // 2026-11-23T00:00:00Z, a day start
     public const int WindowMinutes = 3 * 1440;
     private const long M = Granularities.MinuteMs;
 
