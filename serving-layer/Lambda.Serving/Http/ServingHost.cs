@@ -134,7 +134,6 @@ public static class ServingHost
                     : Task.FromResult(Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "No event log",
                         detail: "This host was started without an event log.")))
             .WithMetadata(new RequiresApiKey(AdminOnly: true))
-            .Accepts<JsonElement>("application/json", "application/x-ndjson")
             .Produces<IngestAnswer>(StatusCodes.Status202Accepted)
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status403Forbidden)
