@@ -114,19 +114,29 @@ internal static class ExactViewSql
         """;
 
     /// <summary>
+    /// The register of a row's <c>user_hash</c> (UBIGINT) as columns idx and rho, exactly as
+    /// <c>HyperLogLog.Register</c>: index = the top 14 bits; rho = 51 - the bit length of the low 50 bits,
+    /// found by smearing the highest set bit down and counting bits (DuckDB has no count-leading-zeros,
+    /// and &lt;&lt; on UBIGINT raises on overflow). Scratch columns r0..r6 come along.
+    /// </summary>
+    public const string RegisterColumns = """
+        (user_hash >> 50)::INTEGER AS idx,
+        user_hash & 1125899906842623::UBIGINT AS r0,
+        r0 | (r0 >> 1) AS r1, r1 | (r1 >> 2) AS r2, r2 | (r2 >> 4) AS r3,
+        r3 | (r3 >> 8) AS r4, r4 | (r4 >> 16) AS r5, r5 | (r5 >> 32) AS r6,
+        (51 - bit_count(r6))::UTINYINT AS rho
+        """;
+
+    /// <summary>
     /// HyperLogLog registers per campaign-minute, as shared-model/Sketches/README.md defines them:
     /// index = the top 14 bits of user_hash, rho = 51 - bit length of the low 50 bits (the highest set
     /// bit smeared down, then counted). Ordered for a single streaming pass in C#.
     /// </summary>
-    public const string SelectMinuteRegisters = """
+    public const string SelectMinuteRegisters = $"""
         WITH c AS (SELECT campaign_id, (row_number() OVER (ORDER BY campaign_id) - 1)::INTEGER AS cid
                    FROM (SELECT DISTINCT campaign_id FROM evc WHERE campaign_id IS NOT NULL AND NOT is_bot AND copy = 1)),
-             h AS (SELECT c.cid, e.minute_ms,
-                          (e.user_hash >> 50)::INTEGER AS idx,
-                          e.user_hash & 1125899906842623::UBIGINT AS r0,
-                          r0 | (r0 >> 1) AS r1, r1 | (r1 >> 2) AS r2, r2 | (r2 >> 4) AS r3,
-                          r3 | (r3 >> 8) AS r4, r4 | (r4 >> 16) AS r5, r5 | (r5 >> 32) AS r6,
-                          (51 - bit_count(r6))::UTINYINT AS rho
+             h AS (SELECT c.cid, e.minute_ms, e.user_hash,
+                          {RegisterColumns}
                    FROM evc e JOIN c ON c.campaign_id = e.campaign_id
                    WHERE NOT e.is_bot AND e.copy = 1)
         SELECT cid, minute_ms, idx, max(rho) AS rho
