@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Lambda.Batch.Backfill;
 using Lambda.Batch.Drift;
 using Lambda.DuckDb;
 using Lambda.SharedModel.Views;
@@ -14,7 +15,7 @@ namespace Lambda.Batch.Recompute;
 /// writes them as a new version folder of Parquet files, loads them into the view store and flips the
 /// current version, then prunes old versions and records the speed layer's drift.
 /// </summary>
-public sealed partial class BatchRecomputer
+public sealed partial class BatchRecomputer : IRecompute
 {
     private readonly IViewStore _store;
     private readonly RecomputeOptions _options;
@@ -102,6 +103,7 @@ public sealed partial class BatchRecomputer
         var coveredOffsets = snapshot.CoveredOffsetsJson();
         new BatchVersionManifest(versionId, watermark, createdAt, plan.Base?.VersionId, plan.Recompute,
             [.. snapshot.Files.Select(f => f.RelativePath)], JsonDocument.Parse(coveredOffsets).RootElement.Clone(),
+            snapshot.Manifest?.LastRun ?? 0,
             days, minuteRows, hourRows, dayRows).Write(staging);
         var versionDirectory = _paths.VersionDirectory(versionId);
         Directory.CreateDirectory(_paths.ViewsRoot);
@@ -142,6 +144,9 @@ public sealed partial class BatchRecomputer
 
         return new RecomputeResult(RecomputeOutcome.Published, versionId, watermark, plan.Base?.VersionId, plan.Recompute, plan.Copy, rows, []);
     }
+
+    /// <summary>The backfill's hook: an incremental run (the manifest's runs say which dates the backfill rebuilt).</summary>
+    public Task RecomputeAsync(CancellationToken cancellationToken) => RunAsync(new RecomputeRequest(), cancellationToken);
 
     private RecomputeResult RecordFailure(long versionId, long watermark, RecomputePlan plan, IReadOnlyList<string> problems)
     {

@@ -12,6 +12,7 @@ namespace Lambda.Batch.Recompute;
 /// <param name="RecomputedDates">Dates computed from the master dataset by this run.</param>
 /// <param name="MasterFiles">Every master file the version covers (paths relative to the master root).</param>
 /// <param name="CoveredOffsets">Per topic and partition, the end of the offsets covered.</param>
+/// <param name="ArchiveRun">The archive manifest's last run when the version was computed (0 without a manifest).</param>
 /// <param name="Days">Totals of every complete date the version covers.</param>
 public sealed record BatchVersionManifest(
     long VersionId,
@@ -21,6 +22,7 @@ public sealed record BatchVersionManifest(
     IReadOnlyList<DateOnly> RecomputedDates,
     IReadOnlyList<string> MasterFiles,
     JsonElement CoveredOffsets,
+    long ArchiveRun,
     IReadOnlyList<DayTotals> Days,
     long MinuteRows,
     long HourRows,

@@ -10,13 +10,15 @@ internal sealed record RecomputePlan(
     /// <summary>
     /// Plans against the current version: a date is dirty when a master file of it is new since the
     /// base, when it became complete since (it was at or after the base's W), when a new served record
-    /// names an ad the base could not attribute on that date, or when it was asked for. Anything the
+    /// names an ad the base could not attribute on that date, when an archive or backfill run since the
+    /// base touched it (the archive manifest's record of dates per run), or when it was asked for. Anything the
     /// base cannot explain (files gone, W moved back, no manifest) means a full run.
     /// </summary>
     public static RecomputePlan Make(MasterSnapshot snapshot, IReadOnlyList<DateOnly> completeDates, long watermarkMs,
         BatchVersionManifest? baseVersion, string? baseDirectory, RecomputeRequest request, Func<IReadOnlyList<MasterFile>, HashSet<string>> servedAds)
     {
-        if (request.Full || baseVersion is null || baseDirectory is null || baseVersion.WatermarkMs > watermarkMs)
+        if (request.Full || baseVersion is null || baseDirectory is null || baseVersion.WatermarkMs > watermarkMs
+            || (snapshot.Manifest is { } m && m.LastRun < baseVersion.ArchiveRun))
         {
             return new RecomputePlan(null, null, completeDates, []);
         }
@@ -36,6 +38,11 @@ internal sealed record RecomputePlan(
             {
                 dirty.Add(date);
             }
+        }
+
+        if (snapshot.Manifest is { } manifest && baseVersion.ArchiveRun > 0)
+        {
+            dirty.UnionWith(manifest.DatesDirtiedSince(baseVersion.ArchiveRun));
         }
 
         foreach (var date in request.Dates ?? [])
