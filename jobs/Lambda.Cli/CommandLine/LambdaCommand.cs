@@ -20,6 +20,7 @@ internal static class LambdaCommand
         root.Subcommands.Add(GenerateCommand.Create(platform));
         root.Subcommands.Add(SpeedCommand.Create(platform));
         root.Subcommands.Add(StatusCommand.Create(platform));
+        root.Subcommands.Add(BatchCommand.Create(platform));
         return root;
     }
 
