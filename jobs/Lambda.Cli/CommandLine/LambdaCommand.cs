@@ -26,6 +26,7 @@ internal static class LambdaCommand
         root.Subcommands.Add(KeysCommand.Create(platform));
         root.Subcommands.Add(ArchiveCommand.Create(platform));
         root.Subcommands.Add(BackfillCommand.Create(platform));
+        root.Subcommands.Add(BatchCommand.Create(platform));
         return root;
     }
 
