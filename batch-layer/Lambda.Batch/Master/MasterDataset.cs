@@ -73,6 +73,52 @@ public static class MasterDataset
     /// <summary>A glob over every file of one topic, for DuckDB's read_parquet with hive partitioning.</summary>
     public static string Glob(string root, string topic) => Path.Combine(root, topic, "*", "*.parquet");
 
+    /// <summary>
+    /// Where a run writes files before renaming them into their date folders: inside the root, so on the
+    /// same file system (a rename is atomic), and outside every <see cref="Glob"/>. Deleted on every start.
+    /// </summary>
+    public static string StagingDirectory(string root) => Path.Combine(root, "_staging");
+
+    /// <summary>The UTC date of an event time (Unix epoch milliseconds): the date folder it belongs in.</summary>
+    public static DateOnly EventDate(long eventTimeMs) =>
+        DateOnly.FromDayNumber(UnixEpochDayNumber + (int)Math.Floor(eventTimeMs / (double)MillisecondsPerDay));
+
+    /// <summary>The first millisecond of <paramref name="date"/> (UTC), Unix epoch milliseconds.</summary>
+    public static long DateStartMs(DateOnly date) => (long)(date.DayNumber - UnixEpochDayNumber) * MillisecondsPerDay;
+
+    /// <summary>Parses a date folder name made by <see cref="DateDirectory"/> ("date=YYYY-MM-DD").</summary>
+    public static bool TryParseDateDirectory(string directoryName, out DateOnly date)
+    {
+        date = default;
+        return directoryName.StartsWith("date=", StringComparison.Ordinal)
+            && DateOnly.TryParseExact(directoryName.AsSpan(5), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out date);
+    }
+
+    /// <summary>The dates that have a folder under <paramref name="topic"/>, in order.</summary>
+    public static IReadOnlyList<DateOnly> Dates(string root, string topic)
+    {
+        var directory = TopicDirectory(root, topic);
+        if (!Directory.Exists(directory))
+        {
+            return [];
+        }
+
+        var dates = new List<DateOnly>();
+        foreach (var child in Directory.EnumerateDirectories(directory))
+        {
+            if (TryParseDateDirectory(Path.GetFileName(child), out var date))
+            {
+                dates.Add(date);
+            }
+        }
+
+        dates.Sort();
+        return dates;
+    }
+
+    private const long MillisecondsPerDay = 86_400_000L;
+    private static readonly int UnixEpochDayNumber = DateOnly.FromDateTime(DateTime.UnixEpoch).DayNumber;
+
     /// <summary>The event topics the master dataset holds (dead letters are not master data).</summary>
     public static IReadOnlyList<string> TopicsArchived => Topics.EventTopics;
 }

@@ -1,0 +1,143 @@
+using System.Diagnostics;
+using Lambda.Batch.Backfill;
+using Lambda.Batch.Master;
+using Lambda.DuckDb;
+using Lambda.SharedModel.Events;
+using Lambda.SharedModel.Log;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Lambda.Batch.Archive;
+
+/// <summary>
+/// Archives the event log into the master dataset: for every event topic and partition, the records from
+/// the manifest's offset to the end offset snapshotted at the start, as Parquet files per event date,
+/// each chunk committed in the manifest once its files are durably in place. Crash-safe and idempotent:
+/// a rerun first deletes a crashed run's uncommitted files, then continues where the manifest says.
+/// </summary>
+public sealed class ArchiveJob
+{
+    private readonly IEventLog _log;
+    private readonly ArchiveOptions _options;
+    private readonly ILogger _logger;
+
+    public ArchiveJob(IEventLog log, ArchiveOptions options, ILogger? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(log);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        _log = log;
+        _options = options;
+        _logger = logger ?? NullLogger.Instance;
+    }
+
+    /// <summary>Archives everything new in the log. Throws if a backfill is being swapped in (rerun the backfill).</summary>
+    public Task<ArchiveResult> RunAsync(IProgress<ArchiveProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        if (BackfillPaths.SwapPending(_options.MasterRoot))
+        {
+            throw new InvalidOperationException(
+                $"a backfill of '{_options.MasterRoot}' is half swapped in; run 'lambda backfill' again to finish it before archiving");
+        }
+
+        return RunAsync(ArchiveScope.Everything, progress, cancellationToken);
+    }
+
+    internal async Task<ArchiveResult> RunAsync(ArchiveScope scope, IProgress<ArchiveProgress>? progress, CancellationToken cancellationToken)
+    {
+        var stopwatch = Stopwatch.StartNew();
+        var root = _options.MasterRoot;
+        using var masterLock = scope.TakeLock ? MasterLock.Acquire(root) : null;
+        Directory.CreateDirectory(root);
+        var manifest = ArchiveManifest.Load(root);
+        var orphans = OrphanSweeper.Sweep(root, manifest);
+        if (orphans > 0)
+        {
+            _logger.LogWarning("deleted {Orphans} uncommitted files of a crashed run in {Root}", orphans, root);
+        }
+
+        var work = await PlanAsync(manifest, scope, cancellationToken).ConfigureAwait(false);
+        var total = work.Sum(w => w.End - w.From);
+        var run = new RunState(manifest, manifest.LastRun + 1, DateTimeOffset.UtcNow, scope.RunKind, total, progress);
+        if (total > 0)
+        {
+            var staging = MasterDataset.StagingDirectory(root);
+            Directory.CreateDirectory(staging);
+            using (var database = DuckDbDatabase.OpenInMemory(new DuckDbOptions
+            {
+                Threads = _options.MaxParallelism,
+                MemoryLimit = _options.DuckDbMemoryLimit,
+                TempDirectory = Path.Combine(staging, "duckdb"),
+            }))
+            {
+                var parallel = new ParallelOptions { MaxDegreeOfParallelism = _options.MaxParallelism, CancellationToken = cancellationToken };
+                await Parallel.ForEachAsync(work, parallel, (w, ct) =>
+                    new ValueTask(ArchivePartitionAsync(database, root, w, scope, run, ct))).ConfigureAwait(false);
+            }
+
+            Directory.Delete(staging, recursive: true);
+        }
+
+        progress?.Report(new ArchiveProgress(total, total));
+        var result = run.ToResult(orphans, stopwatch.Elapsed);
+        _logger.LogInformation("archived {Records} records ({Invalid} invalid skipped) into {Files} files in {Seconds:F2} s",
+            result.Records, result.InvalidSkipped, result.Files, result.Duration.TotalSeconds);
+        return result;
+    }
+
+    private async Task ArchivePartitionAsync(DuckDbDatabase database, string root, PartitionWork work, ArchiveScope scope,
+        RunState run, CancellationToken cancellationToken)
+    {
+        using var reader = _log.CreateReader();
+        using var archiver = new PartitionArchiver(database, reader, root, work.TopicPartition, scope.Dates, _options.ReadBatchRecords);
+        var from = work.From;
+        while (from < work.End)
+        {
+            // Aligned to absolute multiples of the chunk size: a resumed run cuts files where an uninterrupted one does.
+            var to = Math.Min(work.End, ((from / _options.ChunkRecords) + 1) * _options.ChunkRecords);
+            var outcome = await archiver.ArchiveChunkAsync(from, to, run.AddDone, cancellationToken).ConfigureAwait(false);
+            run.Commit(root, work.TopicPartition, outcome);
+            from = to;
+        }
+    }
+
+    /// <summary>Every event partition with something to archive, from the manifest's offset to the target.</summary>
+    private async Task<List<PartitionWork>> PlanAsync(ArchiveManifest manifest, ArchiveScope scope, CancellationToken cancellationToken)
+    {
+        var work = new List<PartitionWork>();
+        if (scope.Targets is { } targets)
+        {
+            foreach (var (topicPartition, end) in targets)
+            {
+                Add(topicPartition, end);
+            }
+        }
+        else
+        {
+            var topics = await _log.ListTopicsAsync(cancellationToken).ConfigureAwait(false);
+            foreach (var topic in topics.Where(t => MasterDataset.TopicsArchived.Contains(t.Name)))
+            {
+                for (var p = 0; p < topic.Partitions; p++)
+                {
+                    var offsets = await _log.GetOffsetsAsync(new TopicPartition(topic.Name, p), cancellationToken).ConfigureAwait(false);
+                    Add(offsets.TopicPartition, offsets.End);
+                }
+            }
+        }
+
+        // Largest first, so the last worker does not start a big partition alone.
+        work.Sort((a, b) => (b.End - b.From).CompareTo(a.End - a.From));
+        return work;
+
+        void Add(TopicPartition topicPartition, long end)
+        {
+            var from = manifest.ArchivedUpTo(topicPartition.Topic, topicPartition.Partition);
+            if (end > from && Topics.TryGetKind(topicPartition.Topic, out _))
+            {
+                work.Add(new PartitionWork(topicPartition, from, end));
+            }
+        }
+    }
+
+    private sealed record PartitionWork(TopicPartition TopicPartition, long From, long End);
+}

@@ -1,0 +1,175 @@
+using Lambda.DuckDb;
+
+namespace Lambda.Batch.Recompute;
+
+/// <summary>
+/// The SQL of the exact recompute. Nothing here comes from input: the only text spliced in is file
+/// paths the batch layer lists itself, quoted with <see cref="DuckDbSql.Literal"/>; bot rules are rows
+/// of tables, never SQL.
+/// </summary>
+internal static class ExactViewSql
+{
+    public const string Lowercase = "translate(user_agent, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')";
+
+    /// <summary>The bot tables and the tables a run fills.</summary>
+    public const string CreateTables = """
+        CREATE TEMP TABLE bot_ip (start_hi UBIGINT, start_lo UBIGINT, end_hi UBIGINT, end_lo UBIGINT);
+        CREATE TEMP TABLE bot_ua (s VARCHAR);
+        CREATE TEMP TABLE view_rows (
+            granularity VARCHAR, campaign_id VARCHAR, bucket_start_ms BIGINT,
+            impressions BIGINT, views BIGINT, clicks BIGINT, spend_micros BIGINT,
+            bot_filtered BIGINT, late BIGINT, unattributed BIGINT, duplicates BIGINT, uniques BIGINT);
+        CREATE TEMP TABLE sketches (granularity VARCHAR, campaign_id VARCHAR, bucket_start_ms BIGINT, sketch BLOB);
+        CREATE TEMP TABLE day_checks (
+            day_ms BIGINT, served BIGINT, views BIGINT, clicks BIGINT, bots BIGINT, records BIGINT);
+        """;
+
+    /// <summary>The ad→campaign map: the first served record of an ad by log position fixes its campaign (bots included, as in the speed layer).</summary>
+    public static string CreateAdMap(IReadOnlyList<MasterFile> servedFiles) => servedFiles.Count == 0
+        ? "CREATE OR REPLACE TEMP TABLE ad_map (ad_id VARCHAR, campaign_id VARCHAR)"
+        : $"""
+          CREATE OR REPLACE TEMP TABLE ad_map AS
+          SELECT ad_id, arg_min(campaign_id, (log_partition, log_offset)) AS campaign_id
+          FROM {ReadParquet(servedFiles)}
+          GROUP BY ad_id
+          """;
+
+    /// <summary>
+    /// One day's records of every topic (kind 0 served, 1 view, 2 click) with the bot verdict. An ip is
+    /// a bot when its 128-bit key lies in an inclusive range; a user agent when its ASCII-lowered text
+    /// contains a substring (translate, not lower(): lower() folds non-ASCII letters such as the Kelvin sign).
+    /// </summary>
+    public static string CreateDayEvents(IReadOnlyList<MasterFile> served, IReadOnlyList<MasterFile> views, IReadOnlyList<MasterFile> clicks)
+    {
+        var parts = new List<string>();
+        AddTopic(parts, 0, served);
+        AddTopic(parts, 1, views);
+        AddTopic(parts, 2, clicks);
+        return $"""
+            CREATE OR REPLACE TEMP TABLE ev AS
+            SELECT r.*,
+                   (r.ip_hi IS NOT NULL AND EXISTS (
+                        SELECT 1 FROM bot_ip b
+                        WHERE ((r.ip_hi::UHUGEINT << 64) | r.ip_lo)
+                              BETWEEN ((b.start_hi::UHUGEINT << 64) | b.start_lo) AND ((b.end_hi::UHUGEINT << 64) | b.end_lo)))
+                   OR (r.user_agent IS NOT NULL AND EXISTS (
+                        SELECT 1 FROM bot_ua u WHERE contains({Lowercase.Replace("user_agent", "r.user_agent", StringComparison.Ordinal)}, u.s)))
+                   AS is_bot
+            FROM ({string.Join("\nUNION ALL\n", parts)}) r
+            """;
+    }
+
+    /// <summary>
+    /// Attribution and dedupe: served records keep their own campaign, views and clicks take their
+    /// ad's (NULL when no served record ever named the ad). Among non-bot copies of an event_id within
+    /// a topic the first by log position is copy 1; later copies are duplicates. Bots are filtered
+    /// first, so every bot copy counts as a bot.
+    /// </summary>
+    public const string CreateAttributed = """
+        CREATE OR REPLACE TEMP TABLE evc AS
+        SELECT e.kind, e.ad_id, e.user_id, e.user_hash, e.cost_micros, e.is_bot,
+               CASE WHEN e.kind = 0 THEN e.campaign_id ELSE m.campaign_id END AS campaign_id,
+               e.event_time_ms - ((e.event_time_ms % 60000) + 60000) % 60000 AS minute_ms,
+               e.event_time_ms - ((e.event_time_ms % 3600000) + 3600000) % 3600000 AS hour_ms,
+               e.event_time_ms - ((e.event_time_ms % 86400000) + 86400000) % 86400000 AS day_ms,
+               CASE WHEN e.is_bot THEN 0
+                    ELSE row_number() OVER (PARTITION BY e.is_bot, e.kind, e.event_id ORDER BY e.log_partition, e.log_offset)
+               END AS copy
+        FROM ev e LEFT JOIN ad_map m ON e.kind <> 0 AND m.ad_id = e.ad_id
+        """;
+
+    /// <summary>The metrics of one granularity; <paramref name="bucketColumn"/> is one of minute_ms, hour_ms, day_ms.</summary>
+    public static string InsertRows(string granularity, string bucketColumn) => $"""
+        INSERT INTO view_rows
+        SELECT '{granularity}', campaign_id, {bucketColumn},
+               count(*) FILTER (WHERE NOT is_bot AND copy = 1 AND kind = 0),
+               count(*) FILTER (WHERE NOT is_bot AND copy = 1 AND kind = 1),
+               count(*) FILTER (WHERE NOT is_bot AND copy = 1 AND kind = 2),
+               coalesce(sum(cost_micros) FILTER (WHERE NOT is_bot AND copy = 1 AND kind = 0), 0)::BIGINT,
+               count(*) FILTER (WHERE is_bot),
+               0, 0,
+               count(*) FILTER (WHERE NOT is_bot AND copy > 1),
+               count(DISTINCT user_id) FILTER (WHERE NOT is_bot AND copy = 1)
+        FROM evc
+        WHERE campaign_id IS NOT NULL
+        GROUP BY campaign_id, {bucketColumn}
+        """;
+
+    /// <summary>What could not be attributed this day: views and clicks (and their bot and duplicate copies) of ads no served record names.</summary>
+    public const string SelectUnattributed = """
+        SELECT count(*) FILTER (WHERE NOT is_bot AND copy = 1 AND kind = 1),
+               count(*) FILTER (WHERE NOT is_bot AND copy = 1 AND kind = 2),
+               count(*) FILTER (WHERE is_bot),
+               count(*) FILTER (WHERE NOT is_bot AND copy > 1)
+        FROM evc
+        WHERE campaign_id IS NULL
+        """;
+
+    /// <summary>The ads of the day's unattributed records.</summary>
+    public const string SelectUnattributedAds = "SELECT DISTINCT ad_id FROM evc WHERE campaign_id IS NULL ORDER BY ad_id";
+
+    /// <summary>The day's campaigns, numbered for the register query.</summary>
+    public const string SelectDayCampaigns = """
+        SELECT DISTINCT campaign_id FROM evc WHERE campaign_id IS NOT NULL AND NOT is_bot AND copy = 1 ORDER BY campaign_id
+        """;
+
+    /// <summary>
+    /// The register of a row's <c>user_hash</c> (UBIGINT) as columns idx and rho, exactly as
+    /// <c>HyperLogLog.Register</c>: index = the top 14 bits; rho = 51 - the bit length of the low 50 bits,
+    /// found by smearing the highest set bit down and counting bits (DuckDB has no count-leading-zeros,
+    /// and &lt;&lt; on UBIGINT raises on overflow). Scratch columns r0..r6 come along.
+    /// </summary>
+    public const string RegisterColumns = """
+        (user_hash >> 50)::INTEGER AS idx,
+        user_hash & 1125899906842623::UBIGINT AS r0,
+        r0 | (r0 >> 1) AS r1, r1 | (r1 >> 2) AS r2, r2 | (r2 >> 4) AS r3,
+        r3 | (r3 >> 8) AS r4, r4 | (r4 >> 16) AS r5, r5 | (r5 >> 32) AS r6,
+        (51 - bit_count(r6))::UTINYINT AS rho
+        """;
+
+    /// <summary>
+    /// HyperLogLog registers per campaign-minute, as shared-model/Sketches/README.md defines them:
+    /// index = the top 14 bits of user_hash, rho = 51 - bit length of the low 50 bits (the highest set
+    /// bit smeared down, then counted). Ordered for a single streaming pass in C#.
+    /// </summary>
+    public const string SelectMinuteRegisters = $"""
+        WITH c AS (SELECT campaign_id, (row_number() OVER (ORDER BY campaign_id) - 1)::INTEGER AS cid
+                   FROM (SELECT DISTINCT campaign_id FROM evc WHERE campaign_id IS NOT NULL AND NOT is_bot AND copy = 1)),
+             h AS (SELECT c.cid, e.minute_ms, e.user_hash,
+                          {RegisterColumns}
+                   FROM evc e JOIN c ON c.campaign_id = e.campaign_id
+                   WHERE NOT e.is_bot AND e.copy = 1)
+        SELECT cid, minute_ms, idx, max(rho) AS rho
+        FROM h
+        GROUP BY cid, minute_ms, idx
+        ORDER BY cid, minute_ms, idx
+        """;
+
+    /// <summary>The day's reconciliation inputs, counted straight from the records: distinct non-bot event ids per topic.</summary>
+    public const string InsertDayCheck = """
+        INSERT INTO day_checks
+        SELECT $1::BIGINT,
+               count(DISTINCT event_id) FILTER (WHERE NOT is_bot AND kind = 0),
+               count(DISTINCT event_id) FILTER (WHERE NOT is_bot AND kind = 1),
+               count(DISTINCT event_id) FILTER (WHERE NOT is_bot AND kind = 2),
+               count(*) FILTER (WHERE is_bot),
+               count(*)
+        FROM ev
+        """;
+
+    /// <summary>A read_parquet over exactly these files.</summary>
+    public static string ReadParquet(IReadOnlyList<MasterFile> files) =>
+        $"read_parquet([{string.Join(", ", files.Select(f => DuckDbSql.Literal(f.FullPath)))}], hive_partitioning = true)";
+
+    private static void AddTopic(List<string> parts, int kind, IReadOnlyList<MasterFile> files)
+    {
+        if (files.Count > 0)
+        {
+            parts.Add($"""
+                SELECT {kind}::TINYINT AS kind, event_id, ad_id, campaign_id, user_id, user_hash, ip_hi, ip_lo, user_agent,
+                       cost_micros, event_time_ms, log_partition, log_offset
+                FROM {ReadParquet(files)}
+                """);
+        }
+    }
+}

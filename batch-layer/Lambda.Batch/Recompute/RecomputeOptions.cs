@@ -1,0 +1,70 @@
+using Lambda.SharedModel.Bots;
+
+namespace Lambda.Batch.Recompute;
+
+/// <summary>
+/// Knobs of the exact recompute. <see cref="Validate"/> is the one place they are checked; its
+/// messages name the option.
+/// </summary>
+public sealed class RecomputeOptions
+{
+    /// <summary>The platform's data directory: the master dataset is <c>master/</c> in it, batch output <c>batch/</c>.</summary>
+    public required string DataDirectory { get; init; }
+
+    /// <summary>
+    /// How long after a UTC day's end the newest archived log time must be before the day counts as
+    /// complete and goes into a version. Longer waits take more late data into the exact view, but keep
+    /// the watermark W (and the speed layer's share of every answer) further back.
+    /// </summary>
+    public TimeSpan CompletenessCutoff { get; init; } = TimeSpan.FromHours(1);
+
+    /// <summary>Versions kept (store and disk); older ones are deleted after each successful run. The current one is always kept.</summary>
+    public int KeepVersions { get; init; } = 7;
+
+    /// <summary>Rows per <c>AppendBatchRowsAsync</c> call: larger chunks load faster but hold more sketches in memory.</summary>
+    public int StoreChunkRows { get; init; } = 5_000;
+
+    /// <summary>The bot rules; the speed layer must use the same ones or the layers disagree.</summary>
+    public BotRules BotRules { get; init; } = BotRules.Default;
+
+    /// <summary>DuckDB worker threads; null = all cores. Lower it to leave cores to the speed layer.</summary>
+    public int? Threads { get; init; }
+
+    /// <summary>DuckDB memory cap such as "4GB" (null = DuckDB's default, 80% of RAM); above it, joins and aggregates spill to <c>batch/tmp</c>.</summary>
+    public string? MemoryLimit { get; init; }
+
+    /// <summary>Whether to compare the speed layer's rows with the new exact rows after a successful run.</summary>
+    public bool ComputeDrift { get; init; } = true;
+
+    /// <summary>Where the files live.</summary>
+    public BatchPaths Paths => new(DataDirectory);
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid option.</summary>
+    public void Validate()
+    {
+        if (string.IsNullOrWhiteSpace(DataDirectory))
+        {
+            throw new ArgumentException($"recompute option {nameof(DataDirectory)} must not be empty", nameof(DataDirectory));
+        }
+
+        if (CompletenessCutoff < TimeSpan.Zero)
+        {
+            throw new ArgumentException($"recompute option {nameof(CompletenessCutoff)} must be zero or more (got {CompletenessCutoff})", nameof(CompletenessCutoff));
+        }
+
+        if (KeepVersions < 1)
+        {
+            throw new ArgumentException($"recompute option {nameof(KeepVersions)} must be at least 1 (got {KeepVersions})", nameof(KeepVersions));
+        }
+
+        if (StoreChunkRows is < 1 or > 1_000_000)
+        {
+            throw new ArgumentException($"recompute option {nameof(StoreChunkRows)} must be between 1 and 1000000 (got {StoreChunkRows})", nameof(StoreChunkRows));
+        }
+
+        if (Threads is <= 0)
+        {
+            throw new ArgumentException($"recompute option {nameof(Threads)} must be positive (got {Threads})", nameof(Threads));
+        }
+    }
+}

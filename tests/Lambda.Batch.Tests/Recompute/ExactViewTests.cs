@@ -1,0 +1,67 @@
+using Lambda.Batch.Recompute;
+using Lambda.Batch.Tests.Recompute.Fixtures;
+using Lambda.SharedModel.Bots;
+
+namespace Lambda.Batch.Tests.Recompute;
+
+public sealed class ExactViewTests
+{
+    [Fact]
+    public async Task batch_views_equal_an_independent_exact_computation_over_imperfect_traffic()
+    {
+        var scenario = TrafficScenario.Create();
+        await using var bed = await BatchTestBed.CreateAsync();
+        MasterFixture.Write(bed.MasterRoot, scenario.Records);
+
+        var result = await bed.RecomputeAsync();
+
+        Assert.Equal(RecomputeOutcome.Published, result.Outcome);
+        Assert.Equal(TrafficScenario.WatermarkMs, result.WatermarkMs);
+        Assert.Equal([new DateOnly(2025, 1, 1), new DateOnly(2025, 1, 2)], result.RecomputedDates);
+        var reference = ExactReference.Compute(scenario.Records, BotRules.Default, TrafficScenario.WatermarkMs);
+        var files = bed.FileRows(result.VersionId!.Value);
+        RowAssert.Equal(reference.Rows, files);
+        Assert.Contains(files.Values, r => r.Counts.BotFiltered > 0);
+        Assert.Contains(files.Values, r => r.Counts.Duplicates > 0);
+        Assert.Contains(files.Values, r => r.UniquesSketch.Length > 1000);
+
+        var stored = await bed.StoreRowsAsync(result.VersionId.Value, files.Keys.Select(k => k.Campaign));
+        RowAssert.Equal(files, stored);
+        var current = await bed.Store.GetCurrentBatchVersionAsync();
+        Assert.Equal(result.VersionId, current!.VersionId);
+        Assert.Equal(files.Count, current.RowCount);
+        Assert.Contains("ad-served", current.CoveredOffsetsJson, StringComparison.Ordinal);
+
+        var manifest = BatchVersionManifest.TryRead(bed.Paths.VersionDirectory(result.VersionId.Value))!;
+        var day1 = manifest.Days.Single(d => d.Date == new DateOnly(2025, 1, 1));
+        Assert.Equal(2, day1.UnattributedViews);
+        Assert.Equal(1, day1.UnattributedDuplicates);
+        Assert.Equal(["ad-never-served"], day1.UnattributedAdIds);
+        Assert.Equal(reference.UnattributedViews, manifest.Days.Sum(d => d.UnattributedViews));
+    }
+
+    [Fact]
+    public async Task batch_views_agree_with_the_generator_oracle_where_definitions_agree()
+    {
+        var scenario = TrafficScenario.Create();
+        await using var bed = await BatchTestBed.CreateAsync();
+        MasterFixture.Write(bed.MasterRoot, scenario.Records);
+
+        var result = await bed.RecomputeAsync();
+
+        var files = bed.FileRows(result.VersionId!.Value);
+        var oracle = scenario.Oracles.SelectMany(o => o.Buckets()).Where(b => b.BucketStartMs < TrafficScenario.WatermarkMs).ToList();
+        Assert.NotEmpty(oracle);
+        Assert.Contains(oracle, b => b.Late > 0);
+        Assert.Contains(oracle, b => b.ViewsBeforeServed > 0);
+        foreach (var o in oracle)
+        {
+            Assert.True(files.TryGetValue(("minute", o.CampaignId, o.BucketStartMs), out var row), $"no row for {o.CampaignId} {o.BucketStartMs}");
+            Assert.Equal((o.Impressions, o.Views, o.Clicks, o.SpendMicros, (long)o.Uniques, o.BotFiltered, o.Duplicates),
+                (row.Counts.Impressions, row.Counts.Views, row.Counts.Clicks, row.Counts.SpendMicros, row.Uniques, row.Counts.BotFiltered, row.Counts.Duplicates));
+            Assert.Equal(0, row.Counts.Late);
+        }
+
+        Assert.Equal(oracle.Count, files.Keys.Count(k => k.Granularity == "minute" && k.Campaign != "campaign-manual"));
+    }
+}
