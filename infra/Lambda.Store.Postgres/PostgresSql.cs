@@ -129,6 +129,7 @@ internal sealed class PostgresSql
             ORDER BY bucket_start_ms, log_partition
             """;
         DeleteSpeedRowsBefore = $"DELETE FROM {s}.speed_rows WHERE bucket_start_ms < $1";
+        OldestSpeedBucket = $"SELECT min(bucket_start_ms) FROM {s}.speed_rows";
 
         UpsertPartitionStatus = $"""
             INSERT INTO {s}.speed_partition_status ({StatusColumns})
@@ -185,6 +186,7 @@ internal sealed class PostgresSql
     public string UpsertSpeedRows { get; }
     public string ReadSpeedRows { get; }
     public string DeleteSpeedRowsBefore { get; }
+    public string OldestSpeedBucket { get; }
     public string UpsertPartitionStatus { get; }
     public string ListPartitionStatus { get; }
     public string InsertBatchVersion { get; }

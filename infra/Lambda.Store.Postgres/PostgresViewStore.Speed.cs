@@ -69,6 +69,14 @@ public sealed partial class PostgresViewStore
     }
 
     /// <inheritdoc />
+    public async Task<long?> GetOldestSpeedBucketAsync(CancellationToken cancellationToken = default)
+    {
+        await using var command = Command(_sql.OldestSpeedBucket);
+        var value = await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+        return value is long ms ? ms : null;
+    }
+
+    /// <inheritdoc />
     public async Task<long> DeleteSpeedRowsBeforeAsync(long bucketStartMs, CancellationToken cancellationToken = default)
     {
         await using var command = Command(_sql.DeleteSpeedRowsBefore);

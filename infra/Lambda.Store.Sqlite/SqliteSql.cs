@@ -130,6 +130,9 @@ internal static class SqliteSql
         ORDER BY bucket_start_ms, log_partition
         """, "$c", "$f", "$t");
 
+    // MIN over the leading column of speed_rows_by_bucket is one index seek.
+    public static readonly SqliteStatement OldestSpeedBucket = new("SELECT MIN(bucket_start_ms) FROM speed_rows");
+
     public static readonly SqliteStatement DeleteSpeedRowsBefore =
         new("DELETE FROM speed_rows WHERE bucket_start_ms < $b", "$b");
 

@@ -40,6 +40,12 @@ public sealed partial class SqliteViewStore
     }
 
     /// <inheritdoc />
+    public Task<long?> GetOldestSpeedBucketAsync(CancellationToken cancellationToken = default) =>
+        Task.FromResult(Read(snapshot: false, (session, _) =>
+            session.Command(SqliteSql.OldestSpeedBucket, null).ExecuteScalar() is long ms ? ms : (long?)null,
+            cancellationToken));
+
+    /// <inheritdoc />
     public Task<long> DeleteSpeedRowsBeforeAsync(long bucketStartMs, CancellationToken cancellationToken = default) =>
         WriteAsync((session, transaction) =>
         {

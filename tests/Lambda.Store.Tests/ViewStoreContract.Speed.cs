@@ -84,6 +84,19 @@ public abstract partial class ViewStoreContract
     }
 
     [SkippableFact]
+    public async Task the_oldest_speed_bucket_follows_upserts_and_deletes_over_every_campaign()
+    {
+        Assert.Null(await Store.GetOldestSpeedBucketAsync());
+        await Store.UpsertSpeedRowsAsync([ViewRows.Speed("c2", 5, 3, 1), ViewRows.Speed("c1", 2, 0, 1), ViewRows.Speed("c1", 9, 1, 1)]);
+
+        Assert.Equal(T0 + (2 * M), await Store.GetOldestSpeedBucketAsync());
+        await Store.DeleteSpeedRowsBeforeAsync(T0 + (3 * M));
+        Assert.Equal(T0 + (5 * M), await Store.GetOldestSpeedBucketAsync());
+        await Store.DeleteSpeedRowsBeforeAsync(T0 + (60 * M));
+        Assert.Null(await Store.GetOldestSpeedBucketAsync());
+    }
+
+    [SkippableFact]
     public async Task sketches_and_large_counters_round_trip_exactly()
     {
         var huge = new MetricCounts(long.MaxValue, long.MaxValue - 1, (1L << 53) + 1, 9_007_199_254_740_993, 0, long.MaxValue, 1, 2);

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Lambda.Log.Embedded;
 using Lambda.Log.Kafka;
+using Lambda.SharedModel.Access;
 using Lambda.SharedModel.Events;
 using Lambda.SharedModel.Log;
 using Lambda.SharedModel.Views;
@@ -95,6 +96,29 @@ internal sealed class PlatformOptions
 
         await store.InitializeAsync(cancellationToken).ConfigureAwait(false);
         return store;
+    }
+
+    /// <summary>Opens the API key store beside the configured view store (same database) and creates its table if missing.</summary>
+    public async Task<IApiKeyStore> OpenApiKeyStoreAsync(ParseResult parsed, CancellationToken cancellationToken)
+    {
+        IApiKeyStore keys;
+        if (parsed.GetValue(StoreKind) == "postgres")
+        {
+            var connection = parsed.GetValue(PostgresConnection);
+            if (string.IsNullOrWhiteSpace(connection))
+            {
+                throw new UsageException("--store postgres needs --pg (or LAMBDA_PG)");
+            }
+
+            keys = new PostgresApiKeyStore(connection);
+        }
+        else
+        {
+            keys = new SqliteApiKeyStore(Path.Combine(DataDirectory(parsed), "views.db"));
+        }
+
+        await keys.InitializeAsync(cancellationToken).ConfigureAwait(false);
+        return keys;
     }
 
     /// <summary>The data directory (created if missing).</summary>

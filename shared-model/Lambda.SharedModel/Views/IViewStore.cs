@@ -32,6 +32,13 @@ public interface IViewStore : IAsyncDisposable
     /// <summary>Speed rows of one campaign with bucket start in [fromMs, toMs), every partition, ordered by bucket then partition.</summary>
     Task<IReadOnlyList<SpeedViewRow>> ReadSpeedRowsAsync(string campaignId, long fromMs, long toMs, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// The earliest bucket start of any speed row still retained (any campaign), or null if there is none.
+    /// Rows only ever disappear by <see cref="DeleteSpeedRowsBeforeAsync"/>, so the speed view is complete
+    /// from this bucket on: the serving layer reports older buckets it needs from speed as missing.
+    /// </summary>
+    Task<long?> GetOldestSpeedBucketAsync(CancellationToken cancellationToken = default);
+
     /// <summary>Deletes speed rows with bucket start before <paramref name="bucketStartMs"/>; returns how many.</summary>
     Task<long> DeleteSpeedRowsBeforeAsync(long bucketStartMs, CancellationToken cancellationToken = default);
 

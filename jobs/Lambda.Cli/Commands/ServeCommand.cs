@@ -1,0 +1,67 @@
+using System.CommandLine;
+using Lambda.Cli.CommandLine;
+using Lambda.Serving.Http;
+
+namespace Lambda.Cli.Commands;
+
+/// <summary>`lambda serve`: the HTTP API and dashboard over the configured store and log, until Ctrl-C or SIGTERM.</summary>
+internal static class ServeCommand
+{
+    public static Command Create(PlatformOptions platform)
+    {
+        var urls = new Option<string>("--urls")
+        {
+            Description = "Where to listen, e.g. http://127.0.0.1:8080 (several separated by ';').",
+            DefaultValueFactory = _ => "http://127.0.0.1:8080",
+        };
+        var rate = new Option<int>("--rate-limit")
+        {
+            Description = "Requests per second each API key may make on average (token bucket refill).",
+            DefaultValueFactory = _ => new ServingOptions().RateLimitPerSecond,
+        };
+        var burst = new Option<int?>("--rate-burst") { Description = "Requests a key may make in a burst (default: twice --rate-limit)." };
+        var cacheMs = new Option<int>("--speed-cache-ms")
+        {
+            Description = "How long a merged answer may be reused, in ms (the staleness bound of speed data; 0 = none).",
+            DefaultValueFactory = _ => 1000,
+        };
+        var command = new Command("serve", "Serve the HTTP API (/v1), its OpenAPI document and the dashboard.") { urls, rate, burst, cacheMs };
+        command.SetAction(async (parsed, cancellationToken) =>
+        {
+            var perSecond = parsed.GetValue(rate);
+            var options = new ServingOptions
+            {
+                RateLimitPerSecond = perSecond,
+                RateLimitBurst = parsed.GetValue(burst) ?? Math.Max(1, perSecond * 2),
+                SpeedCacheDuration = TimeSpan.FromMilliseconds(parsed.GetValue(cacheMs)),
+            };
+            try
+            {
+                options.Validate();
+            }
+            catch (ArgumentException ex)
+            {
+                throw new UsageException(ex.Message);
+            }
+
+            await using var log = await platform.OpenLogAsync(parsed, cancellationToken).ConfigureAwait(false);
+            await using var store = await platform.OpenStoreAsync(parsed, cancellationToken).ConfigureAwait(false);
+            await using var keys = await platform.OpenApiKeyStoreAsync(parsed, cancellationToken).ConfigureAwait(false);
+            var listen = parsed.GetValue(urls)!.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            await using var app = ServingHost.CreateApp(listen, options, store, keys, log);
+            await app.StartAsync(cancellationToken).ConfigureAwait(false);
+            await parsed.InvocationConfiguration.Output.WriteLineAsync($"serving on {string.Join(", ", listen)} ({store.Kind} store, {log.Kind} log)").ConfigureAwait(false);
+            try
+            {
+                await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                // Ctrl-C or SIGTERM: stop below, letting requests in flight finish.
+            }
+            await app.StopAsync(CancellationToken.None).ConfigureAwait(false);
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,77 @@
+using Lambda.Serving.Http;
+using Microsoft.AspNetCore.Http;
+
+namespace Lambda.Serving.Access;
+
+/// <summary>
+/// Authenticates every endpoint marked with <see cref="RequiresApiKey"/>: the key comes from
+/// <c>Authorization: Bearer &lt;key&gt;</c> or <c>X-Api-Key</c>, never from the query string (a URL
+/// ends up in logs and browser history, so a key there is refused even when a header is also sent).
+/// Runs after routing and before the rate limiter, which partitions by the caller it sets.
+/// </summary>
+public sealed class ApiKeyMiddleware(RequestDelegate next, AccessDirectory directory)
+{
+    private static readonly string[] QueryKeyNames = ["api_key", "apikey", "key", "access_token", "token"];
+
+    public async Task InvokeAsync(HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (context.GetEndpoint()?.Metadata.GetMetadata<RequiresApiKey>() is null)
+        {
+            await next(context).ConfigureAwait(false);
+            return;
+        }
+
+        foreach (var name in QueryKeyNames)
+        {
+            if (context.Request.Query.ContainsKey(name))
+            {
+                await Problems.Write(context, StatusCodes.Status400BadRequest, "API key in the query string",
+                    $"API keys are not accepted in the query string (parameter '{name}'): send 'Authorization: Bearer <key>' or 'X-Api-Key: <key>'.",
+                    field: name).ConfigureAwait(false);
+                return;
+            }
+        }
+
+        var presented = PresentedKey(context.Request);
+        if (string.IsNullOrEmpty(presented))
+        {
+            await Unauthorized(context, "No API key: send 'Authorization: Bearer <key>' or 'X-Api-Key: <key>'.").ConfigureAwait(false);
+            return;
+        }
+
+        var caller = await directory.AuthenticateAsync(presented, context.RequestAborted).ConfigureAwait(false);
+        if (caller is null)
+        {
+            await Unauthorized(context, "The API key is unknown or revoked.").ConfigureAwait(false);
+            return;
+        }
+
+        if (context.GetEndpoint()!.Metadata.GetMetadata<RequiresApiKey>()!.AdminOnly && !caller.IsAdmin)
+        {
+            await Problems.Write(context, StatusCodes.Status403Forbidden, "Forbidden", "This endpoint needs an admin key.").ConfigureAwait(false);
+            return;
+        }
+
+        context.Features.Set(caller);
+        await next(context).ConfigureAwait(false);
+    }
+
+    private static string? PresentedKey(HttpRequest request)
+    {
+        var header = request.Headers["X-Api-Key"].ToString();
+        if (header.Length > 0)
+        {
+            return header.Trim();
+        }
+        var authorization = request.Headers.Authorization.ToString();
+        const string Bearer = "Bearer ";
+        return authorization.StartsWith(Bearer, StringComparison.OrdinalIgnoreCase) ? authorization[Bearer.Length..].Trim() : null;
+    }
+
+    private static Task Unauthorized(HttpContext context, string detail)
+    {
+        context.Response.Headers.WWWAuthenticate = "Bearer";
+        return Problems.Write(context, StatusCodes.Status401Unauthorized, "Unauthorized", detail);
+    }
+}

@@ -1,0 +1,4 @@
+namespace Lambda.Serving.Api;
+
+/// <summary>The answer of <c>POST /v1/events</c>: rejected records went to dead-letters, counted by reason code.</summary>
+public sealed record IngestAnswer(long Accepted, long Rejected, IReadOnlyDictionary<string, long> Reasons);

@@ -1,0 +1,53 @@
+using Lambda.SharedModel.Views;
+using Microsoft.Extensions.Caching.Memory;
+
+namespace Lambda.Serving.Caching;
+
+/// <summary>
+/// What the serving layer keeps between queries. Batch rows of a version never change, so they are
+/// kept (by version, campaign, granularity and chunk of 1,440 buckets) until memory pressure evicts
+/// them. Whole answers, which include speed rows, are kept for at most <see cref="SpeedTtl"/>: the
+/// staleness bound every answer reports.
+/// </summary>
+internal sealed class ViewCache : IDisposable
+{
+    private readonly MemoryCache _memory;
+
+    public ViewCache(TimeSpan speedTtl, long sizeLimitRows)
+    {
+        SpeedTtl = speedTtl;
+        _memory = new MemoryCache(new MemoryCacheOptions { SizeLimit = sizeLimitRows, CompactionPercentage = 0.25 });
+    }
+
+    /// <summary>How long speed-derived data may be served after it was read; zero turns that caching off.</summary>
+    public TimeSpan SpeedTtl { get; }
+
+    public bool TryGetBatchChunk(object key, out IReadOnlyList<BatchViewRow> rows) =>
+        _memory.TryGetValue(key, out rows!);
+
+    public void SetBatchChunk(object key, IReadOnlyList<BatchViewRow> rows) =>
+        _memory.Set(key, rows, new MemoryCacheEntryOptions { Size = rows.Count + 1 });
+
+    public bool TryGetFresh<T>(object key, out T value)
+    {
+        if (SpeedTtl > TimeSpan.Zero && _memory.TryGetValue(key, out var cached) && cached is T typed)
+        {
+            value = typed;
+            return true;
+        }
+        value = default!;
+        return false;
+    }
+
+    public void SetFresh<T>(object key, T value, long size)
+    {
+        if (SpeedTtl > TimeSpan.Zero)
+        {
+            _memory.Set(key, value, new MemoryCacheEntryOptions { Size = size, AbsoluteExpirationRelativeToNow = SpeedTtl });
+        }
+    }
+
+    public void Remove(object key) => _memory.Remove(key);
+
+    public void Dispose() => _memory.Dispose();
+}

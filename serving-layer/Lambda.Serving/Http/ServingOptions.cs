@@ -1,0 +1,67 @@
+namespace Lambda.Serving.Http;
+
+/// <summary>
+/// Knobs of the serving host. <see cref="Validate"/> is the one place they are checked; its
+/// messages name the option.
+/// </summary>
+public sealed class ServingOptions
+{
+    /// <summary>
+    /// How long a merged answer (and so its speed rows) may be served again. The speed layer flushes
+    /// every second, so 1 s costs no freshness the speed view has; zero reads the store on every query.
+    /// </summary>
+    public TimeSpan SpeedCacheDuration { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Rows the query cache may hold (batch rows of versions, answers) before it evicts.</summary>
+    public long CacheSizeRows { get; set; } = 4_000_000;
+
+    /// <summary>
+    /// How long an API key lookup (found or not) and a campaign's owner are remembered: a revoked key
+    /// keeps working for at most this long, in exchange for no store read per request.
+    /// </summary>
+    public TimeSpan AccessCacheDuration { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Requests per second each key may make on average (the token bucket's refill).</summary>
+    public int RateLimitPerSecond { get; set; } = 200;
+
+    /// <summary>Requests a key may make in a burst (the token bucket's size).</summary>
+    public int RateLimitBurst { get; set; } = 400;
+
+    /// <summary>The largest request body accepted (POST /v1/events); larger is a 413.</summary>
+    public long MaxRequestBodyBytes { get; set; } = 4 * 1024 * 1024;
+
+    /// <summary>Seconds a client is told to wait (Retry-After) when the store cannot be reached.</summary>
+    public int StoreRetryAfterSeconds { get; set; } = 5;
+
+    /// <summary>The folder served at <c>/</c>; by default <c>wwwroot</c> beside the binaries.</summary>
+    public string WebRoot { get; set; } = Path.Combine(AppContext.BaseDirectory, "wwwroot");
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid option.</summary>
+    public void Validate()
+    {
+        if (SpeedCacheDuration < TimeSpan.Zero || SpeedCacheDuration > TimeSpan.FromMinutes(1))
+        {
+            throw new ArgumentException($"serving option {nameof(SpeedCacheDuration)} must be between 0 and 1 minute (got {SpeedCacheDuration})", nameof(SpeedCacheDuration));
+        }
+        if (CacheSizeRows < 1)
+        {
+            throw new ArgumentException($"serving option {nameof(CacheSizeRows)} must be positive (got {CacheSizeRows})", nameof(CacheSizeRows));
+        }
+        if (AccessCacheDuration < TimeSpan.Zero)
+        {
+            throw new ArgumentException($"serving option {nameof(AccessCacheDuration)} must not be negative (got {AccessCacheDuration})", nameof(AccessCacheDuration));
+        }
+        if (RateLimitPerSecond < 1 || RateLimitBurst < 1)
+        {
+            throw new ArgumentException($"serving options {nameof(RateLimitPerSecond)} and {nameof(RateLimitBurst)} must be positive (got {RateLimitPerSecond}, {RateLimitBurst})", nameof(RateLimitPerSecond));
+        }
+        if (MaxRequestBodyBytes < 1024)
+        {
+            throw new ArgumentException($"serving option {nameof(MaxRequestBodyBytes)} must be at least 1024 (got {MaxRequestBodyBytes})", nameof(MaxRequestBodyBytes));
+        }
+        if (StoreRetryAfterSeconds < 1)
+        {
+            throw new ArgumentException($"serving option {nameof(StoreRetryAfterSeconds)} must be positive (got {StoreRetryAfterSeconds})", nameof(StoreRetryAfterSeconds));
+        }
+    }
+}

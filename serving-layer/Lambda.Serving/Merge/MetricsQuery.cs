@@ -1,0 +1,186 @@
+using Lambda.Serving.Api;
+using Lambda.Serving.Caching;
+using Lambda.SharedModel.Time;
+using Lambda.SharedModel.Views;
+
+namespace Lambda.Serving.Merge;
+
+/// <summary>
+/// Answers "metrics of campaign C over [from, to) at granularity g" by reading the views and merging
+/// at the batch watermark (<see cref="BucketMerger"/>). Buckets that end by W come from batch rows of
+/// the current version (cached per version: they never change); the rest come from one
+/// <see cref="IViewStore.ReadSnapshotAsync"/>, whose version is checked against the one the batch part
+/// used, so an answer never mixes versions. Thread-safe; one instance serves every request.
+/// </summary>
+public sealed class MetricsQuery : IDisposable
+{
+    private readonly IViewStore _store;
+    private readonly TimeProvider _time;
+    private readonly ViewCache _cache;
+
+    /// <param name="speedCacheDuration">How long speed-derived reads and whole answers may be reused:
+    /// at most the speed layer's flush interval (1 s) keeps answers as fresh as the speed view itself.
+    /// Zero reads the store on every query.</param>
+    /// <param name="cacheSizeRows">Rows (batch rows, answer rows) the cache may hold before it evicts.</param>
+    public MetricsQuery(IViewStore store, TimeProvider? time = null, TimeSpan? speedCacheDuration = null, long cacheSizeRows = 4_000_000)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        _store = store;
+        _time = time ?? TimeProvider.System;
+        _cache = new ViewCache(speedCacheDuration ?? TimeSpan.FromSeconds(1), cacheSizeRows);
+    }
+
+    /// <summary>The staleness bound of speed data in answers.</summary>
+    public TimeSpan SpeedCacheDuration => _cache.SpeedTtl;
+
+    /// <summary>
+    /// The merged metrics. The range is widened to whole buckets; the caller checks it against
+    /// <see cref="QueryLimits"/> first.
+    /// </summary>
+    public async Task<MetricsAnswer> RunAsync(string campaignId, long fromMs, long toMs, Granularity granularity,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(campaignId);
+        var shape = new MergeInput(fromMs, toMs, granularity, null, [], [], [], null);
+        var key = new AnswerKey(campaignId, shape.AlignedFromMs, shape.AlignedToMs, granularity);
+        if (_cache.TryGetFresh<MetricsAnswer>(key, out var cached))
+        {
+            return cached;
+        }
+
+        var readAt = _time.GetUtcNow();
+        var version = await _store.GetCurrentBatchVersionAsync(cancellationToken).ConfigureAwait(false);
+        var input = await ReadAsync(campaignId, shape with { Version = version }, cancellationToken).ConfigureAwait(false);
+        if (input is null)
+        {
+            // The version flipped between the two reads: take everything from one snapshot instead.
+            var snapshot = await _store.ReadSnapshotAsync(campaignId, granularity.Name(), shape.AlignedFromMs, shape.AlignedToMs, cancellationToken)
+                .ConfigureAwait(false);
+            input = shape with { Version = snapshot.CurrentVersion, BatchRows = snapshot.BatchRows, SpeedRows = snapshot.SpeedRows };
+            input = input with { StraddleMinuteRows = await StraddleAsync(campaignId, input, cancellationToken).ConfigureAwait(false) };
+        }
+
+        // The floor is read after the speed rows: retention that ran in between can only raise it,
+        // which turns buckets missing rather than letting deleted minutes count as zeros.
+        var floor = await _store.GetOldestSpeedBucketAsync(cancellationToken).ConfigureAwait(false);
+        var partitions = await _store.ListPartitionStatusAsync(cancellationToken).ConfigureAwait(false);
+        var merged = BucketMerger.Merge(input with { SpeedFloorMs = floor });
+        var answer = new MetricsAnswer(
+            campaignId,
+            ApiTime.FromMs(shape.AlignedFromMs),
+            ApiTime.FromMs(shape.AlignedToMs),
+            granularity.Name(),
+            input.Version is { } v ? ApiTime.FromMs(v.WatermarkMs) : null,
+            input.Version?.VersionId,
+            Freshness(partitions, readAt),
+            merged.Rows,
+            merged.Totals,
+            merged.Gaps);
+        _cache.SetFresh(key, answer, merged.Rows.Count + 1);
+        return answer;
+    }
+
+    /// <summary>The rows of <paramref name="shape"/>, or null if the store's current version is no longer the head's.</summary>
+    private async Task<MergeInput?> ReadAsync(string campaignId, MergeInput shape, CancellationToken cancellationToken)
+    {
+        var from = shape.AlignedFromMs;
+        var to = shape.AlignedToMs;
+        // Buckets before `settled` end by the cut: batch only, from the immutable version.
+        var settled = shape.Version is null
+            ? from
+            : Math.Clamp(TimeBucket.Floor(shape.CutMs, shape.Granularity).StartMs, from, to);
+        var batchRows = new List<BatchViewRow>();
+        if (shape.Version is { } version && settled > from)
+        {
+            await AddBatchChunksAsync(version.VersionId, campaignId, shape.Granularity, from, settled, batchRows, cancellationToken)
+                .ConfigureAwait(false);
+        }
+
+        IReadOnlyList<SpeedViewRow> speedRows = [];
+        if (settled < to)
+        {
+            var snapshot = await _store.ReadSnapshotAsync(campaignId, shape.Granularity.Name(), settled, to, cancellationToken)
+                .ConfigureAwait(false);
+            if (snapshot.CurrentVersion?.VersionId != shape.Version?.VersionId)
+            {
+                return null;
+            }
+            batchRows.AddRange(snapshot.BatchRows);
+            speedRows = snapshot.SpeedRows;
+        }
+
+        var input = shape with { BatchRows = batchRows, SpeedRows = speedRows };
+        return input with { StraddleMinuteRows = await StraddleAsync(campaignId, input, cancellationToken).ConfigureAwait(false) };
+    }
+
+    private async Task AddBatchChunksAsync(long versionId, string campaignId, Granularity granularity, long from, long to,
+        List<BatchViewRow> into, CancellationToken cancellationToken)
+    {
+        var chunkLength = BatchChunkKey.ChunkLengthMs(granularity);
+        var first = from - (((from % chunkLength) + chunkLength) % chunkLength);
+        for (var chunk = first; chunk < to; chunk += chunkLength)
+        {
+            var key = new BatchChunkKey(versionId, campaignId, granularity, chunk);
+            if (!_cache.TryGetBatchChunk(key, out var rows))
+            {
+                rows = await _store.ReadBatchRowsAsync(versionId, campaignId, granularity.Name(), chunk, chunk + chunkLength, cancellationToken)
+                    .ConfigureAwait(false);
+                _cache.SetBatchChunk(key, rows);
+            }
+            foreach (var row in rows)
+            {
+                if (row.BucketStartMs >= from && row.BucketStartMs < to)
+                {
+                    into.Add(row);
+                }
+            }
+        }
+    }
+
+    /// <summary>Batch minute rows before the cut of the bucket straddling it (a version's rows never change: cached).</summary>
+    private async Task<IReadOnlyList<BatchViewRow>> StraddleAsync(string campaignId, MergeInput input, CancellationToken cancellationToken)
+    {
+        if (input.Version is not { } version || input.StraddleStartMs is not { } start
+            || start < input.AlignedFromMs || start >= input.AlignedToMs)
+        {
+            return [];
+        }
+        var key = new StraddleKey(version.VersionId, campaignId, start);
+        if (!_cache.TryGetBatchChunk(key, out var rows))
+        {
+            rows = await _store.ReadBatchRowsAsync(version.VersionId, campaignId, Granularity.Minute.Name(), start, input.CutMs, cancellationToken)
+                .ConfigureAwait(false);
+            _cache.SetBatchChunk(key, rows);
+        }
+        return rows;
+    }
+
+    private SpeedFreshness Freshness(IReadOnlyList<SpeedPartitionStatus> partitions, DateTimeOffset readAt)
+    {
+        long? watermark = null;
+        DateTimeOffset? updatedAt = null;
+        long lag = 0;
+        foreach (var p in partitions)
+        {
+            if (p.WatermarkMs is not (long.MinValue or long.MaxValue))
+            {
+                watermark = watermark is { } w ? Math.Min(w, p.WatermarkMs) : p.WatermarkMs;
+            }
+            updatedAt = updatedAt is { } u && u <= p.UpdatedAt ? u : p.UpdatedAt;
+            lag += p.Lag;
+        }
+        return new SpeedFreshness(
+            watermark is { } wm ? ApiTime.FromMs(wm) : null,
+            updatedAt?.UtcDateTime,
+            lag,
+            readAt.UtcDateTime,
+            (long)_cache.SpeedTtl.TotalMilliseconds);
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => _cache.Dispose();
+
+    private readonly record struct AnswerKey(string CampaignId, long FromMs, long ToMs, Granularity Granularity);
+
+    private readonly record struct StraddleKey(long VersionId, string CampaignId, long StartMs);
+}
