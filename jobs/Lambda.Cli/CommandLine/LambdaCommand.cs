@@ -23,6 +23,9 @@ internal static class LambdaCommand
         root.Subcommands.Add(ServeCommand.Create(platform));
         root.Subcommands.Add(QueryCommand.Create(platform));
         root.Subcommands.Add(KeysCommand.Create(platform));
+        root.Subcommands.Add(RunCommand.Create(platform));
+        root.Subcommands.Add(SchedulerCommand.Create(platform));
+        root.Subcommands.Add(JobsCommand.Create(platform));
         return root;
     }
 
