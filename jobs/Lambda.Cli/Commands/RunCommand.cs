@@ -23,7 +23,7 @@ internal static class RunCommand
         var urls = new Option<string?>("--urls") { Description = "Where the API and dashboard listen (default http://127.0.0.1:8080)." };
         var demo = new Option<bool>("--demo") { Description = "Generate demo traffic: past days (archived and recomputed at once) and live traffic for today." };
         var demoDays = new Option<string?>("--demo-days") { Description = "Days of past traffic the demo writes at its first start (default 3)." };
-        var demoRate = new Option<string?>("--demo-rate") { Description = "Demo records per second (history density and live rate; default 3)." };
+        var demoRate = new Option<string?>("--demo-rate") { Description = "Demo records per second (history density and live rate; default 2)." };
         var speedOptions = new SpeedCommandOptions();
         var scheduler = new SchedulerSettings();
         var command = new Command("run", "Run everything in one process: log, speed layer, scheduler, API and dashboard.") { config, urls, demo, demoDays, demoRate };

@@ -10,6 +10,6 @@ internal sealed record DemoSettings(int HistoryDays, int EventsPerSecond, int Ca
 
     public static DemoSettings Read(RunSettings settings) => new(
         settings.GetInt("demo_days", 3, 1, 30),
-        settings.GetInt("demo_rate", 3, 1, 100_000),
+        settings.GetInt("demo_rate", 2, 1, 100_000),
         settings.GetInt("demo_campaigns", 20, 1, 10_000));
 }
