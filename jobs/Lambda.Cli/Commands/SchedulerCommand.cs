@@ -24,7 +24,8 @@ internal static class SchedulerCommand
             var resources = PlatformSettings.Read(parsed, platform, settings, dataDirectory);
             var options = scheduler.Read(parsed, settings, resources);
             using var loggers = Logging.Create();
-            await using var log = await resources.OpenLogAsync(cancellationToken).ConfigureAwait(false);
+            // The embedded log is owned by the process running the speed layer; the archive only reads it.
+            await using var log = await resources.OpenLogAsync(cancellationToken, readOnly: resources.Log == "embedded").ConfigureAwait(false);
             await using var store = await resources.OpenStoreAsync(cancellationToken).ConfigureAwait(false);
             await using var history = await resources.OpenHistoryAsync(cancellationToken).ConfigureAwait(false);
             var batch = new LambdaBatchOperations(log, store, dataDirectory, Lambda.SharedModel.Bots.BotRules.Default,

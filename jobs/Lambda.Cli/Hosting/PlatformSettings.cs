@@ -57,11 +57,20 @@ internal sealed record PlatformSettings(string DataDirectory, string Log, string
 
     private string ViewsDatabase => Path.Combine(DataDirectory, "views.db");
 
-    public async Task<IEventLog> OpenLogAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Opens the log. <paramref name="readOnly"/> opens an embedded log beside the process that owns it
+    /// (the archive only reads), so `lambda scheduler` can run next to `lambda speed` on one machine.
+    /// </summary>
+    public async Task<IEventLog> OpenLogAsync(CancellationToken cancellationToken, bool readOnly = false)
     {
         IEventLog log = Log == "kafka"
             ? new KafkaEventLog(new KafkaLogOptions { BootstrapServers = KafkaBootstrap!, DefaultPartitions = Partitions })
-            : EmbeddedEventLog.Open(new EmbeddedLogOptions { RootPath = Path.Combine(DataDirectory, "log"), DefaultPartitions = Partitions });
+            : EmbeddedEventLog.Open(new EmbeddedLogOptions { RootPath = Path.Combine(DataDirectory, "log"), DefaultPartitions = Partitions, ReadOnly = readOnly });
+        if (readOnly)
+        {
+            return log;
+        }
+
         foreach (var topic in Topics.All)
         {
             await log.CreateTopicAsync(topic, Partitions, cancellationToken).ConfigureAwait(false);

@@ -27,11 +27,12 @@ internal sealed class SchedulerSettings
     public Option<string?> RetentionGrace { get; } = new("--retention-grace") { Description = "Speed rows are kept this long behind the batch watermark (default 2.00:00:00)." };
     public Option<string?> Store { get; } = new("--scheduler-store") { Description = "Where the schedule is kept: sqlite (data dir), postgres (clustered) or memory (default: like --store)." };
     public Option<string?> Postgres { get; } = new("--scheduler-pg") { Description = "PostgreSQL connection string of the schedule (default: --pg)." };
+    public Option<string?> Instance { get; } = new("--scheduler-instance") { Description = "This scheduler's id in a clustered schedule (default: host name and process id)." };
     public Option<string?> BatchThreads { get; } = new("--batch-threads") { Description = "Threads of the archive and recompute (default: half the cores, at least 1)." };
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { RecomputeCron, ArchiveCron, RetentionCron, RetentionGrace, Store, Postgres, BatchThreads })
+        foreach (var option in new Option[] { RecomputeCron, ArchiveCron, RetentionCron, RetentionGrace, Store, Postgres, Instance, BatchThreads })
         {
             command.Options.Add(option);
         }
@@ -45,6 +46,7 @@ internal sealed class SchedulerSettings
         settings.SetFlag(parsed, "retention_grace", RetentionGrace);
         settings.SetFlag(parsed, "scheduler_store", Store);
         settings.SetFlag(parsed, "scheduler_pg", Postgres);
+        settings.SetFlag(parsed, "scheduler_instance", Instance);
         settings.SetFlag(parsed, "batch_threads", BatchThreads);
         var defaults = new SchedulerOptions();
         var store = settings.GetString("scheduler_store", platform.Store);
