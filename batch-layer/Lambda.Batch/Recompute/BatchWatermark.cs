@@ -15,7 +15,7 @@ public static class BatchWatermark
     public static long Compute(long newestLogTimeMs, TimeSpan cutoff) =>
         TimeBucket.Floor(newestLogTimeMs - (long)cutoff.TotalMilliseconds, Granularity.Day).StartMs;
 
-    /// <summary>The UTC date starting at <paramref name="midnightMs"/>.</summary>
+    /// <summary>The UTC date holding <paramref name="epochMs"/>.</summary>
     public static DateOnly DateOf(long epochMs) =>
         DateOnly.FromDateTime(DateTimeOffset.FromUnixTimeMilliseconds(TimeBucket.Floor(epochMs, Granularity.Day).StartMs).UtcDateTime);
 

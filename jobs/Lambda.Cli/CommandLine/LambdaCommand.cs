@@ -26,6 +26,7 @@ internal static class LambdaCommand
         root.Subcommands.Add(RunCommand.Create(platform));
         root.Subcommands.Add(SchedulerCommand.Create(platform));
         root.Subcommands.Add(JobsCommand.Create(platform));
+        root.Subcommands.Add(BatchCommand.Create(platform));
         return root;
     }
 

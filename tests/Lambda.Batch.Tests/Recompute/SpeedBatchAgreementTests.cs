@@ -1,0 +1,136 @@
+using Lambda.Batch.Archive;
+using Lambda.Batch.Drift;
+using Lambda.Batch.Recompute;
+using Lambda.Batch.Tests.Recompute.Fixtures;
+using Lambda.Generator;
+using Lambda.Log.Embedded;
+using Lambda.SharedModel.Bots;
+using Lambda.SharedModel.Events;
+using Lambda.SharedModel.Sketches;
+using Lambda.SharedModel.Views;
+using Lambda.Speed;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Lambda.Batch.Tests.Recompute;
+
+public sealed class SpeedBatchAgreementTests
+{
+    [Fact]
+    public async Task speed_and_batch_agree_exactly_on_clean_input()
+    {
+        await using var bed = await BatchTestBed.CreateAsync();
+        var options = new GeneratorOptions
+        {
+            Seed = 21,
+            Campaigns = 15,
+            AdsPerCampaign = 4,
+            Advertisers = 3,
+            Users = 2_000,
+            EventsPerSecond = 3,
+            StartTime = new DateTimeOffset(2025, 1, 1, 22, 30, 0, TimeSpan.Zero),
+            Duration = TimeSpan.FromHours(2),
+            BotShare = 0,
+            DuplicateRate = 0,
+            LateFraction = 0,
+            ViewsBeforeServedShare = 0,
+            Jitter = TimeSpan.Zero,
+            ViewRate = 0.4,
+            ClickRate = 0.2,
+        };
+        long total = 0;
+        await using (var log = EmbeddedEventLog.Open(new EmbeddedLogOptions { RootPath = Path.Combine(bed.DataDirectory, "log"), DefaultPartitions = 4 }))
+        {
+            foreach (var topic in Topics.All)
+            {
+                await log.CreateTopicAsync(topic, 4);
+            }
+
+            await using (var producer = log.CreateProducer())
+            {
+                var generator = new TrafficGenerator(options);
+                // The log stamps records with its own clock and the speed layer merges topics by that stamp:
+                // small flushed batches keep the stamps in step with event time, as live traffic would.
+                var batch = new GeneratedBatch(30);
+                while (generator.NextBatch(batch) > 0)
+                {
+                    for (var i = 0; i < batch.Count; i++)
+                    {
+                        producer.Enqueue(batch.Topic(i), batch.Key(i), batch.Value(i), batch.Event(i).ArrivalTimeMs);
+                    }
+
+                    total += batch.Count;
+                    await producer.FlushAsync();
+                    await Task.Delay(2);
+                }
+
+                await producer.FlushAsync();
+            }
+
+            await RunSpeedUntilCaughtUpAsync(log, bed, total);
+            await new ArchiveJob(log, new ArchiveOptions { MasterRoot = bed.MasterRoot, MaxParallelism = 2 }).RunAsync();
+        }
+
+        var result = await bed.RecomputeAsync();
+
+        Assert.Equal(RecomputeOutcome.Published, result.Outcome);
+        Assert.Equal(2, result.RecomputedDates.Count);
+        var batchMinutes = bed.FileRows(result.VersionId!.Value).Where(kv => kv.Key.Granularity == "minute").ToDictionary(kv => (kv.Key.Campaign, kv.Key.Bucket), kv => kv.Value);
+        var speedMinutes = new Dictionary<(string Campaign, long Bucket), (MetricCounts Counts, HyperLogLog Sketch)>();
+        foreach (var campaign in await bed.Store.ListCampaignsAsync(null))
+        {
+            foreach (var row in await bed.Store.ReadSpeedRowsAsync(campaign.CampaignId, 0, long.MaxValue))
+            {
+                var key = (row.CampaignId, row.BucketStartMs);
+                var (counts, sketch) = speedMinutes.GetValueOrDefault(key, (default, new HyperLogLog()));
+                sketch.Merge(HyperLogLog.FromBytes(row.UniquesSketch));
+                speedMinutes[key] = (counts + row.Counts, sketch);
+            }
+        }
+
+        Assert.Equal(batchMinutes.Keys.Order(), speedMinutes.Keys.Order());
+        foreach (var (key, exact) in batchMinutes)
+        {
+            var (counts, sketch) = speedMinutes[key];
+            Assert.True((exact.Counts.Impressions, exact.Counts.Views, exact.Counts.Clicks, exact.Counts.SpendMicros) ==
+                (counts.Impressions, counts.Views, counts.Clicks, counts.SpendMicros),
+                $"{key}: batch {exact.Counts}, speed {counts}; partitions: {string.Join("; ", await bed.Store.ListPartitionStatusAsync())}");
+            Assert.Equal(0, counts.Late);
+            Assert.Equal(exact.UniquesSketch, sketch.ToBytes());
+        }
+
+        var drift = DriftReports.Read(bed.Paths, result.VersionId.Value)!;
+        Assert.NotEmpty(drift.Days);
+        Assert.All(drift.Days, d => Assert.Equal((0, 0L, 0L, 0L, 0L), (d.MinutesDiffering, d.Impressions.Difference, d.Views.Difference, d.Clicks.Difference, d.SpendMicros.Difference)));
+        Assert.All(drift.Days, d => Assert.True(Math.Abs(d.UniquesRelativeError) < 0.05, $"uniques error {d.UniquesRelativeError}"));
+        Assert.Equal(4, drift.Partitions.Count);
+    }
+
+    private static async Task RunSpeedUntilCaughtUpAsync(EmbeddedEventLog log, BatchTestBed bed, long total)
+    {
+        var speedOptions = new SpeedOptions
+        {
+            CheckpointDirectory = Path.Combine(bed.DataDirectory, "speed"),
+            FlushInterval = TimeSpan.FromMilliseconds(100),
+            Workers = 2,
+        };
+        using var stop = new CancellationTokenSource();
+        var speed = new SpeedLayer(log, bed.Store, BotRules.Default, speedOptions, NullLoggerFactory.Instance, TimeProvider.System);
+        var running = speed.RunAsync(stop.Token);
+        var deadline = DateTime.UtcNow.AddMinutes(3);
+        while (DateTime.UtcNow < deadline && !running.IsCompleted)
+        {
+            var statuses = await bed.Store.ListPartitionStatusAsync();
+            if (statuses.Count == 4 && statuses.Sum(s => s.Processed) == total && statuses.All(s => s.Lag == 0))
+            {
+                break;
+            }
+
+            await Task.Delay(100);
+        }
+
+        // Stopping flushes every partition's rows.
+        await stop.CancelAsync();
+        await running;
+        Assert.Equal(total, (await bed.Store.ListPartitionStatusAsync()).Sum(s => s.Processed));
+    }
+}
