@@ -32,22 +32,20 @@ public sealed class ArchiveJob
     }
 
     /// <summary>Archives everything new in the log. Throws if a backfill is being swapped in (rerun the backfill).</summary>
-    public Task<ArchiveResult> RunAsync(IProgress<ArchiveProgress>? progress = null, CancellationToken cancellationToken = default)
-    {
-        if (BackfillPaths.SwapPending(_options.MasterRoot))
-        {
-            throw new InvalidOperationException(
-                $"a backfill of '{_options.MasterRoot}' is half swapped in; run 'lambda backfill' again to finish it before archiving");
-        }
-
-        return RunAsync(ArchiveScope.Everything, progress, cancellationToken);
-    }
+    public Task<ArchiveResult> RunAsync(IProgress<ArchiveProgress>? progress = null, CancellationToken cancellationToken = default) =>
+        RunAsync(ArchiveScope.Everything, progress, cancellationToken);
 
     internal async Task<ArchiveResult> RunAsync(ArchiveScope scope, IProgress<ArchiveProgress>? progress, CancellationToken cancellationToken)
     {
         var stopwatch = Stopwatch.StartNew();
         var root = _options.MasterRoot;
         using var masterLock = scope.TakeLock ? MasterLock.Acquire(root) : null;
+        if (scope.TakeLock && BackfillPaths.SwapPending(root))
+        {
+            throw new InvalidOperationException(
+                $"a backfill of '{root}' is half swapped in; run 'lambda backfill' again to finish it before archiving");
+        }
+
         Directory.CreateDirectory(root);
         var manifest = ArchiveManifest.Load(root);
         var orphans = OrphanSweeper.Sweep(root, manifest);

@@ -54,7 +54,7 @@ internal sealed class PartitionArchiver : IDisposable
         _dates = dates;
         _readBatchRecords = readBatchRecords;
         _reader = reader;
-        _batch = new RecordBatch(Math.Min(readBatchRecords, 65_536), 4 << 20);
+        _batch = new RecordBatch(Math.Min(readBatchRecords, 65_536), Math.Min(readBatchRecords, 65_536) * 320);
         _connection = database.Connect();
         _tableName = string.Create(CultureInfo.InvariantCulture, $"stage_{(int)_kind}_{topicPartition.Partition}");
         _table = DuckDbSql.Identifier(_tableName);

@@ -24,11 +24,13 @@ public sealed partial class BackfillJob
 
         plan.Run = master.LastRun + 1;
         plan.Replace = [.. dates];
-        var records = rebuilt.Runs.Sum(r => r.Records);
+        var records = MasterDataset.TopicsArchived.Sum(t => MasterDataset.CountRows(_rebuild, t));
         rebuilt.ReplaceRuns([.. master.Runs, new ArchiveRun { Run = plan.Run, StartedAt = DateTimeOffset.UtcNow, Dates = plan.Replace, Records = records, Kind = "backfill" }]);
         rebuilt.Save(_rebuild);
+        OnStep?.Invoke("whole:manifest");
         plan.Complete = true;
         plan.Save(_rebuild);
+        OnStep?.Invoke("whole:complete");
     }
 
     /// <summary>master → master.old, master.backfill → master, delete master.old, delete the plan (now in master).</summary>
@@ -42,10 +44,12 @@ public sealed partial class BackfillJob
                 DeleteTree(_aside);
                 Directory.Move(_root, _aside);
                 DurableFiles.FsyncDirectory(parent);
+                OnStep?.Invoke("whole:aside");
             }
 
             Directory.Move(_rebuild, _root);
             DurableFiles.FsyncDirectory(parent);
+            OnStep?.Invoke("whole:in");
         }
 
         DeleteTree(_aside);
@@ -81,6 +85,7 @@ public sealed partial class BackfillJob
         plan.Replace = [.. dates];
         plan.Complete = true;
         plan.Save(_rebuild);
+        OnStep?.Invoke("dates:complete");
     }
 
     /// <summary>For each rebuilt date folder: master's folder → master.old, rebuilt folder → master, delete the old one; then record the run.</summary>
@@ -99,6 +104,7 @@ public sealed partial class BackfillJob
                     DeleteTree(aside);
                     Directory.CreateDirectory(Path.GetDirectoryName(aside)!);
                     Directory.Move(target, aside);
+                    OnStep?.Invoke("dates:aside");
                 }
 
                 if (Directory.EnumerateFileSystemEntries(source).Any())
@@ -113,6 +119,7 @@ public sealed partial class BackfillJob
 
                 DurableFiles.FsyncDirectory(topicDirectory);
                 DurableFiles.FsyncDirectory(MasterDataset.TopicDirectory(_rebuild, topic));
+                OnStep?.Invoke("dates:in");
                 DeleteTree(aside);
             }
         }
@@ -122,6 +129,7 @@ public sealed partial class BackfillJob
         {
             master.RecordRun(new ArchiveRun { Run = plan.Run, StartedAt = DateTimeOffset.UtcNow, Dates = plan.Replace, Kind = "backfill-range" });
             master.Save(_root);
+            OnStep?.Invoke("dates:manifest");
         }
 
         DeleteTree(_rebuild);

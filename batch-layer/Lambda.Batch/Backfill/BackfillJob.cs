@@ -38,6 +38,9 @@ public sealed partial class BackfillJob
         _aside = BackfillPaths.Aside(_root);
     }
 
+    /// <summary>Called with the name of each step as it completes; tests throw from it to simulate a crash there.</summary>
+    internal Action<string>? OnStep { get; set; }
+
     /// <summary>Runs (or, after a crash, finishes) the backfill, then the recompute.</summary>
     public async Task<BackfillResult> RunAsync(IProgress<ArchiveProgress>? progress = null, CancellationToken cancellationToken = default)
     {
@@ -87,7 +90,17 @@ public sealed partial class BackfillJob
     private async Task<BackfillResult> RebuildAndSwapAsync(EventDateRange? requested, IProgress<ArchiveProgress>? progress,
         CancellationToken cancellationToken)
     {
-        DeleteTree(_aside);
+        if (Directory.Exists(_aside))
+        {
+            // Without a complete plan an aside folder is a leftover only while the master itself exists.
+            if (!Directory.Exists(_root))
+            {
+                throw new InvalidOperationException($"'{_aside}' exists but '{_root}' does not, and no backfill swap is pending: restore one of them by hand");
+            }
+
+            DeleteTree(_aside);
+        }
+
         var master = ArchiveManifest.Load(_root);
         var plan = BackfillPlan.Load(_rebuild);
         var targets = requested is null ? await LogEndsAsync(cancellationToken).ConfigureAwait(false) : new Dictionary<TopicPartition, long>(master.ArchivedTo);
@@ -127,6 +140,7 @@ public sealed partial class BackfillJob
             RunKind = plan.Range is null ? "backfill" : "backfill-range",
         };
         var rebuilt = await archive.RunAsync(scope, progress, cancellationToken).ConfigureAwait(false);
+        OnStep?.Invoke("rebuilt");
 
         if (plan.Range is null)
         {

@@ -116,6 +116,20 @@ public static class MasterDataset
         return dates;
     }
 
+    /// <summary>Rows of one topic's files (from the Parquet footers); 0 if the topic has no folder.</summary>
+    public static long CountRows(string root, string topic)
+    {
+        if (!Directory.Exists(TopicDirectory(root, topic)) || !Directory.EnumerateFiles(TopicDirectory(root, topic), "*.parquet", SearchOption.AllDirectories).Any())
+        {
+            return 0;
+        }
+
+        using var database = Lambda.DuckDb.DuckDbDatabase.OpenInMemory();
+        using var connection = database.Connect();
+        using var reader = connection.Query($"SELECT count(*) FROM read_parquet({Lambda.DuckDb.DuckDbSql.Literal(Glob(root, topic))}, hive_partitioning = false)");
+        return reader.Read() ? reader.GetInt64(0) : 0;
+    }
+
     private const long MillisecondsPerDay = 86_400_000L;
     private static readonly int UnixEpochDayNumber = DateOnly.FromDateTime(DateTime.UnixEpoch).DayNumber;
 

@@ -27,6 +27,8 @@ internal static class LambdaCommand
         root.Subcommands.Add(SchedulerCommand.Create(platform));
         root.Subcommands.Add(JobsCommand.Create(platform));
         root.Subcommands.Add(BatchCommand.Create(platform));
+        root.Subcommands.Add(ArchiveCommand.Create(platform));
+        root.Subcommands.Add(BackfillCommand.Create(platform));
         return root;
     }
 
