@@ -28,26 +28,15 @@ internal sealed class ViewCache : IDisposable
     public void SetBatchChunk(object key, IReadOnlyList<BatchViewRow> rows) =>
         _memory.Set(key, rows, new MemoryCacheEntryOptions { Size = rows.Count + 1 });
 
-    public bool TryGetFresh<T>(object key, out T value)
+    public bool TryGetAnswer<T>(object key, out T value) where T : class
     {
-        if (SpeedTtl > TimeSpan.Zero && _memory.TryGetValue(key, out var cached) && cached is T typed)
-        {
-            value = typed;
-            return true;
-        }
-        value = default!;
-        return false;
+        value = null!;
+        return _memory.TryGetValue(key, out var cached) && (value = (cached as T)!) is not null;
     }
 
-    public void SetFresh<T>(object key, T value, long size)
-    {
-        if (SpeedTtl > TimeSpan.Zero)
-        {
-            _memory.Set(key, value, new MemoryCacheEntryOptions { Size = size, AbsoluteExpirationRelativeToNow = SpeedTtl });
-        }
-    }
-
-    public void Remove(object key) => _memory.Remove(key);
+    /// <summary>Keeps an answer; the caller checks its age, the cache only forgets entries nobody asked for in a while.</summary>
+    public void SetAnswer(object key, object answer, long size) =>
+        _memory.Set(key, answer, new MemoryCacheEntryOptions { Size = size, SlidingExpiration = SpeedTtl * 10 });
 
     public void Dispose() => _memory.Dispose();
 }

@@ -9,7 +9,7 @@ namespace Lambda.Serving.Http;
 internal static class MetricsEndpoint
 {
     public static async Task<IResult> HandleAsync(string id, string? from, string? to, string? granularity,
-        HttpContext context, AccessDirectory directory, MetricsQuery query)
+        HttpContext context, AccessDirectory directory, MetricsQuery query, EncodedAnswers encoded)
     {
         if (!QueryParameters.TryTime(from, "from", out var fromMs, out var error)
             || !QueryParameters.TryTime(to, "to", out var toMs, out error)
@@ -26,6 +26,6 @@ internal static class MetricsEndpoint
             return Problems.CampaignNotFound(id);
         }
         var answer = await query.RunAsync(id, fromMs, toMs, g, context.RequestAborted).ConfigureAwait(false);
-        return TypedResults.Ok(answer);
+        return encoded.Result(answer);
     }
 }

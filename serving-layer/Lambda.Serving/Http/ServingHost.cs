@@ -55,6 +55,7 @@ public static class ServingHost
         services.AddSingleton(keys);
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(sp => new MetricsQuery(store, sp.GetRequiredService<TimeProvider>(), options.SpeedCacheDuration, options.CacheSizeRows));
+        services.AddSingleton(new EncodedAnswers());
         services.AddSingleton(new AccessDirectory(keys, store, options.AccessCacheDuration));
         if (log is not null)
         {
@@ -134,7 +135,6 @@ public static class ServingHost
                     : Task.FromResult(Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "No event log",
                         detail: "This host was started without an event log.")))
             .WithMetadata(new RequiresApiKey(AdminOnly: true))
-            .Accepts<JsonElement>("application/json", "application/x-ndjson")
             .Produces<IngestAnswer>(StatusCodes.Status202Accepted)
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status403Forbidden)

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Lambda.Serving.Api;
 using Lambda.Serving.Caching;
 using Lambda.SharedModel.Time;
@@ -17,6 +18,7 @@ public sealed class MetricsQuery : IDisposable
     private readonly IViewStore _store;
     private readonly TimeProvider _time;
     private readonly ViewCache _cache;
+    private readonly ConcurrentDictionary<AnswerKey, Lazy<Task<MetricsAnswer>>> _inFlight = new();
 
     /// <param name="speedCacheDuration">How long speed-derived reads and whole answers may be reused:
     /// at most the speed layer's flush interval (1 s) keeps answers as fresh as the speed view itself.
@@ -42,12 +44,55 @@ public sealed class MetricsQuery : IDisposable
     {
         ArgumentNullException.ThrowIfNull(campaignId);
         var shape = new MergeInput(fromMs, toMs, granularity, null, [], [], [], null);
-        var key = new AnswerKey(campaignId, shape.AlignedFromMs, shape.AlignedToMs, granularity);
-        if (_cache.TryGetFresh<MetricsAnswer>(key, out var cached))
+        if (_cache.SpeedTtl <= TimeSpan.Zero)
         {
-            return cached;
+            return await ComputeAsync(campaignId, shape, cancellationToken).ConfigureAwait(false);
         }
 
+        var key = new AnswerKey(campaignId, shape.AlignedFromMs, shape.AlignedToMs, granularity);
+        if (_cache.TryGetAnswer<CachedAnswer>(key, out var cached))
+        {
+            var age = _time.GetElapsedTime(cached.ReadAtTimestamp);
+            if (age < _cache.SpeedTtl)
+            {
+                // Refresh ahead in the second half of the entry's life, so under steady load no
+                // request waits for a recomputation and no answer is older than the bound.
+                if (age >= _cache.SpeedTtl / 2)
+                {
+                    _ = Task.Run(() => ComputeOnceAsync(key, shape));
+                }
+                return cached.Answer;
+            }
+        }
+        return await ComputeOnceAsync(key, shape).WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>One computation per key at a time: concurrent misses share it (no thundering herd on expiry).</summary>
+    private Task<MetricsAnswer> ComputeOnceAsync(AnswerKey key, MergeInput shape)
+    {
+        var flight = _inFlight.GetOrAdd(key, k => new Lazy<Task<MetricsAnswer>>(() => ComputeAndCacheAsync(k, shape)));
+        return flight.Value;
+    }
+
+    private async Task<MetricsAnswer> ComputeAndCacheAsync(AnswerKey key, MergeInput shape)
+    {
+        try
+        {
+            var readAt = _time.GetTimestamp();
+            // Shared by every waiter, so no single caller's cancellation may stop it.
+            var answer = await ComputeAsync(key.CampaignId, shape, CancellationToken.None).ConfigureAwait(false);
+            _cache.SetAnswer(key, new CachedAnswer(answer, readAt), answer.Rows.Count + 1);
+            return answer;
+        }
+        finally
+        {
+            _inFlight.TryRemove(key, out _);
+        }
+    }
+
+    private async Task<MetricsAnswer> ComputeAsync(string campaignId, MergeInput shape, CancellationToken cancellationToken)
+    {
+        var granularity = shape.Granularity;
         var readAt = _time.GetUtcNow();
         var version = await _store.GetCurrentBatchVersionAsync(cancellationToken).ConfigureAwait(false);
         var input = await ReadAsync(campaignId, shape with { Version = version }, cancellationToken).ConfigureAwait(false);
@@ -76,7 +121,6 @@ public sealed class MetricsQuery : IDisposable
             merged.Rows,
             merged.Totals,
             merged.Gaps);
-        _cache.SetFresh(key, answer, merged.Rows.Count + 1);
         return answer;
     }
 
@@ -181,6 +225,8 @@ public sealed class MetricsQuery : IDisposable
     public void Dispose() => _cache.Dispose();
 
     private readonly record struct AnswerKey(string CampaignId, long FromMs, long ToMs, Granularity Granularity);
+
+    private sealed record CachedAnswer(MetricsAnswer Answer, long ReadAtTimestamp);
 
     private readonly record struct StraddleKey(long VersionId, string CampaignId, long StartMs);
 }
