@@ -27,6 +27,9 @@ internal static class LambdaCommand
         root.Subcommands.Add(ArchiveCommand.Create(platform));
         root.Subcommands.Add(BackfillCommand.Create(platform));
         root.Subcommands.Add(BatchCommand.Create(platform));
+        root.Subcommands.Add(RunCommand.Create(platform));
+        root.Subcommands.Add(SchedulerCommand.Create(platform));
+        root.Subcommands.Add(JobsCommand.Create(platform));
         return root;
     }
 

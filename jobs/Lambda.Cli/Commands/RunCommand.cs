@@ -1,0 +1,106 @@
+using System.CommandLine;
+using System.Diagnostics;
+using Lambda.Cli.CommandLine;
+using Lambda.Cli.Hosting;
+using Lambda.Jobs;
+using Lambda.Serving.Http;
+using Lambda.Speed;
+using Microsoft.Extensions.Logging;
+
+namespace Lambda.Cli.Commands;
+
+/// <summary>
+/// `lambda run`: the whole platform in one process — the log (embedded by default), the speed layer,
+/// the scheduler (nightly recompute, hourly archive, retention) and the HTTP API with its dashboard —
+/// until Ctrl-C or SIGTERM, then a clean stop: traffic stops, running jobs end, the speed layer
+/// checkpoints and flushes, the server drains, stores and log close.
+/// </summary>
+internal static class RunCommand
+{
+    public static Command Create(PlatformOptions platform)
+    {
+        var config = new Option<string?>("--config") { Description = "Settings file (JSON object of settings; default <data-dir>/lambda.json if present). Precedence: file < LAMBDA_* < flags." };
+        var urls = new Option<string?>("--urls") { Description = "Where the API and dashboard listen (default http://127.0.0.1:8080)." };
+        var demo = new Option<bool>("--demo") { Description = "Generate demo traffic: past days (archived and recomputed at once) and live traffic for today." };
+        var demoDays = new Option<string?>("--demo-days") { Description = "Days of past traffic the demo writes at its first start (default 3)." };
+        var demoRate = new Option<string?>("--demo-rate") { Description = "Demo records per second (history density and live rate; default 2)." };
+        var speedOptions = new SpeedCommandOptions();
+        var scheduler = new SchedulerSettings();
+        var command = new Command("run", "Run everything in one process: log, speed layer, scheduler, API and dashboard.") { config, urls, demo, demoDays, demoRate };
+        speedOptions.AddTo(command);
+        scheduler.AddTo(command);
+        command.SetAction(async (parsed, cancellationToken) =>
+        {
+            var sinceStart = Stopwatch.StartNew();
+            var output = parsed.InvocationConfiguration.Output;
+            var dataDirectory = platform.DataDirectory(parsed);
+            var settings = RunSettings.Load(parsed.GetValue(config), dataDirectory,
+                [.. PlatformSettings.Keys, .. SchedulerSettings.Keys, .. DemoSettings.Keys, "urls"]);
+            settings.SetFlag(parsed, "urls", urls);
+            settings.SetFlag(parsed, "demo_days", demoDays);
+            settings.SetFlag(parsed, "demo_rate", demoRate);
+            if (parsed.GetValue(demo))
+            {
+                settings.SetFlag(parsed, "demo", demo);
+            }
+
+            var resources = PlatformSettings.Read(parsed, platform, settings, dataDirectory);
+            var schedulerOptions = scheduler.Read(parsed, settings, resources);
+            var batchThreads = SchedulerSettings.ReadBatchThreads(settings);
+            var isDemo = settings.GetBool("demo", false);
+            var demoSettings = DemoSettings.Read(settings);
+            var listen = settings.GetString("urls", "http://127.0.0.1:8080")!.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            var speed = speedOptions.Read(parsed, dataDirectory);
+            var bots = speedOptions.LoadBotRules(parsed);
+
+            using var loggers = Logging.Create();
+            var logger = loggers.CreateLogger("Lambda.Run");
+            await using var log = await resources.OpenLogAsync(cancellationToken).ConfigureAwait(false);
+            await using var store = await resources.OpenStoreAsync(cancellationToken).ConfigureAwait(false);
+            await using var keys = await resources.OpenKeysAsync(cancellationToken).ConfigureAwait(false);
+            await using var history = await resources.OpenHistoryAsync(cancellationToken).ConfigureAwait(false);
+            var batch = new LambdaBatchOperations(log, store, dataDirectory, bots, batchThreads, loggers);
+            await using var jobs = new JobScheduler(schedulerOptions, batch, store, history, loggers);
+            await using var app = ServingApp.Create(listen, new ServingOptions(), store, keys, log, history);
+
+            await app.StartAsync(cancellationToken).ConfigureAwait(false);
+            var speedLayer = new SpeedLayer(log, store, bots, speed, loggers, TimeProvider.System);
+            var speedTask = Task.Run(() => speedLayer.RunAsync(cancellationToken), CancellationToken.None);
+            await jobs.StartAsync(cancellationToken).ConfigureAwait(false);
+            await output.WriteLineAsync($"lambda run: dashboard and API on {string.Join(", ", listen)} ({resources.Log} log, {resources.Store} store, schedule on {schedulerOptions.Store}, data in {Path.GetFullPath(dataDirectory)})").ConfigureAwait(false);
+            await output.FlushAsync(cancellationToken).ConfigureAwait(false);
+
+            var demoTask = isDemo
+                ? Task.Run(() => new DemoTraffic(log, store, keys, jobs, demoSettings, output).RunAsync(sinceStart, cancellationToken), CancellationToken.None)
+                : Task.CompletedTask;
+            try
+            {
+                await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                // Ctrl-C or SIGTERM: stop in order below.
+            }
+
+            logger.LogInformation("stopping: traffic, scheduler, speed layer, server");
+            await IgnoreCancellation(demoTask).ConfigureAwait(false);
+            await jobs.StopAsync(CancellationToken.None).ConfigureAwait(false);
+            await IgnoreCancellation(speedTask).ConfigureAwait(false);
+            await app.StopAsync(CancellationToken.None).ConfigureAwait(false);
+            logger.LogInformation("stopped cleanly");
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static async Task IgnoreCancellation(Task task)
+    {
+        try
+        {
+            await task.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+}

@@ -1,0 +1,102 @@
+using System.CommandLine;
+using Lambda.Cli.CommandLine;
+using Lambda.Log.Embedded;
+using Lambda.Log.Kafka;
+using Lambda.SharedModel.Access;
+using Lambda.SharedModel.Events;
+using Lambda.SharedModel.Jobs;
+using Lambda.SharedModel.Log;
+using Lambda.SharedModel.Views;
+using Lambda.Store.Postgres;
+using Lambda.Store.Sqlite;
+
+namespace Lambda.Cli.Hosting;
+
+/// <summary>
+/// The log and store settings of a long-running host, resolved through <see cref="RunSettings"/>
+/// (file, then LAMBDA_* variables, then flags), and the resources they open.
+/// </summary>
+internal sealed record PlatformSettings(string DataDirectory, string Log, string? KafkaBootstrap, int Partitions, string Store, string? Postgres)
+{
+    /// <summary>The setting keys this record reads.</summary>
+    public static readonly string[] Keys = ["data_dir", "log", "kafka_bootstrap", "partitions", "store", "pg"];
+
+    public static PlatformSettings Read(ParseResult parsed, PlatformOptions platform, RunSettings settings, string dataDirectory)
+    {
+        settings.SetFlag(parsed, "log", platform.LogKind);
+        settings.SetFlag(parsed, "kafka_bootstrap", platform.KafkaBootstrap);
+        settings.SetFlag(parsed, "partitions", platform.Partitions);
+        settings.SetFlag(parsed, "store", platform.StoreKind);
+        settings.SetFlag(parsed, "pg", platform.PostgresConnection);
+        var log = settings.GetString("log", "embedded")!;
+        var store = settings.GetString("store", "sqlite")!;
+        if (log is not ("embedded" or "kafka"))
+        {
+            throw settings.Bad("log", $"'{log}' is not embedded or kafka");
+        }
+
+        if (store is not ("sqlite" or "postgres"))
+        {
+            throw settings.Bad("store", $"'{store}' is not sqlite or postgres");
+        }
+
+        var result = new PlatformSettings(dataDirectory, log, settings.GetString("kafka_bootstrap", null),
+            settings.GetInt("partitions", 4, 1, 1024), store, settings.GetString("pg", null));
+        if (log == "kafka" && string.IsNullOrWhiteSpace(result.KafkaBootstrap))
+        {
+            throw settings.Bad("kafka_bootstrap", "is required with log kafka");
+        }
+
+        if (store == "postgres" && string.IsNullOrWhiteSpace(result.Postgres))
+        {
+            throw settings.Bad("pg", "is required with store postgres");
+        }
+
+        return result;
+    }
+
+    private string ViewsDatabase => Path.Combine(DataDirectory, "views.db");
+
+    /// <summary>
+    /// Opens the log. <paramref name="readOnly"/> opens an embedded log beside the process that owns it
+    /// (the archive only reads), so `lambda scheduler` can run next to `lambda speed` on one machine.
+    /// </summary>
+    public async Task<IEventLog> OpenLogAsync(CancellationToken cancellationToken, bool readOnly = false)
+    {
+        IEventLog log = Log == "kafka"
+            ? new KafkaEventLog(new KafkaLogOptions { BootstrapServers = KafkaBootstrap!, DefaultPartitions = Partitions })
+            : EmbeddedEventLog.Open(new EmbeddedLogOptions { RootPath = Path.Combine(DataDirectory, "log"), DefaultPartitions = Partitions, ReadOnly = readOnly });
+        if (readOnly)
+        {
+            return log;
+        }
+
+        foreach (var topic in Topics.All)
+        {
+            await log.CreateTopicAsync(topic, Partitions, cancellationToken).ConfigureAwait(false);
+        }
+
+        return log;
+    }
+
+    public async Task<IViewStore> OpenStoreAsync(CancellationToken cancellationToken)
+    {
+        IViewStore store = Store == "postgres" ? new PostgresViewStore(Postgres!) : new SqliteViewStore(ViewsDatabase);
+        await store.InitializeAsync(cancellationToken).ConfigureAwait(false);
+        return store;
+    }
+
+    public async Task<IApiKeyStore> OpenKeysAsync(CancellationToken cancellationToken)
+    {
+        IApiKeyStore keys = Store == "postgres" ? new PostgresApiKeyStore(Postgres!) : new SqliteApiKeyStore(ViewsDatabase);
+        await keys.InitializeAsync(cancellationToken).ConfigureAwait(false);
+        return keys;
+    }
+
+    public async Task<IJobHistoryStore> OpenHistoryAsync(CancellationToken cancellationToken)
+    {
+        IJobHistoryStore history = Store == "postgres" ? new PostgresJobHistoryStore(Postgres!) : new SqliteJobHistoryStore(ViewsDatabase);
+        await history.InitializeAsync(cancellationToken).ConfigureAwait(false);
+        return history;
+    }
+}

@@ -1,0 +1,88 @@
+using Quartz;
+
+namespace Lambda.Jobs;
+
+/// <summary>
+/// Settings of <see cref="JobScheduler"/>. <see cref="Validate"/> checks them all in one place and
+/// names the setting at fault (the host maps it to its configuration key).
+/// </summary>
+public sealed class SchedulerOptions
+{
+    /// <summary>Quartz cron (seconds first, UTC) of the nightly recompute. Default 02:00 UTC every day.</summary>
+    public string RecomputeCron { get; init; } = "0 0 2 * * ?";
+
+    /// <summary>Cron of the archive. Default five past every hour, so a whole hour of log is ready.</summary>
+    public string ArchiveCron { get; init; } = "0 5 * * * ?";
+
+    /// <summary>Cron of the speed-row retention. Default 03:30 UTC, after the nightly recompute.</summary>
+    public string RetentionCron { get; init; } = "0 30 3 * * ?";
+
+    /// <summary>
+    /// How long speed rows are kept once the batch view covers them (they stay readable if a later batch
+    /// run fails, so the merge never has a gap). Longer costs store space; shorter risks uncovered buckets.
+    /// </summary>
+    public TimeSpan RetentionGrace { get; init; } = TimeSpan.FromDays(2);
+
+    /// <summary>
+    /// Where Quartz keeps its schedule: "sqlite" (a file; <see cref="ConnectionString"/> is its path),
+    /// "postgres" (a connection string) or "memory" (nothing survives a restart, so a missed run is lost).
+    /// </summary>
+    public string Store { get; init; } = "sqlite";
+
+    /// <summary>The SQLite file path or the PostgreSQL connection string of the Quartz store.</summary>
+    public string ConnectionString { get; init; } = "scheduler.db";
+
+    /// <summary>Prefix of Quartz's tables; schedulers sharing one are one cluster.</summary>
+    public string TablePrefix { get; init; } = "qrtz_";
+
+    /// <summary>This scheduler's id in the cluster; unique per process. Default: host name and process id.</summary>
+    public string InstanceId { get; init; } = $"{Environment.MachineName}-{Environment.ProcessId}";
+
+    /// <summary>Attempts per run (the first plus retries of transient errors). 1 turns retries off.</summary>
+    public int MaxAttempts { get; init; } = 4;
+
+    /// <summary>Delay before the first retry, doubling each time (with jitter).</summary>
+    public TimeSpan RetryDelay { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// How often an idle scheduler looks at its store. Shorter notices work queued by other nodes
+    /// sooner, at the cost of a query each time (the main source of idle CPU).
+    /// </summary>
+    public TimeSpan IdleWait { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How late a trigger may fire and still count as on time; later is a misfire.</summary>
+    public TimeSpan MisfireThreshold { get; init; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>How often a clustered scheduler checks in; a node silent for longer is failed over.</summary>
+    public TimeSpan ClusterCheckinInterval { get; init; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>Throws <see cref="ArgumentException"/> whose ParamName is the setting at fault.</summary>
+    public void Validate()
+    {
+        foreach (var (name, cron) in new[] { (nameof(RecomputeCron), RecomputeCron), (nameof(ArchiveCron), ArchiveCron), (nameof(RetentionCron), RetentionCron) })
+        {
+            if (!CronExpression.TryParse(cron, out _))
+            {
+                throw new ArgumentException($"'{cron}' is not a valid Quartz cron expression (seconds minutes hours day-of-month month day-of-week)", name);
+            }
+        }
+
+        Require(Store is "sqlite" or "postgres" or "memory", nameof(Store), $"must be sqlite, postgres or memory (was '{Store}')");
+        Require(Store == "memory" || !string.IsNullOrWhiteSpace(ConnectionString), nameof(ConnectionString), "is required");
+        Require(!string.IsNullOrWhiteSpace(InstanceId), nameof(InstanceId), "is required");
+        Require(MaxAttempts >= 1, nameof(MaxAttempts), $"must be at least 1 (was {MaxAttempts})");
+        Require(RetryDelay >= TimeSpan.Zero, nameof(RetryDelay), "must not be negative");
+        Require(RetentionGrace >= TimeSpan.Zero, nameof(RetentionGrace), "must not be negative");
+        Require(IdleWait >= TimeSpan.FromSeconds(1), nameof(IdleWait), "must be at least 1 s");
+        Require(MisfireThreshold >= TimeSpan.FromSeconds(1), nameof(MisfireThreshold), "must be at least 1 s");
+        Require(ClusterCheckinInterval >= TimeSpan.FromSeconds(1), nameof(ClusterCheckinInterval), "must be at least 1 s");
+    }
+
+    private static void Require(bool condition, string setting, string problem)
+    {
+        if (!condition)
+        {
+            throw new ArgumentException($"{setting} {problem}", setting);
+        }
+    }
+}

@@ -1,0 +1,104 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+
+namespace Lambda.Cli.Tests;
+
+/// <summary>
+/// The `lambda` command as a child process (the build output of jobs/Lambda.Cli, run with dotnet),
+/// its stdout lines collected as they come. Disposing kills it if it still runs.
+/// </summary>
+public sealed class LambdaProcess : IDisposable
+{
+    private readonly Process _process;
+
+    public LambdaProcess(params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(CliDll);
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        start.Environment["LAMBDA_LOG_FORMAT"] = "text";
+        _process = Process.Start(start)!;
+        _process.OutputDataReceived += (_, e) => { if (e.Data is not null) Output.Enqueue(e.Data); };
+        _process.ErrorDataReceived += (_, e) => { if (e.Data is not null) Errors.Enqueue(e.Data); };
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+    }
+
+    public ConcurrentQueue<string> Output { get; } = new();
+
+    public ConcurrentQueue<string> Errors { get; } = new();
+
+    public int Id => _process.Id;
+
+    /// <summary>The first stdout line starting with <paramref name="prefix"/>, waiting up to <paramref name="seconds"/>.</summary>
+    public async Task<string> WaitForLineAsync(string prefix, int seconds)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
+        while (true)
+        {
+            if (Output.FirstOrDefault(l => l.StartsWith(prefix, StringComparison.Ordinal)) is { } line)
+            {
+                return line;
+            }
+
+            if (_process.HasExited)
+            {
+                Assert.Fail($"lambda exited ({_process.ExitCode}) before printing '{prefix}'; stderr:\n{string.Join('\n', Errors.TakeLast(30))}");
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"no '{prefix}' line within {seconds} s; stdout:\n{string.Join('\n', Output)}\nstderr:\n{string.Join('\n', Errors.TakeLast(30))}");
+            await Task.Delay(200);
+        }
+    }
+
+    /// <summary>Sends SIGINT (what Ctrl-C sends) and waits for the exit code.</summary>
+    public async Task<int> InterruptAsync(int seconds)
+    {
+        using (var kill = Process.Start("kill", ["-INT", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync();
+        }
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(seconds));
+        await _process.WaitForExitAsync(timeout.Token);
+        return _process.ExitCode;
+    }
+
+    public void Dispose()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+        }
+
+        _process.Dispose();
+    }
+
+    /// <summary>jobs/Lambda.Cli's build output in the same configuration as this test assembly.</summary>
+    private static string CliDll
+    {
+        get
+        {
+            var dir = new DirectoryInfo(AppContext.BaseDirectory);
+            var configuration = dir.Parent!.Name; // bin/<Configuration>/net10.0/
+            while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Lambda.sln")))
+            {
+                dir = dir.Parent;
+            }
+
+            Assert.NotNull(dir);
+            var dll = Path.Combine(dir.FullName, "jobs", "Lambda.Cli", "bin", configuration, "net10.0", "lambda.dll");
+            Assert.True(File.Exists(dll), $"{dll} is missing: build jobs/Lambda.Cli first");
+            return dll;
+        }
+    }
+}
