@@ -105,7 +105,7 @@ internal sealed partial class PartitionCheckpointer
             var size = _store.SaveCompactedBase(upTo, PartitionProcessor.CheckpointFormatVersion, state.WriteState);
             LogCompacted(_logger, _partition, upTo, size);
         }
-        catch (IOException ex)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             // Transient: the chain stays as it is and the next checkpoint tries again.
             LogCompactionFailed(_logger, _partition, ex.Message);

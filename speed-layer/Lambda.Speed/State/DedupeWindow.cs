@@ -17,6 +17,8 @@ internal sealed class DedupeWindow
     private readonly SortedDictionary<long, Slice> _slices = [];
     private readonly SortedSet<long> _droppedSinceCheckpoint = [];
     private readonly int _capacity;
+    private long _lastSliceStart;
+    private Slice? _lastSlice;
 
     public DedupeWindow(int capacity) => _capacity = capacity;
 
@@ -31,12 +33,8 @@ internal sealed class DedupeWindow
             return true;
         }
 
-        if (!_slices.TryGetValue(sliceStart, out var slice))
-        {
-            slice = new Slice();
-            _slices.Add(sliceStart, slice);
-        }
-
+        // Consecutive events mostly share a slice: remember the last one instead of searching the tree.
+        var slice = _lastSliceStart == sliceStart && _lastSlice is { } last ? last : SliceAt(sliceStart);
         slice.Ids.Add(eventKey);
         if (_sliceById.Count > _capacity)
         {
@@ -74,12 +72,7 @@ internal sealed class DedupeWindow
     /// <summary>Restores or extends one slice from a checkpoint: appends the ids to it.</summary>
     public void Append(long sliceStart, IReadOnlyList<ulong> ids)
     {
-        if (!_slices.TryGetValue(sliceStart, out var slice))
-        {
-            slice = new Slice();
-            _slices.Add(sliceStart, slice);
-        }
-
+        var slice = SliceAt(sliceStart);
         foreach (var id in ids)
         {
             if (_sliceById.TryAdd(id, sliceStart))
@@ -94,6 +87,11 @@ internal sealed class DedupeWindow
     {
         if (_slices.Remove(sliceStart, out var slice))
         {
+            if (ReferenceEquals(slice, _lastSlice))
+            {
+                _lastSlice = null;
+            }
+
             foreach (var id in slice.Ids)
             {
                 _sliceById.Remove(id);
@@ -109,6 +107,19 @@ internal sealed class DedupeWindow
         {
             slice.Checkpointed = slice.Ids.Count;
         }
+    }
+
+    /// <summary>The slice starting at <paramref name="sliceStart"/>, created if missing; becomes the remembered one.</summary>
+    private Slice SliceAt(long sliceStart)
+    {
+        if (!_slices.TryGetValue(sliceStart, out var slice))
+        {
+            slice = new Slice();
+            _slices.Add(sliceStart, slice);
+        }
+
+        (_lastSliceStart, _lastSlice) = (sliceStart, slice);
+        return slice;
     }
 
     private void ForgetOldestSlice()
