@@ -1,6 +1,6 @@
 using Lambda.SharedModel.Bots;
-using Lambda.SharedModel.Log;
 using Lambda.SharedModel.Codec;
+using Lambda.SharedModel.Log;
 using Lambda.Speed.Checkpoints;
 using Microsoft.Extensions.Logging;
 
