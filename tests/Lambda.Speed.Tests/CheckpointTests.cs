@@ -8,15 +8,12 @@ namespace Lambda.Speed.Tests;
 
 public sealed class CheckpointTests : IDisposable
 {
-    private readonly string _dir = Path.Combine(Path.GetTempPath(), "lambda-ckpt-" + Guid.NewGuid().ToString("N"));
+    private readonly TempDirectory _dir = new("lambda-ckpt");
 
-    public void Dispose()
-    {
-        if (Directory.Exists(_dir))
-        {
-            Directory.Delete(_dir, recursive: true);
-        }
-    }
+    public void Dispose() => _dir.Dispose();
+
+    /// <summary>Options under which the golden states also finalize and evict windows and drop dedupe slices.</summary>
+    private static SpeedOptions GoldenOptions() => new() { AllowedLateness = TimeSpan.Zero, WindowRetention = TimeSpan.FromMinutes(1) };
 
     /// <summary>A small state with every kind of entry: campaigns, ads, pending joins, dedupe ids, open and final windows.</summary>
     private static void BuildState(ProcessorHarness h)
@@ -31,7 +28,18 @@ public sealed class CheckpointTests : IDisposable
         h.Flush();
     }
 
-    private static byte[] StateBytes(PartitionProcessor processor)
+    /// <summary>Changes of every kind a delta records: a new campaign and ad, a join, an eviction, dropped and new dedupe ids.</summary>
+    private static void ChangeState(ProcessorHarness h)
+    {
+        h.Served("ad-3", "camp-C", Minute(3) + 1_000, user: "u4", eventId: "s4", advertiser: "adv-3");
+        h.Served("ad-7", "camp-A", Minute(3) + 2_000, user: "u5", eventId: "s5"); // releases the pending view
+        h.View("ad-8", Minute(3) + 3_000, eventId: "v3"); // waits for ad-8
+        h.Click("ad-3", Minute(3) + 4_000, eventId: "c2");
+        h.View("ad-3", Minute(3) + 4_500, eventId: "v4");
+        h.Flush();
+    }
+
+    internal static byte[] StateBytes(PartitionProcessor processor)
     {
         using var stream = new MemoryStream();
         using (var writer = new BinaryWriter(stream))
@@ -53,6 +61,7 @@ public sealed class CheckpointTests : IDisposable
         using (var reader = new BinaryReader(new MemoryStream(bytes)))
         {
             restored.Processor = PartitionProcessor.ReadState(reader, restored.Options, BotRules.Default, restored.DeadLetters);
+            restored.Processor.FinishRestore();
         }
 
         Assert.Equal(bytes, StateBytes(restored.Processor));
@@ -78,62 +87,62 @@ public sealed class CheckpointTests : IDisposable
     }
 
     [Fact]
-    public void the_checkpoint_format_matches_the_golden_file()
+    public void the_base_format_matches_the_golden_file()
     {
-        var h = new ProcessorHarness();
+        var h = new ProcessorHarness(GoldenOptions());
         BuildState(h);
-        var store = new CheckpointStore(_dir, 0, NullLogger.Instance);
-        store.Save(PartitionProcessor.CheckpointFormatVersion, h.Processor.WriteState);
-        var file = Directory.GetFiles(Path.Combine(_dir, "partition-0"), "ckpt-*.bin").Single();
-        var actual = Convert.ToHexString(File.ReadAllBytes(file));
+        new CheckpointStore(_dir.Path, 0, NullLogger.Instance).SaveBase(PartitionProcessor.CheckpointFormatVersion, h.Processor.WriteState);
 
-        var golden = Path.Combine(AppContext.BaseDirectory, "Golden", "checkpoint-v1.hex");
+        AssertGolden("checkpoint-v2-base.hex", Path.Combine(_dir.Path, "partition-0", "base-000000000001.ckpt"));
+    }
+
+    [Fact]
+    public void the_delta_format_matches_the_golden_file()
+    {
+        var h = new ProcessorHarness(GoldenOptions());
+        BuildState(h);
+        var store = new CheckpointStore(_dir.Path, 0, NullLogger.Instance);
+        store.SaveBase(PartitionProcessor.CheckpointFormatVersion, h.Processor.WriteState);
+        h.Processor.MarkCheckpointed();
+        var evicted = h.Processor.Counters.WindowsEvicted;
+        ChangeState(h);
+        store.SaveDelta(PartitionProcessor.CheckpointFormatVersion, h.Processor.WriteDelta);
+
+        Assert.True(h.Processor.Counters.WindowsEvicted > evicted, "the golden delta should hold an eviction");
+        AssertGolden("checkpoint-v2-delta.hex", Path.Combine(_dir.Path, "partition-0", "delta-000000000002.ckpt"));
+    }
+
+    [Fact]
+    public void a_delta_applied_to_its_base_gives_the_live_state()
+    {
+        var h = new ProcessorHarness(GoldenOptions());
+        BuildState(h);
+        var baseBytes = StateBytes(h.Processor);
+        h.Processor.MarkCheckpointed();
+        ChangeState(h);
+        using var delta = new MemoryStream();
+        using (var writer = new BinaryWriter(delta, System.Text.Encoding.UTF8, leaveOpen: true))
+        {
+            h.Processor.WriteDelta(writer);
+        }
+
+        var restored = PartitionProcessor.ReadState(new BinaryReader(new MemoryStream(baseBytes)), h.Options, BotRules.Default, h.DeadLetters);
+        delta.Position = 0;
+        restored.ApplyDelta(new BinaryReader(delta));
+        restored.FinishRestore();
+
+        Assert.Equal(StateBytes(h.Processor), StateBytes(restored));
+    }
+
+    private static void AssertGolden(string name, string file)
+    {
+        var actual = Convert.ToHexString(File.ReadAllBytes(file));
         if (Environment.GetEnvironmentVariable("LAMBDA_UPDATE_GOLDEN") == "1")
         {
-            File.WriteAllText(Path.Combine(FindSourceDir(), "Golden", "checkpoint-v1.hex"), actual);
+            File.WriteAllText(Path.Combine(FindSourceDir(), "Golden", name), actual);
         }
 
-        Assert.Equal(File.ReadAllText(golden).Trim(), actual);
-    }
-
-    [Fact]
-    public void a_corrupt_newest_checkpoint_falls_back_to_the_previous_one()
-    {
-        var h = new ProcessorHarness();
-        BuildState(h);
-        var store = new CheckpointStore(_dir, 0, NullLogger.Instance);
-        store.Save(PartitionProcessor.CheckpointFormatVersion, h.Processor.WriteState);
-        var firstOffsets = h.Processor.NextOffsets.ToArray();
-        h.Served("ad-1", "camp-A", Minute(4));
-        h.Flush();
-        store.Save(PartitionProcessor.CheckpointFormatVersion, h.Processor.WriteState);
-
-        var newest = Directory.GetFiles(Path.Combine(_dir, "partition-0"), "ckpt-*.bin").Max()!;
-        var bytes = File.ReadAllBytes(newest);
-        bytes[bytes.Length / 2] ^= 0xFF;
-        File.WriteAllBytes(newest, bytes);
-
-        var reopened = new CheckpointStore(_dir, 0, NullLogger.Instance);
-        var restored = reopened.Load((_, r) => PartitionProcessor.ReadState(r, h.Options, BotRules.Default, h.DeadLetters));
-
-        Assert.NotNull(restored);
-        Assert.Equal(firstOffsets, restored.NextOffsets);
-        Assert.True(File.Exists(newest + ".corrupt"));
-    }
-
-    [Fact]
-    public void only_the_two_newest_checkpoints_are_kept()
-    {
-        var h = new ProcessorHarness();
-        var store = new CheckpointStore(_dir, 0, NullLogger.Instance);
-        for (var i = 0; i < 5; i++)
-        {
-            h.Served("ad-1", "camp-A", Minute(i));
-            h.Flush();
-            store.Save(PartitionProcessor.CheckpointFormatVersion, h.Processor.WriteState);
-        }
-
-        Assert.Equal(2, Directory.GetFiles(Path.Combine(_dir, "partition-0"), "ckpt-*.bin").Length);
+        Assert.Equal(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Golden", name)).Trim(), actual);
     }
 
     private static string FindSourceDir([System.Runtime.CompilerServices.CallerFilePath] string path = "") => Path.GetDirectoryName(path)!;

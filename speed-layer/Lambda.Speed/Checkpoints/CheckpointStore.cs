@@ -1,140 +1,173 @@
-using System.Buffers.Binary;
-using System.IO.Hashing;
 using Lambda.SharedModel.IO;
 using Microsoft.Extensions.Logging;
 
 namespace Lambda.Speed.Checkpoints;
 
 /// <summary>
-/// Checkpoint files of one partition: <c>ckpt-&lt;sequence&gt;.bin</c> in the partition's directory.
-/// A file is written to a temporary name, fsynced, renamed into place and the directory fsynced,
-/// so a crash leaves either the old or the new checkpoint, never half of one. The two newest are
-/// kept: if the newest is corrupt (checksum or parse error), the previous one is used, and the
-/// replay from its offsets covers the difference.
-/// Framing: magic "LSPK", format version (u16), body length (i64), body, XxHash64 of the body.
+/// Checkpoint files of one partition, in the partition's directory: a chain of
+/// <c>base-&lt;sequence&gt;.ckpt</c> (a full state) and <c>delta-&lt;sequence&gt;.ckpt</c> (the changes
+/// since the checkpoint of the previous sequence). Every file is written to a temporary name,
+/// fsynced, renamed into place and the directory fsynced, so a crash leaves whole files only.
+/// The state at sequence n is the newest base at or below n plus the deltas up to n, so a
+/// compaction can write a base for an existing sequence k without touching the deltas after k.
+/// Two bases are kept, with every delta after the older one: if the newest base is corrupt, the
+/// older one and its deltas give the same state; a corrupt delta ends the chain there, and the
+/// replay from that state's offsets covers the rest.
+/// The worker thread saves deltas; a background compaction may save bases meanwhile, so the
+/// bookkeeping is under a lock.
 /// </summary>
 internal sealed partial class CheckpointStore
 {
-    private static readonly byte[] Magic = "LSPK"u8.ToArray();
-    private const int HeaderLength = 4 + 2 + 8;
-    private const int Keep = 2;
+    private const string BasePrefix = "base-";
+    private const string DeltaPrefix = "delta-";
+    private const string Extension = ".ckpt";
 
     private readonly string _directory;
     private readonly ILogger _logger;
+    private readonly Lock _lock = new();
+    private readonly SortedDictionary<long, long> _deltaBytes = [];
     private long _sequence;
+    private long _baseSequence = -1;
+    private long _baseBytes;
 
     public CheckpointStore(string root, int partition, ILogger logger)
     {
         _directory = Path.Combine(root, $"partition-{partition}");
         _logger = logger;
         Directory.CreateDirectory(_directory);
-        _sequence = ListFiles().Select(f => f.Sequence).DefaultIfEmpty(0).Max();
+        foreach (var temp in Directory.EnumerateFiles(_directory, "*.tmp"))
+        {
+            File.Delete(temp); // left by a crash mid-write
+        }
+
+        foreach (var file in ListFiles())
+        {
+            _sequence = Math.Max(_sequence, file.Sequence);
+        }
     }
 
-    /// <summary>Writes a new checkpoint whose body is produced by <paramref name="writeBody"/>.</summary>
-    public void Save(ushort formatVersion, Action<BinaryWriter> writeBody)
-    {
-        using var body = new MemoryStream();
-        using (var writer = new BinaryWriter(body, System.Text.Encoding.UTF8, leaveOpen: true))
-        {
-            writeBody(writer);
-        }
+    /// <summary>Sequence of the newest checkpoint written or restored (0 for none).</summary>
+    public long Sequence => _sequence;
 
-        var bodySpan = body.GetBuffer().AsSpan(0, (int)body.Length);
-        Span<byte> header = stackalloc byte[HeaderLength];
-        Magic.CopyTo(header);
-        BinaryPrimitives.WriteUInt16LittleEndian(header[4..], formatVersion);
-        BinaryPrimitives.WriteInt64LittleEndian(header[6..], bodySpan.Length);
-        Span<byte> checksum = stackalloc byte[8];
-        BinaryPrimitives.WriteUInt64LittleEndian(checksum, XxHash64.HashToUInt64(bodySpan));
+    /// <summary>True if there is a base for deltas to follow (after a save of a base or a restore from one).</summary>
+    public bool HasBase
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _baseSequence >= 0;
+            }
+        }
+    }
+
+    /// <summary>True once the deltas after the newest base add up to more than half of it, or number <paramref name="maxDeltas"/>.</summary>
+    public bool ChainIsLong(int maxDeltas)
+    {
+        lock (_lock)
+        {
+            var count = 0;
+            long bytes = 0;
+            foreach (var (sequence, size) in _deltaBytes)
+            {
+                if (sequence > _baseSequence)
+                {
+                    count++;
+                    bytes += size;
+                }
+            }
+
+            return _baseSequence >= 0 && (count >= maxDeltas || bytes > _baseBytes / 2);
+        }
+    }
+
+    /// <summary>Writes a base at the next sequence number; returns its size in bytes.</summary>
+    public long SaveBase(ushort formatVersion, Action<BinaryWriter> writeBody)
+    {
+        var sequence = _sequence + 1;
+        var size = Write(new CheckpointFrame(formatVersion, CheckpointKind.Base, sequence, -1), writeBody);
+        _sequence = sequence;
+        OnBaseWritten(sequence, size);
+        return size;
+    }
+
+    /// <summary>Writes a delta at the next sequence number, after the last checkpoint; returns its size in bytes.</summary>
+    public long SaveDelta(ushort formatVersion, Action<BinaryWriter> writeBody)
+    {
+        if (!HasBase)
+        {
+            throw new InvalidOperationException("a delta needs a base: save a base first");
+        }
 
         var sequence = _sequence + 1;
-        var final = Path.Combine(_directory, $"ckpt-{sequence:D12}.bin");
-        var temp = final + ".tmp";
-        using (var file = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
+        var size = Write(new CheckpointFrame(formatVersion, CheckpointKind.Delta, sequence, _sequence), writeBody);
+        _sequence = sequence;
+        lock (_lock)
         {
-            file.Write(header);
-            file.Write(bodySpan);
-            file.Write(checksum);
-            file.Flush(flushToDisk: true);
+            _deltaBytes[sequence] = size;
         }
 
-        File.Move(temp, final, overwrite: true);
-        DurableFiles.FsyncDirectory(_directory);
-        _sequence = sequence;
-        foreach (var old in ListFiles().OrderByDescending(f => f.Sequence).Skip(Keep))
-        {
-            File.Delete(old.Path);
-        }
+        return size;
     }
 
     /// <summary>
-    /// Reads the newest checkpoint that is intact and parses; returns default if there is none.
-    /// A corrupt one is renamed aside (<c>.corrupt</c>) and logged, and the previous one is tried.
+    /// Writes a base holding the state at an existing <paramref name="sequence"/> (a compaction of
+    /// the chain up to it), then deletes what it makes unnecessary. Safe to call off the worker thread.
     /// </summary>
-    public T? Load<T>(Func<ushort, BinaryReader, T> readBody) where T : class
+    public long SaveCompactedBase(long sequence, ushort formatVersion, Action<BinaryWriter> writeBody)
     {
-        foreach (var (sequence, path) in ListFiles().OrderByDescending(f => f.Sequence))
+        var size = Write(new CheckpointFrame(formatVersion, CheckpointKind.Base, sequence, -1), writeBody);
+        OnBaseWritten(sequence, size);
+        return size;
+    }
+
+    private long Write(CheckpointFrame frame, Action<BinaryWriter> writeBody)
+    {
+        long size = 0;
+        DurableFiles.Replace(PathOf(frame.Kind, frame.Sequence), file => size = frame.WriteTo(file, writeBody));
+        return size;
+    }
+
+    /// <summary>Keeps the two newest bases and the deltas after the older one; deletes the rest.</summary>
+    private void OnBaseWritten(long sequence, long size)
+    {
+        lock (_lock)
         {
-            try
+            if (sequence > _baseSequence)
             {
-                var bytes = File.ReadAllBytes(path);
-                var (version, body) = Unframe(bytes);
-                using var reader = new BinaryReader(new MemoryStream(body.ToArray(), writable: false));
-                var state = readBody(version, reader);
-                if (reader.BaseStream.Position != reader.BaseStream.Length)
+                _baseSequence = sequence;
+                _baseBytes = size;
+            }
+
+            var bases = ListFiles().Where(f => f.Kind == CheckpointKind.Base).Select(f => f.Sequence).OrderDescending().ToList();
+            var oldestKept = bases.Count >= 2 ? bases[1] : bases[0];
+            foreach (var (kind, fileSequence, path) in ListFiles())
+            {
+                if (fileSequence < oldestKept || (kind == CheckpointKind.Delta && fileSequence <= oldestKept))
                 {
-                    throw new InvalidDataException("checkpoint body has trailing bytes");
+                    File.Delete(path);
+                    _deltaBytes.Remove(fileSequence);
                 }
+            }
 
-                return state;
-            }
-            catch (Exception ex) when (ex is InvalidDataException or EndOfStreamException or FormatException or ArgumentException)
-            {
-                LogCorrupt(_logger, path, ex.Message);
-                File.Move(path, path + ".corrupt", overwrite: true);
-            }
+            DurableFiles.FsyncDirectory(_directory);
         }
-
-        return null;
     }
 
-    private static (ushort Version, ReadOnlyMemory<byte> Body) Unframe(byte[] bytes)
+    private string PathOf(CheckpointKind kind, long sequence) =>
+        Path.Combine(_directory, $"{(kind == CheckpointKind.Base ? BasePrefix : DeltaPrefix)}{sequence:D12}{Extension}");
+
+    private IEnumerable<(CheckpointKind Kind, long Sequence, string Path)> ListFiles()
     {
-        if (bytes.Length < HeaderLength + 8 || !bytes.AsSpan(0, 4).SequenceEqual(Magic))
+        foreach (var path in Directory.EnumerateFiles(_directory, "*" + Extension))
         {
-            throw new InvalidDataException("not a checkpoint file (bad magic or too short)");
-        }
-
-        var version = BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(4));
-        var length = BinaryPrimitives.ReadInt64LittleEndian(bytes.AsSpan(6));
-        if (length != bytes.Length - HeaderLength - 8)
-        {
-            throw new InvalidDataException($"checkpoint length {length} does not match the file ({bytes.Length} bytes)");
-        }
-
-        var body = bytes.AsMemory(HeaderLength, (int)length);
-        var expected = BinaryPrimitives.ReadUInt64LittleEndian(bytes.AsSpan(HeaderLength + (int)length));
-        if (XxHash64.HashToUInt64(body.Span) != expected)
-        {
-            throw new InvalidDataException("checkpoint checksum mismatch");
-        }
-
-        return (version, body);
-    }
-
-    private IEnumerable<(long Sequence, string Path)> ListFiles()
-    {
-        foreach (var path in Directory.EnumerateFiles(_directory, "ckpt-*.bin"))
-        {
-            var name = Path.GetFileNameWithoutExtension(path);
-            if (long.TryParse(name.AsSpan(5), out var sequence))
+            var name = Path.GetFileNameWithoutExtension(path.AsSpan());
+            var kind = name.StartsWith(BasePrefix) ? CheckpointKind.Base : name.StartsWith(DeltaPrefix) ? CheckpointKind.Delta : default;
+            var prefix = kind == CheckpointKind.Base ? BasePrefix.Length : DeltaPrefix.Length;
+            if (kind != default && long.TryParse(name[prefix..], out var sequence))
             {
-                yield return (sequence, path);
+                yield return (kind, sequence, path);
             }
         }
     }
-
-    [LoggerMessage(EventId = 3100, Level = LogLevel.Warning, Message = "Checkpoint {Path} is corrupt ({Reason}); falling back to the previous one")]
-    private static partial void LogCorrupt(ILogger logger, string path, string reason);
 }

@@ -1,4 +1,5 @@
 using System.Text;
+using Lambda.SharedModel.Bots;
 using Lambda.SharedModel.Events;
 using Lambda.SharedModel.Sketches;
 using Lambda.SharedModel.Views;
@@ -7,23 +8,123 @@ using Lambda.Speed.State;
 namespace Lambda.Speed.Processing;
 
 /// <summary>
-/// The processor's state as a checkpoint body (format version 1; framing and checksum are the
-/// <see cref="Checkpoints.CheckpointStore"/>'s). Everything that decides future output is here:
-/// offsets, watermark, counters, campaigns, the ad map, pending joins, the dedupe window and the
-/// windows with their sketches. A change to this layout needs a new version and the golden test.
+/// The processor's state as a full checkpoint body, a base (format version 2; framing and checksum
+/// are the <see cref="Checkpoints.CheckpointStore"/>'s). Everything that decides future output is
+/// here: offsets, watermark, counters, campaigns, the ad map, pending joins, the dedupe window and
+/// the windows with their sketches. The bytes depend only on the logical state (ads and dedupe ids
+/// in arrival order, pending joins by ad hash, windows by bucket then campaign), so a state rebuilt
+/// from a base and its deltas writes the same bytes as the live one. A change to this layout needs
+/// a new version and the golden tests.
 /// </summary>
 internal sealed partial class PartitionProcessor
 {
-    public const ushort CheckpointFormatVersion = 1;
+    public const ushort CheckpointFormatVersion = 2;
 
-    /// <summary>Writes the state. Call only when <see cref="HasChanges"/> is false (after a flush).</summary>
+    /// <summary>
+    /// Writes the full state. Call only when <see cref="HasChanges"/> is false (after a flush).
+    /// Pure: call <see cref="MarkCheckpointed"/> once the bytes are durable.
+    /// </summary>
     public void WriteState(BinaryWriter w)
+    {
+        ThrowIfUnflushed();
+        WriteScalars(w);
+        w.Write(_campaigns.Count);
+        for (var i = 0; i < _campaigns.Count; i++)
+        {
+            WriteCampaign(w, _campaigns[i]);
+        }
+
+        w.Write(_ads.Count);
+        for (var i = 0; i < _ads.Count; i++)
+        {
+            WriteAd(w, _ads[i]);
+        }
+
+        WritePending(w);
+        var slices = _dedupe.Slices.ToList();
+        w.Write(slices.Count);
+        foreach (var (slice, ids) in slices)
+        {
+            WriteIds(w, slice, ids, 0);
+        }
+
+        var keys = _windows.Keys.ToArray();
+        Array.Sort(keys, WindowKey.BucketOrder);
+        w.Write(keys.Length);
+        var sketch = new byte[HyperLogLog.MaxSerializedLength];
+        foreach (var key in keys)
+        {
+            WriteWindow(w, key, _windows[key], sketch);
+        }
+    }
+
+    /// <summary>
+    /// Rebuilds a processor from a base written by <see cref="WriteState"/>. Apply the deltas that
+    /// follow it with <see cref="ApplyDelta"/>, then call <see cref="FinishRestore"/>.
+    /// </summary>
+    public static PartitionProcessor ReadState(BinaryReader r, SpeedOptions options, BotRules bots, IDeadLetterSink deadLetters)
+    {
+        var p = new PartitionProcessor(r.ReadInt32(), options, bots, deadLetters);
+        p.ReadScalars(r);
+        var campaigns = ReadCount(r);
+        for (var i = 0; i < campaigns; i++)
+        {
+            p._campaigns.Add(ReadCampaign(r));
+        }
+
+        var ads = ReadCount(r);
+        for (var i = 0; i < ads; i++)
+        {
+            p._ads.Learn(ReadUInt128(r), CheckIndex(r.ReadInt32(), campaigns));
+        }
+
+        p.ReadPending(r);
+        var slices = ReadCount(r);
+        for (var i = 0; i < slices; i++)
+        {
+            var (slice, ids) = ReadIds(r);
+            p._dedupe.Append(slice, ids);
+        }
+
+        var windows = ReadCount(r);
+        for (var i = 0; i < windows; i++)
+        {
+            var (key, window) = ReadWindow(r, campaigns);
+            if (!p._windows.TryAdd(key, window))
+            {
+                throw new InvalidDataException($"checkpoint holds window {key} twice");
+            }
+        }
+
+        return p;
+    }
+
+    /// <summary>Ends a restore: rebuilds the derived indexes and notes that the checkpoint holds the state.</summary>
+    public void FinishRestore()
+    {
+        _openBuckets.Clear();
+        _finalBuckets.Clear();
+        var keys = _windows.Keys.ToArray();
+        Array.Sort(keys, WindowKey.BucketOrder);
+        foreach (var key in keys)
+        {
+            AddToBucket(_windows[key].Final ? _finalBuckets : _openBuckets, key.BucketStartMs, key);
+        }
+
+        MarkCheckpointed();
+        _campaigns.MarkAllUnreported();
+    }
+
+    private void ThrowIfUnflushed()
     {
         if (HasChanges)
         {
             throw new InvalidOperationException("flush changed windows before writing a checkpoint");
         }
+    }
 
+    private void WriteScalars(BinaryWriter w)
+    {
         w.Write(Partition);
         foreach (var offset in NextOffsets)
         {
@@ -41,25 +142,44 @@ internal sealed partial class PartitionProcessor
         }
 
         var c = Counters;
-        foreach (var v in (long[])[c.Processed, c.BotFiltered, c.Late, c.Unattributed, c.Duplicates, c.DeadLettered, c.WindowsEvicted])
+        w.Write(c.Processed);
+        w.Write(c.BotFiltered);
+        w.Write(c.Late);
+        w.Write(c.Unattributed);
+        w.Write(c.Duplicates);
+        w.Write(c.DeadLettered);
+        w.Write(c.WindowsEvicted);
+    }
+
+    /// <summary>Reads what <see cref="WriteScalars"/> wrote after the partition number.</summary>
+    private void ReadScalars(BinaryReader r)
+    {
+        for (var t = 0; t < TopicCount; t++)
         {
-            w.Write(v);
+            NextOffsets[t] = r.ReadInt64();
         }
 
-        w.Write(_campaigns.Count);
-        for (var i = 0; i < _campaigns.Count; i++)
+        var current = r.ReadInt64();
+        var logTime = r.ReadInt64();
+        var topics = new (long, long, bool)[TopicCount];
+        for (var t = 0; t < TopicCount; t++)
         {
-            WriteString(w, _campaigns[i].CampaignId);
-            WriteString(w, _campaigns[i].AdvertiserId);
+            topics[t] = (r.ReadInt64(), r.ReadInt64(), r.ReadBoolean());
         }
 
-        w.Write(_ads.Count);
-        foreach (var (ad, campaign) in _ads.Entries)
-        {
-            WriteUInt128(w, ad);
-            w.Write(campaign);
-        }
+        _watermark.Restore(current, logTime, topics);
+        var c = Counters;
+        c.Processed = r.ReadInt64();
+        c.BotFiltered = r.ReadInt64();
+        c.Late = r.ReadInt64();
+        c.Unattributed = r.ReadInt64();
+        c.Duplicates = r.ReadInt64();
+        c.DeadLettered = r.ReadInt64();
+        c.WindowsEvicted = r.ReadInt64();
+    }
 
+    private void WritePending(BinaryWriter w)
+    {
         var pendingAds = _pending.Entries.ToList();
         w.Write(pendingAds.Count);
         foreach (var (ad, events) in pendingAds)
@@ -73,75 +193,10 @@ internal sealed partial class PartitionProcessor
                 w.Write(p.UserHash);
             }
         }
-
-        var slices = _dedupe.Slices.ToList();
-        w.Write(slices.Count);
-        foreach (var (slice, ids) in slices)
-        {
-            w.Write(slice);
-            w.Write(ids.Count);
-            foreach (var id in ids)
-            {
-                w.Write(id);
-            }
-        }
-
-        w.Write(_windows.Count);
-        foreach (var (key, window) in _windows)
-        {
-            w.Write(key.CampaignIndex);
-            w.Write(key.BucketStartMs);
-            foreach (var v in (long[])[window.Impressions, window.Views, window.Clicks, window.SpendMicros, window.BotFiltered, window.Late, window.Duplicates])
-            {
-                w.Write(v);
-            }
-
-            w.Write(window.Final);
-            var sketch = window.Uniques.ToBytes();
-            w.Write(sketch.Length);
-            w.Write(sketch);
-        }
     }
 
-    /// <summary>Rebuilds a processor from a checkpoint body written by <see cref="WriteState"/>.</summary>
-    public static PartitionProcessor ReadState(BinaryReader r, SpeedOptions options, Lambda.SharedModel.Bots.BotRules bots, IDeadLetterSink deadLetters)
+    private void ReadPending(BinaryReader r)
     {
-        var p = new PartitionProcessor(r.ReadInt32(), options, bots, deadLetters);
-        for (var t = 0; t < TopicCount; t++)
-        {
-            p.NextOffsets[t] = r.ReadInt64();
-        }
-
-        var current = r.ReadInt64();
-        var logTime = r.ReadInt64();
-        var topics = new (long, long, bool)[TopicCount];
-        for (var t = 0; t < TopicCount; t++)
-        {
-            topics[t] = (r.ReadInt64(), r.ReadInt64(), r.ReadBoolean());
-        }
-
-        p._watermark.Restore(current, logTime, topics);
-        var c = p.Counters;
-        c.Processed = r.ReadInt64();
-        c.BotFiltered = r.ReadInt64();
-        c.Late = r.ReadInt64();
-        c.Unattributed = r.ReadInt64();
-        c.Duplicates = r.ReadInt64();
-        c.DeadLettered = r.ReadInt64();
-        c.WindowsEvicted = r.ReadInt64();
-
-        var campaigns = ReadCount(r);
-        for (var i = 0; i < campaigns; i++)
-        {
-            p._campaigns.Add(new CampaignInfo(ReadString(r), ReadString(r)));
-        }
-
-        var ads = ReadCount(r);
-        for (var i = 0; i < ads; i++)
-        {
-            p._ads.Learn(ReadUInt128(r), CheckIndex(r.ReadInt32(), campaigns));
-        }
-
         var pendingAds = ReadCount(r);
         for (var i = 0; i < pendingAds; i++)
         {
@@ -149,45 +204,80 @@ internal sealed partial class PartitionProcessor
             var count = ReadCount(r);
             for (var j = 0; j < count; j++)
             {
-                p._pending.Add(ad, new PendingEvent((EventKind)r.ReadByte(), r.ReadInt64(), r.ReadUInt64()));
+                _pending.Add(ad, new PendingEvent((EventKind)r.ReadByte(), r.ReadInt64(), r.ReadUInt64()));
             }
         }
+    }
 
-        var slices = ReadCount(r);
-        for (var i = 0; i < slices; i++)
+    private static void WriteCampaign(BinaryWriter w, CampaignInfo campaign)
+    {
+        WriteString(w, campaign.CampaignId);
+        WriteString(w, campaign.AdvertiserId);
+    }
+
+    private static CampaignInfo ReadCampaign(BinaryReader r) => new(ReadString(r), ReadString(r));
+
+    private static void WriteAd(BinaryWriter w, (UInt128 Ad, int CampaignIndex) ad)
+    {
+        WriteUInt128(w, ad.Ad);
+        w.Write(ad.CampaignIndex);
+    }
+
+    private static void WriteIds(BinaryWriter w, long slice, List<ulong> ids, int from)
+    {
+        w.Write(slice);
+        w.Write(ids.Count - from);
+        for (var i = from; i < ids.Count; i++)
         {
-            var slice = r.ReadInt64();
-            var ids = new ulong[ReadCount(r)];
-            for (var j = 0; j < ids.Length; j++)
-            {
-                ids[j] = r.ReadUInt64();
-            }
+            w.Write(ids[i]);
+        }
+    }
 
-            p._dedupe.Restore(slice, ids);
+    private static (long Slice, ulong[] Ids) ReadIds(BinaryReader r)
+    {
+        var slice = r.ReadInt64();
+        var ids = new ulong[ReadCount(r)];
+        for (var j = 0; j < ids.Length; j++)
+        {
+            ids[j] = r.ReadUInt64();
         }
 
-        var windows = ReadCount(r);
-        for (var i = 0; i < windows; i++)
-        {
-            var key = new WindowKey(CheckIndex(r.ReadInt32(), campaigns), r.ReadInt64());
-            var window = new CampaignWindow
-            {
-                Impressions = r.ReadInt64(),
-                Views = r.ReadInt64(),
-                Clicks = r.ReadInt64(),
-                SpendMicros = r.ReadInt64(),
-                BotFiltered = r.ReadInt64(),
-                Late = r.ReadInt64(),
-                Duplicates = r.ReadInt64(),
-                Final = r.ReadBoolean(),
-            };
-            window.Uniques = HyperLogLog.FromBytes(r.ReadBytes(ReadCount(r)));
-            p._windows.Add(key, window);
-            AddToBucket(window.Final ? p._finalBuckets : p._openBuckets, key.BucketStartMs, key);
-        }
+        return (slice, ids);
+    }
 
-        p._campaigns.MarkAllUnreported();
-        return p;
+    private static void WriteWindow(BinaryWriter w, WindowKey key, CampaignWindow window, byte[] sketchBuffer)
+    {
+        w.Write(key.CampaignIndex);
+        w.Write(key.BucketStartMs);
+        w.Write(window.Impressions);
+        w.Write(window.Views);
+        w.Write(window.Clicks);
+        w.Write(window.SpendMicros);
+        w.Write(window.BotFiltered);
+        w.Write(window.Late);
+        w.Write(window.Duplicates);
+        w.Write(window.Final);
+        var length = window.Uniques.WriteTo(sketchBuffer);
+        w.Write(length);
+        w.Write(sketchBuffer, 0, length);
+    }
+
+    private static (WindowKey Key, CampaignWindow Window) ReadWindow(BinaryReader r, int campaigns)
+    {
+        var key = new WindowKey(CheckIndex(r.ReadInt32(), campaigns), r.ReadInt64());
+        var window = new CampaignWindow
+        {
+            Impressions = r.ReadInt64(),
+            Views = r.ReadInt64(),
+            Clicks = r.ReadInt64(),
+            SpendMicros = r.ReadInt64(),
+            BotFiltered = r.ReadInt64(),
+            Late = r.ReadInt64(),
+            Duplicates = r.ReadInt64(),
+            Final = r.ReadBoolean(),
+        };
+        window.Uniques = HyperLogLog.FromBytes(r.ReadBytes(ReadCount(r)));
+        return (key, window);
     }
 
     private static void WriteUInt128(BinaryWriter w, UInt128 value)

@@ -20,6 +20,7 @@ internal sealed partial class PartitionProcessor
             }
 
             window.Dirty = false;
+            NoteChanged(key, window);
             rows.Add(new SpeedViewRow(
                 _campaigns[key.CampaignIndex].CampaignId,
                 key.BucketStartMs,
@@ -30,8 +31,7 @@ internal sealed partial class PartitionProcessor
             collected++;
             if (window.Final && key.BucketStartMs + MinuteMs + _retentionMs <= _watermark.Current)
             {
-                _windows.Remove(key);
-                Counters.WindowsEvicted++;
+                NoteEvicted(key);
             }
         }
 

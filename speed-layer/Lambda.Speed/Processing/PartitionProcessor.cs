@@ -313,8 +313,7 @@ internal sealed partial class PartitionProcessor
                 // A dirty window is written once more before it goes (see CollectChanges).
                 if (_windows.TryGetValue(key, out var window) && !window.Dirty)
                 {
-                    _windows.Remove(key);
-                    Counters.WindowsEvicted++;
+                    NoteEvicted(key);
                 }
             }
         }

@@ -2,7 +2,6 @@ using Lambda.SharedModel.Bots;
 using Lambda.SharedModel.Events;
 using Lambda.SharedModel.Log;
 using Lambda.SharedModel.Views;
-using Lambda.Speed.Checkpoints;
 using Lambda.Speed.Output;
 using Microsoft.Extensions.Logging;
 
@@ -20,12 +19,11 @@ internal sealed partial class PartitionWorker
     private readonly IEventLog _log;
     private readonly SpeedViewWriter _writer;
     private readonly SpeedOptions _options;
-    private readonly BotRules _bots;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private readonly string _owner;
     private readonly TopicPartition[] _inputs;
-    private readonly CheckpointStore _checkpoints;
+    private readonly PartitionCheckpointer _checkpoints;
     private readonly List<SpeedViewRow> _rows = [];
     private readonly List<CampaignInfo> _campaigns = [];
     private readonly TopicMerger _merger;
@@ -46,12 +44,11 @@ internal sealed partial class PartitionWorker
         _log = log;
         _writer = writer;
         _options = options;
-        _bots = bots;
         _logger = logger;
         _time = time;
         _owner = owner;
         _inputs = [.. Topics.EventTopics.Select(t => new TopicPartition(t, partition))];
-        _checkpoints = new CheckpointStore(options.CheckpointDirectory, partition, logger);
+        _checkpoints = new PartitionCheckpointer(partition, options, bots, logger);
         _merger = new TopicMerger(PartitionProcessor.TopicCount, options.ReadBatchSize);
     }
 
@@ -65,10 +62,7 @@ internal sealed partial class PartitionWorker
     {
         _producer = _log.CreateProducer();
         _deadLetters = new LogDeadLetterSink(_producer);
-        _processor = _checkpoints.Load((version, reader) => version == PartitionProcessor.CheckpointFormatVersion
-                ? PartitionProcessor.ReadState(reader, _options, _bots, _deadLetters)
-                : throw new InvalidDataException($"unsupported checkpoint format version {version}"))
-            ?? new PartitionProcessor(_partition, _options, _bots, _deadLetters);
+        _processor = _checkpoints.Restore(_deadLetters);
         LogStarted(_logger, _partition, _processor.NextOffsets[0], _processor.NextOffsets[1], _processor.NextOffsets[2]);
         _reader = _log.CreateReader();
         _lastFlush = _lastCheckpoint = _time.GetUtcNow();
@@ -103,6 +97,7 @@ internal sealed partial class PartitionWorker
         await FlushAsync(cancellationToken).ConfigureAwait(false);
         Checkpoint();
         await CommitAsync(cancellationToken).ConfigureAwait(false);
+        await _checkpoints.Compaction.WaitAsync(cancellationToken).ConfigureAwait(false);
         _reader.Dispose();
         await _producer.DisposeAsync().ConfigureAwait(false);
         LogStopped(_logger, _partition, _processor.Counters.Processed);
@@ -161,7 +156,7 @@ internal sealed partial class PartitionWorker
 
     private void Checkpoint()
     {
-        _checkpoints.Save(PartitionProcessor.CheckpointFormatVersion, _processor.WriteState);
+        _checkpoints.Checkpoint(_processor);
         _lastCheckpoint = _time.GetUtcNow();
     }
 

@@ -5,7 +5,8 @@ namespace Lambda.Speed.State;
 
 /// <summary>
 /// The running aggregate of one (campaign, minute) in one partition: mutable counters, the unique
-/// users sketch, and whether it changed since it was last written to the speed view.
+/// users sketch, and whether it changed since it was last written to the speed view and since the
+/// last checkpoint.
 /// </summary>
 internal sealed class CampaignWindow
 {
@@ -20,6 +21,9 @@ internal sealed class CampaignWindow
 
     /// <summary>Changed since the last flush to the speed view.</summary>
     public bool Dirty;
+
+    /// <summary>Changed since the last checkpoint (set when a flush collects it, so the hot path does not pay for it).</summary>
+    public bool Changed;
 
     /// <summary>The watermark has passed the window's end.</summary>
     public bool Final;

@@ -5,6 +5,8 @@ namespace Lambda.Speed.State;
 /// event time; a slice is forgotten once the watermark has passed it (any copy of its events
 /// would be late anyway), or, oldest first, when the window holds more than its capacity.
 /// Everything is driven by the input alone, so a replay rebuilds the same window.
+/// A slice's ids only ever grow at the end until the slice is dropped, so a checkpoint delta is
+/// "slices dropped" plus "ids appended past what the last checkpoint held".
 /// </summary>
 internal sealed class DedupeWindow
 {
@@ -12,8 +14,11 @@ internal sealed class DedupeWindow
     public const long SliceMs = 10_000;
 
     private readonly Dictionary<ulong, long> _sliceById = [];
-    private readonly SortedDictionary<long, List<ulong>> _idsBySlice = [];
+    private readonly SortedDictionary<long, Slice> _slices = [];
+    private readonly SortedSet<long> _droppedSinceCheckpoint = [];
     private readonly int _capacity;
+    private long _lastSliceStart;
+    private Slice? _lastSlice;
 
     public DedupeWindow(int capacity) => _capacity = capacity;
 
@@ -22,19 +27,15 @@ internal sealed class DedupeWindow
     /// <summary>True if the id was seen; otherwise remembers it and returns false.</summary>
     public bool IsDuplicate(ulong eventKey, long eventTimeMs)
     {
-        var slice = eventTimeMs - Modulo(eventTimeMs, SliceMs);
-        if (!_sliceById.TryAdd(eventKey, slice))
+        var sliceStart = eventTimeMs - Modulo(eventTimeMs, SliceMs);
+        if (!_sliceById.TryAdd(eventKey, sliceStart))
         {
             return true;
         }
 
-        if (!_idsBySlice.TryGetValue(slice, out var ids))
-        {
-            ids = [];
-            _idsBySlice.Add(slice, ids);
-        }
-
-        ids.Add(eventKey);
+        // Consecutive events mostly share a slice: remember the last one instead of searching the tree.
+        var slice = _lastSliceStart == sliceStart && _lastSlice is { } last ? last : SliceAt(sliceStart);
+        slice.Ids.Add(eventKey);
         if (_sliceById.Count > _capacity)
         {
             ForgetOldestSlice();
@@ -46,9 +47,9 @@ internal sealed class DedupeWindow
     /// <summary>Forgets every slice that ends at or before the watermark.</summary>
     public void Advance(long watermarkMs)
     {
-        while (_idsBySlice.Count > 0)
+        while (_slices.Count > 0)
         {
-            var oldest = _idsBySlice.Keys.First();
+            var oldest = _slices.Keys.First();
             if (oldest + SliceMs > watermarkMs)
             {
                 return;
@@ -58,38 +59,87 @@ internal sealed class DedupeWindow
         }
     }
 
-    /// <summary>The slices in ascending order, for checkpoints.</summary>
-    public IEnumerable<KeyValuePair<long, List<ulong>>> Slices => _idsBySlice;
+    /// <summary>The slices in ascending order with their ids in arrival order, for full checkpoints.</summary>
+    public IEnumerable<(long Slice, List<ulong> Ids)> Slices => _slices.Select(s => (s.Key, s.Value.Ids));
 
-    /// <summary>Restores one slice from a checkpoint.</summary>
-    public void Restore(long slice, IReadOnlyList<ulong> ids)
+    /// <summary>Slices dropped since the last checkpoint, ascending (a slice may have been re-created since).</summary>
+    public IReadOnlyCollection<long> DroppedSinceCheckpoint => _droppedSinceCheckpoint;
+
+    /// <summary>Per slice, the ids appended since the last checkpoint (those still held): a range of <c>Ids</c>.</summary>
+    public IEnumerable<(long Slice, List<ulong> Ids, int From)> AppendedSinceCheckpoint =>
+        _slices.Where(s => s.Value.Ids.Count > s.Value.Checkpointed).Select(s => (s.Key, s.Value.Ids, s.Value.Checkpointed));
+
+    /// <summary>Restores or extends one slice from a checkpoint: appends the ids to it.</summary>
+    public void Append(long sliceStart, IReadOnlyList<ulong> ids)
     {
-        var list = new List<ulong>(ids.Count);
+        var slice = SliceAt(sliceStart);
         foreach (var id in ids)
         {
-            if (_sliceById.TryAdd(id, slice))
+            if (_sliceById.TryAdd(id, sliceStart))
             {
-                list.Add(id);
+                slice.Ids.Add(id);
             }
         }
+    }
 
-        _idsBySlice[slice] = list;
+    /// <summary>Drops a slice named by a checkpoint delta, if present.</summary>
+    public void Drop(long sliceStart)
+    {
+        if (_slices.Remove(sliceStart, out var slice))
+        {
+            if (ReferenceEquals(slice, _lastSlice))
+            {
+                _lastSlice = null;
+            }
+
+            foreach (var id in slice.Ids)
+            {
+                _sliceById.Remove(id);
+            }
+        }
+    }
+
+    /// <summary>Notes that a checkpoint now holds the whole window.</summary>
+    public void MarkCheckpointed()
+    {
+        _droppedSinceCheckpoint.Clear();
+        foreach (var slice in _slices.Values)
+        {
+            slice.Checkpointed = slice.Ids.Count;
+        }
+    }
+
+    /// <summary>The slice starting at <paramref name="sliceStart"/>, created if missing; becomes the remembered one.</summary>
+    private Slice SliceAt(long sliceStart)
+    {
+        if (!_slices.TryGetValue(sliceStart, out var slice))
+        {
+            slice = new Slice();
+            _slices.Add(sliceStart, slice);
+        }
+
+        (_lastSliceStart, _lastSlice) = (sliceStart, slice);
+        return slice;
     }
 
     private void ForgetOldestSlice()
     {
-        var oldest = _idsBySlice.First();
-        foreach (var id in oldest.Value)
-        {
-            _sliceById.Remove(id);
-        }
-
-        _idsBySlice.Remove(oldest.Key);
+        var oldest = _slices.Keys.First();
+        Drop(oldest);
+        _droppedSinceCheckpoint.Add(oldest);
     }
 
     private static long Modulo(long value, long divisor)
     {
         var r = value % divisor;
         return r < 0 ? r + divisor : r;
+    }
+
+    private sealed class Slice
+    {
+        public List<ulong> Ids { get; } = [];
+
+        /// <summary>How many of <see cref="Ids"/> the last checkpoint holds.</summary>
+        public int Checkpointed { get; set; }
     }
 }

@@ -70,6 +70,14 @@ internal sealed class PendingJoins
         return expired;
     }
 
-    /// <summary>Every waiting event, for checkpoints.</summary>
-    public IEnumerable<KeyValuePair<UInt128, List<PendingEvent>>> Entries => _byAd;
+    /// <summary>Every waiting event, by ad in ascending hash order (canonical for checkpoints), each ad's in arrival order.</summary>
+    public IEnumerable<KeyValuePair<UInt128, List<PendingEvent>>> Entries => _byAd.OrderBy(e => e.Key);
+
+    /// <summary>Forgets every waiting event (a checkpoint delta replaces them all).</summary>
+    public void Clear()
+    {
+        _byAd.Clear();
+        _deadlines.Clear();
+        Count = 0;
+    }
 }
