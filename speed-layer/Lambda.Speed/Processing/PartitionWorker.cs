@@ -35,6 +35,8 @@ internal sealed partial class PartitionWorker
     private long _processedAtLastFlush;
     private DateTimeOffset _lastFlush;
     private DateTimeOffset _lastCheckpoint;
+    private long _processedAtCheckpoint = -1;
+    private long _rowsSinceCheckpoint;
 
     public PartitionWorker(int partition, IEventLog log, SpeedViewWriter writer, SpeedOptions options, BotRules bots,
         ILogger logger, TimeProvider time, string owner, Action<SpeedFlushReport>? onFlushed = null)
@@ -80,8 +82,17 @@ internal sealed partial class PartitionWorker
         if (now - _lastCheckpoint >= _options.CheckpointInterval)
         {
             await FlushAsync(cancellationToken).ConfigureAwait(false);
-            Checkpoint();
-            await CommitAsync(cancellationToken).ConfigureAwait(false);
+            if (_processor.Counters.Processed == _processedAtCheckpoint && _rowsSinceCheckpoint == 0)
+            {
+                // Nothing processed and no row changed: the last checkpoint still describes this state
+                // (up to a log clock that a replay advances alike), so an idle partition writes nothing.
+                _lastCheckpoint = now;
+            }
+            else
+            {
+                Checkpoint();
+                await CommitAsync(cancellationToken).ConfigureAwait(false);
+            }
         }
         else if (now - _lastFlush >= _options.FlushInterval)
         {
@@ -150,6 +161,7 @@ internal sealed partial class PartitionWorker
         _rows.Clear();
         _campaigns.Clear();
         Status = status;
+        _rowsSinceCheckpoint += rows.Length;
         _onFlushed?.Invoke(new SpeedFlushReport(_partition, _processor.LogTimeMs, _time.GetUtcNow(), rows.Length, _processor.Counters.Processed));
         _lastFlush = _time.GetUtcNow();
     }
@@ -158,6 +170,8 @@ internal sealed partial class PartitionWorker
     {
         _checkpoints.Checkpoint(_processor);
         _lastCheckpoint = _time.GetUtcNow();
+        _processedAtCheckpoint = _processor.Counters.Processed;
+        _rowsSinceCheckpoint = 0;
     }
 
     private async Task CommitAsync(CancellationToken cancellationToken)
