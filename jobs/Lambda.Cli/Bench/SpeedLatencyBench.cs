@@ -21,7 +21,7 @@ internal static class SpeedLatencyBench
 {
     private readonly record struct AppendedBatch(long AckMs, int Count);
 
-    public static async Task RunAsync(long rate, TimeSpan duration, TimeSpan warmup, int workers, string? directory, TextWriter output,
+    public static async Task RunAsync(long rate, TimeSpan duration, TimeSpan warmup, TimeSpan flushInterval, int workers, string? directory, TextWriter output,
         CancellationToken cancellationToken)
     {
         const int Partitions = 4;
@@ -30,7 +30,7 @@ internal static class SpeedLatencyBench
         await store.InitializeAsync(cancellationToken).ConfigureAwait(false);
         var reports = new ConcurrentQueue<SpeedFlushReport>();
         var speed = new SpeedLayer(env.Log, store, BotRules.Default,
-            new SpeedOptions { CheckpointDirectory = Path.Combine(env.Directory, "speed"), Workers = workers },
+            new SpeedOptions { CheckpointDirectory = Path.Combine(env.Directory, "speed"), Workers = workers, FlushInterval = flushInterval },
             NullLoggerFactory.Instance, TimeProvider.System)
         {
             OnFlushed = reports.Enqueue,
@@ -101,7 +101,7 @@ internal static class SpeedLatencyBench
 
         var measured = batches.Where(b => b.AckMs >= measureFrom).Sum(b => (long)b.Count);
         await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"""
-            speed latency: open loop at {rate:N0} events/s for {duration.TotalSeconds:F0} s after a {warmup.TotalSeconds:F0} s warm-up, {workers} workers, {Environment.ProcessorCount} cores
+            speed latency: open loop at {rate:N0} events/s for {duration.TotalSeconds:F0} s after a {warmup.TotalSeconds:F0} s warm-up, flush every {flushInterval.TotalMilliseconds:F0} ms, {workers} workers, {Environment.ProcessorCount} cores
               achieved append rate: {measured / duration.TotalSeconds:N0} events/s ({measured:N0} events measured, {unseen:N0} never reported visible)
               append -> visible: p50 {Percentile(samples, 0.50):F0} ms, p90 {Percentile(samples, 0.90):F0} ms, p99 {Percentile(samples, 0.99):F0} ms, max {Percentile(samples, 1.0):F0} ms
             """)).ConfigureAwait(false);

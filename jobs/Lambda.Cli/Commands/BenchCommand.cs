@@ -31,16 +31,17 @@ internal static class BenchCommand
         var rate = new Option<long>("--rate") { Description = "Open-loop events/s (default 170000, YSB's top published load).", DefaultValueFactory = _ => 170_000 };
         var seconds = new Option<int>("--seconds") { Description = "Measured seconds after the warm-up (default 60).", DefaultValueFactory = _ => 60 };
         var warmup = new Option<int>("--warmup") { Description = "Warm-up seconds excluded from the figures (default 10).", DefaultValueFactory = _ => 10 };
-        var latency = new Command("speed-latency", "p50/p99 append-to-visible latency under an open-loop load.") { rate, seconds, warmup, dir, workers };
+        var flush = new Option<TimeSpan>("--flush-interval") { Description = "The speed layer's flush interval (default 00:00:01, the speed layer's default).", DefaultValueFactory = _ => TimeSpan.FromSeconds(1) };
+        var latency = new Command("speed-latency", "p50/p99 append-to-visible latency under an open-loop load.") { rate, seconds, warmup, flush, dir, workers };
         latency.SetAction(async (parsed, ct) =>
         {
-            if (parsed.GetValue(rate) < 1 || parsed.GetValue(seconds) < 1 || parsed.GetValue(warmup) < 0)
+            if (parsed.GetValue(rate) < 1 || parsed.GetValue(seconds) < 1 || parsed.GetValue(warmup) < 0 || parsed.GetValue(flush) <= TimeSpan.Zero)
             {
-                throw new UsageException("--rate and --seconds must be positive, --warmup zero or more");
+                throw new UsageException("--rate, --seconds and --flush-interval must be positive, --warmup zero or more");
             }
 
             await SpeedLatencyBench.RunAsync(parsed.GetValue(rate), TimeSpan.FromSeconds(parsed.GetValue(seconds)),
-                TimeSpan.FromSeconds(parsed.GetValue(warmup)), parsed.GetValue(workers), parsed.GetValue(dir),
+                TimeSpan.FromSeconds(parsed.GetValue(warmup)), parsed.GetValue(flush), parsed.GetValue(workers), parsed.GetValue(dir),
                 parsed.InvocationConfiguration.Output, ct).ConfigureAwait(false);
             return ExitCodes.Ok;
         });
