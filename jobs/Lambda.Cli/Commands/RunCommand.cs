@@ -5,6 +5,7 @@ using Lambda.Cli.Hosting;
 using Lambda.Jobs;
 using Lambda.Serving.Http;
 using Lambda.Speed;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace Lambda.Cli.Commands;
@@ -61,7 +62,7 @@ internal static class RunCommand
             await using var history = await resources.OpenHistoryAsync(cancellationToken).ConfigureAwait(false);
             var batch = new LambdaBatchOperations(log, store, dataDirectory, bots, batchThreads, loggers);
             await using var jobs = new JobScheduler(schedulerOptions, batch, store, history, loggers);
-            await using var app = ServingApp.Create(listen, new ServingOptions(), store, keys, log, history);
+            await using var app = ServingHost.CreateApp(listen, new ServingOptions(), store, keys, log, services => services.AddSingleton(history));
 
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
             var speedLayer = new SpeedLayer(log, store, bots, speed, loggers, TimeProvider.System);

@@ -28,8 +28,13 @@ public static class ServingHost
     /// <summary>The rate limiter policy of every keyed endpoint: a token bucket per API key.</summary>
     public const string PerKeyPolicy = "per-key";
 
-    /// <summary>A Kestrel host on <paramref name="urls"/> over the given store, keys and (optional) log.</summary>
-    public static WebApplication CreateApp(string[] urls, ServingOptions options, IViewStore store, IApiKeyStore keys, IEventLog? log)
+    /// <summary>
+    /// A Kestrel host on <paramref name="urls"/> over the given store, keys and (optional) log.
+    /// <paramref name="addServices"/> registers extras a host brings, such as the job history that
+    /// /v1/status lists when the host also schedules jobs.
+    /// </summary>
+    public static WebApplication CreateApp(string[] urls, ServingOptions options, IViewStore store, IApiKeyStore keys, IEventLog? log,
+        Action<IServiceCollection>? addServices = null)
     {
         ArgumentNullException.ThrowIfNull(urls);
         ArgumentNullException.ThrowIfNull(options);
@@ -38,7 +43,9 @@ public static class ServingHost
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes);
         // A log line per request costs more than the request itself at the target rate.
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.Hosting", LogLevel.Warning);
         builder.Services.AddServing(options, store, keys, log);
+        addServices?.Invoke(builder.Services);
         var app = builder.Build();
         app.UseServing();
         return app;
