@@ -135,7 +135,7 @@ internal sealed partial class PartitionProcessor
             return;
         }
 
-        if (_dedupe.IsDuplicate(IdHash.EventKey(kind, ev.EventId), ev.EventTimeMs))
+        if (_dedupe.IsDuplicate(IdHash.EventKey(kind, ev.EventId), ev.EventTimeMs, _watermark.Current))
         {
             Counters.Duplicates++;
             if (campaign >= 0)

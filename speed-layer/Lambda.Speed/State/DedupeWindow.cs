@@ -24,10 +24,20 @@ internal sealed class DedupeWindow
 
     public int Count => _sliceById.Count;
 
-    /// <summary>True if the id was seen; otherwise remembers it and returns false.</summary>
-    public bool IsDuplicate(ulong eventKey, long eventTimeMs)
+    /// <summary>
+    /// True if the id was seen; otherwise remembers it and returns false. An id whose slice the
+    /// watermark has already passed is only looked up, never remembered: re-creating a dropped
+    /// slice would make what the window holds depend on when it was last tidied, and a processor
+    /// restored from a checkpoint would then dedupe differently from the one that wrote it.
+    /// </summary>
+    public bool IsDuplicate(ulong eventKey, long eventTimeMs, long watermarkMs)
     {
         var sliceStart = eventTimeMs - Modulo(eventTimeMs, SliceMs);
+        if (sliceStart + SliceMs <= watermarkMs)
+        {
+            return _sliceById.ContainsKey(eventKey);
+        }
+
         if (!_sliceById.TryAdd(eventKey, sliceStart))
         {
             return true;
