@@ -51,24 +51,8 @@ public sealed partial class PostgresJobHistoryStore : IJobHistoryStore
     public string Schema { get; }
 
     /// <inheritdoc />
-    public async Task InitializeAsync(CancellationToken cancellationToken = default)
-    {
-        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        // Concurrent CREATE ... IF NOT EXISTS can still collide, so creators take turns.
-        await using (var guard = new NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtext($1))", connection, transaction))
-        {
-            guard.Parameters.Add(new NpgsqlParameter<string> { TypedValue = "lambda.job-runs:" + Schema });
-            await guard.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        await using (var ddl = new NpgsqlCommand(_schemaSql, connection, transaction))
-        {
-            await ddl.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-    }
+    public Task InitializeAsync(CancellationToken cancellationToken = default) =>
+        PostgresSchemaCreator.CreateAsync(_dataSource, "lambda.job-runs:" + Schema, _schemaSql, cancellationToken);
 
     /// <inheritdoc />
     public async Task<long> RecordStartAsync(string jobName, string instance, string trigger, DateTimeOffset startedAt,

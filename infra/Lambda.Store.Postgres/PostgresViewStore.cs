@@ -53,23 +53,8 @@ public sealed partial class PostgresViewStore : IViewStore
     public string Kind => "postgres";
 
     /// <inheritdoc />
-    public async Task InitializeAsync(CancellationToken cancellationToken = default)
-    {
-        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        // CREATE ... IF NOT EXISTS still races with a concurrent creator (unique violation on the
-        // catalog); the transaction-scoped advisory lock makes creators of one schema take turns.
-        await using (var guard = new NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtext($1))", connection, transaction))
-        {
-            guard.Parameters.Add(new NpgsqlParameter<string> { TypedValue = "lambda.view-store:" + Schema });
-            await guard.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
-        await using (var ddl = new NpgsqlCommand(_sql.Schema, connection, transaction))
-        {
-            await ddl.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-    }
+    public Task InitializeAsync(CancellationToken cancellationToken = default) =>
+        PostgresSchemaCreator.CreateAsync(_dataSource, "lambda.view-store:" + Schema, _sql.Schema, cancellationToken);
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
