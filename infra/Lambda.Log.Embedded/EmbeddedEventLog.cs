@@ -57,7 +57,7 @@ public sealed class EmbeddedEventLog : IEventLog
         }
 
         Directory.CreateDirectory(options.RootPath);
-        var directoryLock = DirectoryLock.Acquire(options.RootPath);
+        var directoryLock = DirectoryLock.Acquire(options.RootPath, options.Owner);
         try
         {
             var marker = Path.Combine(options.RootPath, CleanMarker);

@@ -37,6 +37,13 @@ public sealed class EmbeddedLogOptions
     /// </summary>
     public bool ReadOnly { get; set; }
 
+    /// <summary>
+    /// How the owning process describes itself to others (one line, e.g. "lambda run, API on
+    /// http://127.0.0.1:8080"): written with its process id to <c>&lt;root&gt;/.owner</c> when it takes the
+    /// lock, and named by <see cref="LogOwnedException"/> and by read-only readers (<see cref="LogOwner.Read"/>).
+    /// </summary>
+    public string Owner { get; set; } = "";
+
     /// <summary>How often a read-only log looks for records appended by the owning process.</summary>
     public int ReadOnlyPollMs { get; set; } = 50;
 

@@ -88,6 +88,16 @@ public abstract class EmbeddedLogFixture : IDisposable
         }
     }
 
+    /// <summary>tests/Lambda.Log.AppendProbe's build output: a child process that appends to ad-served[0] until killed.</summary>
+    protected static string AppendProbePath()
+    {
+        // tests/Lambda.Log.Tests/bin/<Configuration>/net10.0/ -> tests/Lambda.Log.AppendProbe/bin/<Configuration>/net10.0/
+        var output = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+        var configuration = output.Parent!.Name;
+        var tests = output.Parent.Parent!.Parent!.Parent!.FullName;
+        return Path.Combine(tests, "Lambda.Log.AppendProbe", "bin", configuration, output.Name, "Lambda.Log.AppendProbe.dll");
+    }
+
     protected static void FlipByte(string path, long position)
     {
         using var file = new FileStream(path, FileMode.Open, FileAccess.ReadWrite);

@@ -11,7 +11,7 @@ public sealed class EmbeddedLogOwnershipTests : EmbeddedLogFixture
     {
         await using var owner = EmbeddedEventLog.Open(Options());
 
-        var error = Assert.Throws<IOException>(() => EmbeddedEventLog.Open(Options()));
+        var error = Assert.Throws<LogOwnedException>(() => EmbeddedEventLog.Open(Options()));
 
         Assert.Contains("owned by another process", error.Message, StringComparison.Ordinal);
     }

@@ -11,7 +11,7 @@ public sealed class KillNineTests : EmbeddedLogFixture
     [Fact]
     public async Task every_acknowledged_record_survives_kill_9_and_nothing_torn_is_served()
     {
-        var probe = ProbePath();
+        var probe = AppendProbePath();
         Assert.True(File.Exists(probe), $"the append probe is not built at {probe}");
         var random = new Random();
         var acknowledged = -1L;
@@ -70,14 +70,5 @@ public sealed class KillNineTests : EmbeddedLogFixture
         await process.WaitForExitAsync();
         await stdout;
         return Volatile.Read(ref highest);
-    }
-
-    private static string ProbePath()
-    {
-        // tests/Lambda.Log.Tests/bin/<Configuration>/net10.0/ -> tests/Lambda.Log.AppendProbe/bin/<Configuration>/net10.0/
-        var output = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
-        var configuration = output.Parent!.Name;
-        var tests = output.Parent.Parent!.Parent!.Parent!.FullName;
-        return Path.Combine(tests, "Lambda.Log.AppendProbe", "bin", configuration, output.Name, "Lambda.Log.AppendProbe.dll");
     }
 }
