@@ -3,6 +3,7 @@ using Lambda.Log.Embedded;
 using Lambda.Log.Kafka;
 using Lambda.SharedModel.Access;
 using Lambda.SharedModel.Events;
+using Lambda.SharedModel.Jobs;
 using Lambda.SharedModel.Log;
 using Lambda.SharedModel.Views;
 using Lambda.Store.Postgres;
@@ -58,6 +59,13 @@ internal sealed class PlatformOptions
         DefaultValueFactory = _ => Environment.GetEnvironmentVariable("LAMBDA_PG"),
     };
 
+    public Option<string> PostgresSchema { get; } = new("--pg-schema")
+    {
+        Description = "PostgreSQL schema of the views, API keys, job history and (unless --scheduler-pg says otherwise) the schedule (env LAMBDA_PG_SCHEMA; default lambda).",
+        Recursive = true,
+        DefaultValueFactory = _ => Environment.GetEnvironmentVariable("LAMBDA_PG_SCHEMA") is { Length: > 0 } schema ? schema : PostgresViewStore.DefaultSchema,
+    };
+
     public PlatformOptions()
     {
         LogKind.AcceptOnlyFromAmong("embedded", "kafka");
@@ -71,7 +79,7 @@ internal sealed class PlatformOptions
         });
     }
 
-    public IEnumerable<Option> All => [DataDir, LogKind, KafkaBootstrap, Partitions, StoreKind, PostgresConnection];
+    public IEnumerable<Option> All => [DataDir, LogKind, KafkaBootstrap, Partitions, StoreKind, PostgresConnection, PostgresSchema];
 
     /// <summary>Opens the configured view store and creates its schema if missing.</summary>
     public async Task<IViewStore> OpenStoreAsync(ParseResult parsed, CancellationToken cancellationToken)
@@ -85,7 +93,7 @@ internal sealed class PlatformOptions
                 throw new UsageException("--store postgres needs --pg (or LAMBDA_PG)");
             }
 
-            store = new PostgresViewStore(connection);
+            store = new PostgresViewStore(connection, Schema(parsed));
         }
         else
         {
@@ -110,7 +118,7 @@ internal sealed class PlatformOptions
                 throw new UsageException("--store postgres needs --pg (or LAMBDA_PG)");
             }
 
-            keys = new PostgresApiKeyStore(connection);
+            keys = new PostgresApiKeyStore(connection, Schema(parsed));
         }
         else
         {
@@ -121,6 +129,41 @@ internal sealed class PlatformOptions
         return keys;
     }
 
+    /// <summary>Opens the job history beside the configured view store (same database) and creates its table if missing.</summary>
+    public async Task<IJobHistoryStore> OpenJobHistoryAsync(ParseResult parsed, CancellationToken cancellationToken)
+    {
+        IJobHistoryStore history;
+        if (parsed.GetValue(StoreKind) == "postgres")
+        {
+            var connection = parsed.GetValue(PostgresConnection);
+            if (string.IsNullOrWhiteSpace(connection))
+            {
+                throw new UsageException("--store postgres needs --pg (or LAMBDA_PG)");
+            }
+
+            history = new PostgresJobHistoryStore(connection, Schema(parsed));
+        }
+        else
+        {
+            history = new SqliteJobHistoryStore(Path.Combine(DataDirectory(parsed), "views.db"));
+        }
+
+        await history.InitializeAsync(cancellationToken).ConfigureAwait(false);
+        return history;
+    }
+
+    /// <summary>The PostgreSQL schema of the stores, checked to be a plain identifier.</summary>
+    public string Schema(ParseResult parsed)
+    {
+        var schema = parsed.GetValue(PostgresSchema)!;
+        if (!PostgresSchemaName.IsValid(schema))
+        {
+            throw new UsageException($"--pg-schema '{schema}' is not a plain lower-case identifier ({PostgresSchemaName.Rule})");
+        }
+
+        return schema;
+    }
+
     /// <summary>The data directory (created if missing).</summary>
     public string DataDirectory(ParseResult parsed)
     {
@@ -129,8 +172,11 @@ internal sealed class PlatformOptions
         return dir;
     }
 
-    /// <summary>Opens the configured log and makes sure the platform's topics exist.</summary>
-    public async Task<IEventLog> OpenLogAsync(ParseResult parsed, CancellationToken cancellationToken, bool readOnly = false)
+    /// <summary>
+    /// Opens the configured log and makes sure the platform's topics exist. An embedded log opened for
+    /// writing records <paramref name="owner"/> (default: the command's name) for others to name its owner.
+    /// </summary>
+    public async Task<IEventLog> OpenLogAsync(ParseResult parsed, CancellationToken cancellationToken, bool readOnly = false, string? owner = null)
     {
         var partitions = parsed.GetValue(Partitions);
         IEventLog log;
@@ -151,6 +197,7 @@ internal sealed class PlatformOptions
                 RootPath = Path.Combine(parsed.GetValue(DataDir)!, "log"),
                 DefaultPartitions = partitions,
                 ReadOnly = readOnly,
+                Owner = owner ?? $"lambda {parsed.CommandResult.Command.Name}",
             };
             try
             {

@@ -1,9 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using Lambda.Cli.CommandLine;
-using Lambda.Store.Postgres;
-using Lambda.Store.Sqlite;
-using Lambda.SharedModel.Jobs;
 
 namespace Lambda.Cli.Commands;
 
@@ -22,7 +19,7 @@ internal static class JobsCommand
                 throw new UsageException("--limit must be at least 1");
             }
 
-            await using var history = await OpenAsync(platform, parsed, cancellationToken).ConfigureAwait(false);
+            await using var history = await platform.OpenJobHistoryAsync(parsed, cancellationToken).ConfigureAwait(false);
             var runs = await history.ListRunsAsync(parsed.GetValue(job), parsed.GetValue(limit), cancellationToken).ConfigureAwait(false);
             var output = parsed.InvocationConfiguration.Output;
             if (runs.Count == 0)
@@ -42,27 +39,5 @@ internal static class JobsCommand
             return ExitCodes.Ok;
         });
         return command;
-    }
-
-    private static async Task<IJobHistoryStore> OpenAsync(PlatformOptions platform, ParseResult parsed, CancellationToken cancellationToken)
-    {
-        IJobHistoryStore history;
-        if (parsed.GetValue(platform.StoreKind) == "postgres")
-        {
-            var connection = parsed.GetValue(platform.PostgresConnection);
-            if (string.IsNullOrWhiteSpace(connection))
-            {
-                throw new UsageException("--store postgres needs --pg (or LAMBDA_PG)");
-            }
-
-            history = new PostgresJobHistoryStore(connection);
-        }
-        else
-        {
-            history = new SqliteJobHistoryStore(Path.Combine(platform.DataDirectory(parsed), "views.db"));
-        }
-
-        await history.InitializeAsync(cancellationToken).ConfigureAwait(false);
-        return history;
     }
 }

@@ -12,7 +12,8 @@ namespace Lambda.Cli.Commands;
 
 /// <summary>
 /// `lambda run`: the whole platform in one process — the log (embedded by default), the speed layer,
-/// the scheduler (nightly recompute, hourly archive, retention) and the HTTP API with its dashboard —
+/// the scheduler (nightly recompute, hourly archive, retention) and the HTTP API with its dashboard
+/// (--no-serve and --no-scheduler leave those to `lambda serve` and `lambda scheduler` beside it) —
 /// until Ctrl-C or SIGTERM, then a clean stop: traffic stops, running jobs end, the speed layer
 /// checkpoints and flushes, the server drains, stores and log close.
 /// </summary>
@@ -25,9 +26,11 @@ internal static class RunCommand
         var demo = new Option<bool>("--demo") { Description = "Generate demo traffic: past days (archived and recomputed at once) and live traffic for today." };
         var demoDays = new Option<string?>("--demo-days") { Description = "Days of past traffic the demo writes at its first start (default 3)." };
         var demoRate = new Option<string?>("--demo-rate") { Description = "Demo records per second (history density and live rate; default 2)." };
+        var noServe = new Option<bool>("--no-serve") { Description = "Leave out the API and dashboard: serve them with 'lambda serve' beside this process (setting no_serve)." };
+        var noScheduler = new Option<bool>("--no-scheduler") { Description = "Leave out the scheduler: run 'lambda scheduler' beside this process (setting no_scheduler)." };
         var speedOptions = new SpeedCommandOptions();
         var scheduler = new SchedulerSettings();
-        var command = new Command("run", "Run everything in one process: log, speed layer, scheduler, API and dashboard.") { config, urls, demo, demoDays, demoRate };
+        var command = new Command("run", "Run everything in one process: log, speed layer, scheduler, API and dashboard.") { config, urls, demo, demoDays, demoRate, noServe, noScheduler };
         speedOptions.AddTo(command);
         scheduler.AddTo(command);
         command.SetAction(async (parsed, cancellationToken) =>
@@ -36,19 +39,24 @@ internal static class RunCommand
             var output = parsed.InvocationConfiguration.Output;
             var dataDirectory = platform.DataDirectory(parsed);
             var settings = RunSettings.Load(parsed.GetValue(config), dataDirectory,
-                [.. PlatformSettings.Keys, .. SchedulerSettings.Keys, .. DemoSettings.Keys, "urls"]);
+                [.. PlatformSettings.Keys, .. SchedulerSettings.Keys, .. DemoSettings.Keys, "urls", "no_serve", "no_scheduler"]);
             settings.SetFlag(parsed, "urls", urls);
             settings.SetFlag(parsed, "demo_days", demoDays);
             settings.SetFlag(parsed, "demo_rate", demoRate);
-            if (parsed.GetValue(demo))
+            foreach (var (key, flag) in new[] { ("demo", demo), ("no_serve", noServe), ("no_scheduler", noScheduler) })
             {
-                settings.SetFlag(parsed, "demo", demo);
+                if (parsed.GetValue(flag))
+                {
+                    settings.SetFlag(parsed, key, flag);
+                }
             }
 
             var resources = PlatformSettings.Read(parsed, platform, settings, dataDirectory);
             var schedulerOptions = scheduler.Read(parsed, settings, resources);
             var batchThreads = SchedulerSettings.ReadBatchThreads(settings);
             var isDemo = settings.GetBool("demo", false);
+            var serve = !settings.GetBool("no_serve", false);
+            var schedule = !settings.GetBool("no_scheduler", false);
             var demoSettings = DemoSettings.Read(settings);
             var listen = settings.GetString("urls", "http://127.0.0.1:8080")!.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
             var speed = speedOptions.Read(parsed, dataDirectory);
@@ -56,19 +64,20 @@ internal static class RunCommand
 
             using var loggers = Logging.Create();
             var logger = loggers.CreateLogger("Lambda.Run");
-            await using var log = await resources.OpenLogAsync(cancellationToken).ConfigureAwait(false);
+            await using var log = await resources.OpenLogAsync(cancellationToken,
+                owner: serve ? $"lambda run, API on {string.Join(", ", listen)}" : "lambda run --no-serve").ConfigureAwait(false);
             await using var store = await resources.OpenStoreAsync(cancellationToken).ConfigureAwait(false);
             await using var keys = await resources.OpenKeysAsync(cancellationToken).ConfigureAwait(false);
             await using var history = await resources.OpenHistoryAsync(cancellationToken).ConfigureAwait(false);
             var batch = new LambdaBatchOperations(log, store, dataDirectory, bots, batchThreads, loggers);
-            await using var jobs = new JobScheduler(schedulerOptions, batch, store, history, loggers);
-            await using var app = ServingHost.CreateApp(listen, new ServingOptions(), store, keys, log, services => services.AddSingleton(history));
+            await using var jobs = schedule ? new JobScheduler(schedulerOptions, batch, store, history, loggers) : null;
+            await using var app = serve ? ServingHost.CreateApp(listen, new ServingOptions(), store, keys, log, services => services.AddSingleton(history)) : null;
 
-            await app.StartAsync(cancellationToken).ConfigureAwait(false);
+            await (app?.StartAsync(cancellationToken) ?? Task.CompletedTask).ConfigureAwait(false);
             var speedLayer = new SpeedLayer(log, store, bots, speed, loggers, TimeProvider.System);
             var speedTask = Task.Run(() => speedLayer.RunAsync(cancellationToken), CancellationToken.None);
-            await jobs.StartAsync(cancellationToken).ConfigureAwait(false);
-            await output.WriteLineAsync($"lambda run: dashboard and API on {string.Join(", ", listen)} ({resources.Log} log, {resources.Store} store, schedule on {schedulerOptions.Store}, data in {Path.GetFullPath(dataDirectory)})").ConfigureAwait(false);
+            await (jobs?.StartAsync(cancellationToken) ?? Task.CompletedTask).ConfigureAwait(false);
+            await output.WriteLineAsync($"lambda run: {(serve ? $"dashboard and API on {string.Join(", ", listen)}" : "no API (--no-serve)")} ({resources.Log} log, {resources.Store} store, {(schedule ? $"schedule on {schedulerOptions.Store}" : "no scheduler (--no-scheduler)")}, data in {Path.GetFullPath(dataDirectory)})").ConfigureAwait(false);
             await output.FlushAsync(cancellationToken).ConfigureAwait(false);
 
             var demoTask = isDemo
@@ -85,9 +94,9 @@ internal static class RunCommand
 
             logger.LogInformation("stopping: traffic, scheduler, speed layer, server");
             await IgnoreCancellation(demoTask).ConfigureAwait(false);
-            await jobs.StopAsync(CancellationToken.None).ConfigureAwait(false);
+            await (jobs?.StopAsync(CancellationToken.None) ?? Task.CompletedTask).ConfigureAwait(false);
             await IgnoreCancellation(speedTask).ConfigureAwait(false);
-            await app.StopAsync(CancellationToken.None).ConfigureAwait(false);
+            await (app?.StopAsync(CancellationToken.None) ?? Task.CompletedTask).ConfigureAwait(false);
             logger.LogInformation("stopped cleanly");
             return ExitCodes.Ok;
         });

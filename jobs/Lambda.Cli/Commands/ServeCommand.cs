@@ -1,10 +1,18 @@
 using System.CommandLine;
 using Lambda.Cli.CommandLine;
+using Lambda.Cli.Hosting;
 using Lambda.Serving.Http;
+using Lambda.SharedModel.Log;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Lambda.Cli.Commands;
 
-/// <summary>`lambda serve`: the HTTP API and dashboard over the configured store and log, until Ctrl-C or SIGTERM.</summary>
+/// <summary>
+/// `lambda serve`: the HTTP API and dashboard over the configured store and log, until Ctrl-C or SIGTERM.
+/// Beside the process that owns an embedded log (`lambda run`, `lambda speed`) it serves without it:
+/// queries and /v1/status read the store, and POST /v1/events answers 503 naming the owner
+/// (<see cref="ServeLogAccess"/>).
+/// </summary>
 internal static class ServeCommand
 {
     public static Command Create(PlatformOptions platform)
@@ -25,7 +33,14 @@ internal static class ServeCommand
             Description = "How long a merged answer may be reused, in ms (the staleness bound of speed data; 0 = none).",
             DefaultValueFactory = _ => 1000,
         };
-        var command = new Command("serve", "Serve the HTTP API (/v1), its OpenAPI document and the dashboard.") { urls, rate, burst, cacheMs };
+        var logAccess = new Option<string>("--log-access")
+        {
+            Description = "How an embedded log is opened: auto (own it if free, else read-only beside its owner), owner (fail if another process owns it) "
+                + "or read-only (never own it; POST /v1/events then answers 503). Env LAMBDA_LOG_ACCESS; default auto.",
+            DefaultValueFactory = _ => Environment.GetEnvironmentVariable("LAMBDA_LOG_ACCESS") is { Length: > 0 } access ? access : ServeLogAccess.Auto,
+        };
+        logAccess.AcceptOnlyFromAmong(ServeLogAccess.Auto, ServeLogAccess.Owner, ServeLogAccess.ReadOnly);
+        var command = new Command("serve", "Serve the HTTP API (/v1), its OpenAPI document and the dashboard.") { urls, rate, burst, cacheMs, logAccess };
         command.SetAction(async (parsed, cancellationToken) =>
         {
             var perSecond = parsed.GetValue(rate);
@@ -44,13 +59,30 @@ internal static class ServeCommand
                 throw new UsageException(ex.Message);
             }
 
-            await using var log = await platform.OpenLogAsync(parsed, cancellationToken).ConfigureAwait(false);
+            var output = parsed.InvocationConfiguration.Output;
+            var listen = parsed.GetValue(urls)!.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            var access = await ServeLogAccess.OpenAsync(platform, parsed, parsed.GetValue(logAccess)!, $"lambda serve, API on {string.Join(", ", listen)}",
+                cancellationToken).ConfigureAwait(false);
+            await using var log = access.Log;
             await using var store = await platform.OpenStoreAsync(parsed, cancellationToken).ConfigureAwait(false);
             await using var keys = await platform.OpenApiKeyStoreAsync(parsed, cancellationToken).ConfigureAwait(false);
-            var listen = parsed.GetValue(urls)!.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-            await using var app = ServingHost.CreateApp(listen, options, store, keys, log);
+            await using var history = await platform.OpenJobHistoryAsync(parsed, cancellationToken).ConfigureAwait(false);
+            await using var app = ServingHost.CreateApp(listen, options, store, keys, log, services =>
+            {
+                // /v1/status lists the scheduler's latest runs, wherever the scheduler runs: the history is in the store.
+                services.AddSingleton(history);
+                if (access.ReadOnlyIngest is { } readOnly)
+                {
+                    services.AddSingleton(readOnly);
+                }
+            });
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
-            await parsed.InvocationConfiguration.Output.WriteLineAsync($"serving on {string.Join(", ", listen)} ({store.Kind} store, {log.Kind} log)").ConfigureAwait(false);
+            if (access.Notice is { } notice)
+            {
+                await output.WriteLineAsync(notice).ConfigureAwait(false);
+            }
+
+            await output.WriteLineAsync($"serving on {string.Join(", ", listen)} ({store.Kind} store, {access.Description})").ConfigureAwait(false);
             try
             {
                 await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);

@@ -17,7 +17,7 @@ namespace Lambda.Cli.Hosting;
 /// for past days; then live open-loop traffic at the same rate, so the speed layer shows today. Prints
 /// an admin key and an advertiser key for the dashboard.
 /// </summary>
-internal sealed class DemoTraffic(IEventLog log, IViewStore store, IApiKeyStore keys, JobScheduler scheduler, DemoSettings settings,
+internal sealed class DemoTraffic(IEventLog log, IViewStore store, IApiKeyStore keys, JobScheduler? scheduler, DemoSettings settings,
     TextWriter output)
 {
     public async Task RunAsync(Stopwatch sinceStart, CancellationToken cancellationToken)
@@ -54,11 +54,18 @@ internal sealed class DemoTraffic(IEventLog log, IViewStore store, IApiKeyStore 
         }
 
         await CreateKeysAsync(generator, cancellationToken).ConfigureAwait(false);
-        var run = await scheduler.RunNowAsync(JobNames.Recompute, cancellationToken).ConfigureAwait(false);
-        var version = await store.GetCurrentBatchVersionAsync(cancellationToken).ConfigureAwait(false);
-        await Say(run.Outcome == JobOutcomes.Succeeded
-            ? $"demo: batch view v{version?.VersionId} ready, {run.Rows:N0} rows, watermark {FormatMs(version?.WatermarkMs)} ({sinceStart.Elapsed.TotalSeconds:F1} s since start)"
-            : $"demo: the recompute {run.Outcome}: {run.Error}").ConfigureAwait(false);
+        if (scheduler is null)
+        {
+            await Say("demo: no scheduler in this process (--no-scheduler): batch numbers for past days come with the next recompute of 'lambda scheduler'").ConfigureAwait(false);
+        }
+        else
+        {
+            var run = await scheduler.RunNowAsync(JobNames.Recompute, cancellationToken).ConfigureAwait(false);
+            var version = await store.GetCurrentBatchVersionAsync(cancellationToken).ConfigureAwait(false);
+            await Say(run.Outcome == JobOutcomes.Succeeded
+                ? $"demo: batch view v{version?.VersionId} ready, {run.Rows:N0} rows, watermark {FormatMs(version?.WatermarkMs)} ({sinceStart.Elapsed.TotalSeconds:F1} s since start)"
+                : $"demo: the recompute {run.Outcome}: {run.Error}").ConfigureAwait(false);
+        }
 
         var pacer = new OpenLoopPacer(generator, TimeProvider.System);
         await Say($"demo: live traffic at {settings.EventsPerSecond} records/s").ConfigureAwait(false);

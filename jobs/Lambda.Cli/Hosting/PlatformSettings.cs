@@ -16,10 +16,11 @@ namespace Lambda.Cli.Hosting;
 /// The log and store settings of a long-running host, resolved through <see cref="RunSettings"/>
 /// (file, then LAMBDA_* variables, then flags), and the resources they open.
 /// </summary>
-internal sealed record PlatformSettings(string DataDirectory, string Log, string? KafkaBootstrap, int Partitions, string Store, string? Postgres)
+internal sealed record PlatformSettings(string DataDirectory, string Log, string? KafkaBootstrap, int Partitions, string Store, string? Postgres,
+    string PostgresSchema, bool PostgresSchemaGiven)
 {
     /// <summary>The setting keys this record reads.</summary>
-    public static readonly string[] Keys = ["data_dir", "log", "kafka_bootstrap", "partitions", "store", "pg"];
+    public static readonly string[] Keys = ["data_dir", "log", "kafka_bootstrap", "partitions", "store", "pg", "pg_schema"];
 
     public static PlatformSettings Read(ParseResult parsed, PlatformOptions platform, RunSettings settings, string dataDirectory)
     {
@@ -28,6 +29,7 @@ internal sealed record PlatformSettings(string DataDirectory, string Log, string
         settings.SetFlag(parsed, "partitions", platform.Partitions);
         settings.SetFlag(parsed, "store", platform.StoreKind);
         settings.SetFlag(parsed, "pg", platform.PostgresConnection);
+        settings.SetFlag(parsed, "pg_schema", platform.PostgresSchema);
         var log = settings.GetString("log", "embedded")!;
         var store = settings.GetString("store", "sqlite")!;
         if (log is not ("embedded" or "kafka"))
@@ -40,8 +42,15 @@ internal sealed record PlatformSettings(string DataDirectory, string Log, string
             throw settings.Bad("store", $"'{store}' is not sqlite or postgres");
         }
 
+        var schema = settings.GetString("pg_schema", null);
+        if (schema is not null && !PostgresSchemaName.IsValid(schema))
+        {
+            throw settings.Bad("pg_schema", $"'{schema}' is not a plain lower-case identifier ({PostgresSchemaName.Rule})");
+        }
+
         var result = new PlatformSettings(dataDirectory, log, settings.GetString("kafka_bootstrap", null),
-            settings.GetInt("partitions", 4, 1, 1024), store, settings.GetString("pg", null));
+            settings.GetInt("partitions", 4, 1, 1024), store, settings.GetString("pg", null),
+            schema ?? PostgresViewStore.DefaultSchema, schema is not null);
         if (log == "kafka" && string.IsNullOrWhiteSpace(result.KafkaBootstrap))
         {
             throw settings.Bad("kafka_bootstrap", "is required with log kafka");
@@ -57,15 +66,19 @@ internal sealed record PlatformSettings(string DataDirectory, string Log, string
 
     private string ViewsDatabase => Path.Combine(DataDirectory, "views.db");
 
+    /// <summary>The embedded log's directory.</summary>
+    public string LogDirectory => Path.Combine(DataDirectory, "log");
+
     /// <summary>
     /// Opens the log. <paramref name="readOnly"/> opens an embedded log beside the process that owns it
-    /// (the archive only reads), so `lambda scheduler` can run next to `lambda speed` on one machine.
+    /// (the archive only reads), so `lambda scheduler` can run next to `lambda run` on one machine. An
+    /// embedded log opened for writing records <paramref name="owner"/>, which others name in their messages.
     /// </summary>
-    public async Task<IEventLog> OpenLogAsync(CancellationToken cancellationToken, bool readOnly = false)
+    public async Task<IEventLog> OpenLogAsync(CancellationToken cancellationToken, bool readOnly = false, string owner = "lambda")
     {
         IEventLog log = Log == "kafka"
             ? new KafkaEventLog(new KafkaLogOptions { BootstrapServers = KafkaBootstrap!, DefaultPartitions = Partitions })
-            : EmbeddedEventLog.Open(new EmbeddedLogOptions { RootPath = Path.Combine(DataDirectory, "log"), DefaultPartitions = Partitions, ReadOnly = readOnly });
+            : EmbeddedEventLog.Open(new EmbeddedLogOptions { RootPath = LogDirectory, DefaultPartitions = Partitions, ReadOnly = readOnly, Owner = owner });
         if (readOnly)
         {
             return log;
@@ -81,21 +94,21 @@ internal sealed record PlatformSettings(string DataDirectory, string Log, string
 
     public async Task<IViewStore> OpenStoreAsync(CancellationToken cancellationToken)
     {
-        IViewStore store = Store == "postgres" ? new PostgresViewStore(Postgres!) : new SqliteViewStore(ViewsDatabase);
+        IViewStore store = Store == "postgres" ? new PostgresViewStore(Postgres!, PostgresSchema) : new SqliteViewStore(ViewsDatabase);
         await store.InitializeAsync(cancellationToken).ConfigureAwait(false);
         return store;
     }
 
     public async Task<IApiKeyStore> OpenKeysAsync(CancellationToken cancellationToken)
     {
-        IApiKeyStore keys = Store == "postgres" ? new PostgresApiKeyStore(Postgres!) : new SqliteApiKeyStore(ViewsDatabase);
+        IApiKeyStore keys = Store == "postgres" ? new PostgresApiKeyStore(Postgres!, PostgresSchema) : new SqliteApiKeyStore(ViewsDatabase);
         await keys.InitializeAsync(cancellationToken).ConfigureAwait(false);
         return keys;
     }
 
     public async Task<IJobHistoryStore> OpenHistoryAsync(CancellationToken cancellationToken)
     {
-        IJobHistoryStore history = Store == "postgres" ? new PostgresJobHistoryStore(Postgres!) : new SqliteJobHistoryStore(ViewsDatabase);
+        IJobHistoryStore history = Store == "postgres" ? new PostgresJobHistoryStore(Postgres!, PostgresSchema) : new SqliteJobHistoryStore(ViewsDatabase);
         await history.InitializeAsync(cancellationToken).ConfigureAwait(false);
         return history;
     }

@@ -58,7 +58,7 @@ internal sealed class SchedulerSettings
             RetentionGrace = settings.GetDuration("retention_grace", defaults.RetentionGrace),
             Store = store!,
             ConnectionString = store == "postgres"
-                ? settings.GetString("scheduler_pg", platform.Postgres) ?? ""
+                ? SchedulePostgres(settings, platform)
                 : Path.Combine(platform.DataDirectory, "scheduler.db"),
             InstanceId = settings.GetString("scheduler_instance", defaults.InstanceId)!,
             MaxAttempts = settings.GetInt("job_attempts", defaults.MaxAttempts, 1, 100),
@@ -74,6 +74,27 @@ internal sealed class SchedulerSettings
         }
 
         return options;
+    }
+
+    /// <summary>
+    /// The schedule's connection: scheduler_pg, else pg. With an explicit pg_schema the Quartz tables go
+    /// into that schema too (its search path), unless the connection string already names one.
+    /// </summary>
+    private static string SchedulePostgres(RunSettings settings, PlatformSettings platform)
+    {
+        var connection = settings.GetString("scheduler_pg", platform.Postgres);
+        if (string.IsNullOrWhiteSpace(connection) || !platform.PostgresSchemaGiven)
+        {
+            return connection ?? "";
+        }
+
+        var builder = new Npgsql.NpgsqlConnectionStringBuilder(connection);
+        if (string.IsNullOrEmpty(builder.SearchPath))
+        {
+            builder.SearchPath = platform.PostgresSchema;
+        }
+
+        return builder.ConnectionString;
     }
 
     /// <summary>Threads for the batch work; half the cores by default, to leave the rest to the speed layer and serving.</summary>

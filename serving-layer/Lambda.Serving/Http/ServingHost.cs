@@ -51,7 +51,11 @@ public static class ServingHost
         return app;
     }
 
-    /// <summary>Registers what the API needs. <paramref name="log"/> may be null: POST /v1/events then answers 503.</summary>
+    /// <summary>
+    /// Registers what the API needs. <paramref name="log"/> may be null (a host that cannot append, e.g.
+    /// beside the owner of an embedded log): POST /v1/events then answers 503, with the
+    /// <see cref="ReadOnlyLogIngest"/> problem if the host registered one.
+    /// </summary>
     public static IServiceCollection AddServing(this IServiceCollection services, ServingOptions options, IViewStore store,
         IApiKeyStore keys, IEventLog? log)
     {
@@ -139,8 +143,10 @@ public static class ServingHost
         keyed.MapPost("/events", (HttpContext context, ServingOptions options) =>
                 context.RequestServices.GetService<EventSink>() is { } sink
                     ? EventsEndpoint.HandleAsync(context, sink, options)
-                    : Task.FromResult(Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "No event log",
-                        detail: "This host was started without an event log.")))
+                    : Task.FromResult(context.RequestServices.GetService<ReadOnlyLogIngest>() is { } readOnly
+                        ? readOnly.Answer()
+                        : Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "No event log",
+                            detail: "This host was started without an event log.")))
             .WithMetadata(new RequiresApiKey(AdminOnly: true))
             .Produces<IngestAnswer>(StatusCodes.Status202Accepted)
             .ProducesValidationProblem()
