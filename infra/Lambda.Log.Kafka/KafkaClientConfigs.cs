@@ -49,6 +49,18 @@ internal sealed class KafkaClientConfigs(KafkaLogOptions options)
         return config;
     }
 
+    /// <summary>
+    /// A member of <paramref name="group"/> that subscribes and takes part in rebalances. The range
+    /// assignor gives each member the same partition numbers of every topic when the topics share
+    /// one partition count and every member subscribes to all of them: co-partitioning holds.
+    /// </summary>
+    public ConsumerConfig Member(string group)
+    {
+        var config = Group(group);
+        config.PartitionAssignmentStrategy = PartitionAssignmentStrategy.Range;
+        return config;
+    }
+
     private T Apply<T>(T config) where T : ClientConfig
     {
         foreach (var (key, value) in options.ExtraConfig)
