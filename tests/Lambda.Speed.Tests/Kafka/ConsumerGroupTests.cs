@@ -34,11 +34,12 @@ public class ConsumerGroupTests(ITestOutputHelper output)
     [Fact]
     public async Task a_member_stopped_mid_stream_hands_its_partitions_over_and_the_views_equal_an_uninterrupted_run()
     {
-        const long Records = 8_000;
+        const long Records = 20_000;
         using var traffic = new KafkaTraffic();
         using var reference = new TempDirectory("lambda-kgroup-ref");
         using var grouped = new TempDirectory("lambda-kgroup");
         var generator = await traffic.ProduceAsync(TrafficFixture.Clean(seed: 23), Records);
+        Assert.Equal(Records, await traffic.RecordsKeptAsync());
 
         // One process, every partition, never interrupted.
         await using (var single = await SpeedMember.StartAsync(traffic, reference.Path, Options(reference.Path, "speed-reference"), AllPartitions))

@@ -2,6 +2,7 @@ using Lambda.Generator;
 using Lambda.Log.Kafka;
 using Lambda.Log.Tests.Kafka;
 using Lambda.SharedModel.Events;
+using Lambda.SharedModel.Log;
 
 namespace Lambda.Speed.Tests.Kafka;
 
@@ -70,6 +71,26 @@ internal sealed class KafkaTraffic : IDisposable
         }
 
         return generator;
+    }
+
+    /// <summary>
+    /// Records the cluster still holds over every event topic-partition. The mock keeps at most 5 MB
+    /// per partition and drops older records beyond that, so a test must stay below it.
+    /// </summary>
+    public async Task<long> RecordsKeptAsync()
+    {
+        await using var log = OpenLog();
+        long kept = 0;
+        foreach (var topic in Topics.EventTopics)
+        {
+            for (var p = 0; p < Partitions; p++)
+            {
+                var offsets = await log.GetOffsetsAsync(new TopicPartition(topic, p));
+                kept += offsets.End - offsets.Start;
+            }
+        }
+
+        return kept;
     }
 
     public void Dispose() => _cluster.Dispose();
