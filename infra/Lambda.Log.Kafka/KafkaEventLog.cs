@@ -6,7 +6,8 @@ namespace Lambda.Log.Kafka;
 /// <summary>
 /// The event log on a Kafka cluster (Confluent.Kafka 1.9.3 over Debian's librdkafka). Keys are
 /// placed with Lambda's murmur2 partitioner, so records land where the embedded log puts them.
-/// Committed offsets are for manual-assignment consumers (see <see cref="CommitAsync"/>).
+/// Committed offsets are for manual-assignment consumers (see <see cref="CommitAsync"/>); members of
+/// a consumer group (<see cref="JoinGroup"/>) commit through their membership.
 /// </summary>
 public sealed class KafkaEventLog : IEventLog, IConsumerGroupLog
 {
@@ -79,8 +80,8 @@ public sealed class KafkaEventLog : IEventLog, IConsumerGroupLog
     /// <summary>
     /// Commits for <paramref name="group"/> with a consumer that has the group.id but never
     /// subscribes. This serves manual-assignment consumers (each worker owns fixed partitions);
-    /// the broker rejects it for a group with subscribed members, whose offsets are committed by
-    /// those members (group membership and rebalancing arrive with the speed layer).
+    /// the broker rejects it for a group with subscribed members, which commit through their
+    /// membership (<see cref="JoinGroup"/>).
     /// </summary>
     public ValueTask CommitAsync(string group, IReadOnlyList<TopicPartitionOffset> offsets, CancellationToken cancellationToken = default)
     {
