@@ -6,9 +6,10 @@ namespace Lambda.Log.Kafka;
 /// <summary>
 /// The event log on a Kafka cluster (Confluent.Kafka 1.9.3 over Debian's librdkafka). Keys are
 /// placed with Lambda's murmur2 partitioner, so records land where the embedded log puts them.
-/// Committed offsets are for manual-assignment consumers (see <see cref="CommitAsync"/>).
+/// Committed offsets are for manual-assignment consumers (see <see cref="CommitAsync"/>); members of
+/// a consumer group (<see cref="JoinGroup"/>) commit through their membership.
 /// </summary>
-public sealed class KafkaEventLog : IEventLog
+public sealed class KafkaEventLog : IEventLog, IConsumerGroupLog
 {
     private readonly KafkaLogOptions _options;
     private readonly KafkaClientConfigs _configs;
@@ -16,6 +17,7 @@ public sealed class KafkaEventLog : IEventLog
     private readonly KafkaGroupOffsets _groups;
     private readonly ConcurrentDictionary<KafkaLogProducer, byte> _producers = new();
     private readonly ConcurrentDictionary<KafkaLogReader, byte> _readers = new();
+    private readonly ConcurrentDictionary<KafkaGroupMember, byte> _members = new();
     private int _disposed;
 
     /// <summary>Validates <paramref name="options"/> and loads librdkafka; connects lazily.</summary>
@@ -78,8 +80,8 @@ public sealed class KafkaEventLog : IEventLog
     /// <summary>
     /// Commits for <paramref name="group"/> with a consumer that has the group.id but never
     /// subscribes. This serves manual-assignment consumers (each worker owns fixed partitions);
-    /// the broker rejects it for a group with subscribed members, whose offsets are committed by
-    /// those members (group membership and rebalancing arrive with the speed layer).
+    /// the broker rejects it for a group with subscribed members, which commit through their
+    /// membership (<see cref="JoinGroup"/>).
     /// </summary>
     public ValueTask CommitAsync(string group, IReadOnlyList<TopicPartitionOffset> offsets, CancellationToken cancellationToken = default)
     {
@@ -109,7 +111,36 @@ public sealed class KafkaEventLog : IEventLog
         }, cancellationToken));
     }
 
-    /// <summary>Flushes and disposes producers still open, closes readers and group consumers.</summary>
+    /// <summary>
+    /// Joins <paramref name="group"/> as a subscribing member (range assignor, eager rebalances; see
+    /// the README). Checks first that the topics exist and share one partition count.
+    /// </summary>
+    public IConsumerGroupMember JoinGroup(string group, IReadOnlyList<string> topics, IPartitionAssignmentListener listener)
+    {
+        ThrowIfDisposed();
+        ArgumentException.ThrowIfNullOrWhiteSpace(group);
+        ArgumentNullException.ThrowIfNull(topics);
+        ArgumentNullException.ThrowIfNull(listener);
+        if (topics.Count == 0 || topics.Distinct(StringComparer.Ordinal).Count() != topics.Count)
+        {
+            throw new ArgumentException("a group subscribes to one or more distinct topics", nameof(topics));
+        }
+
+        var counts = topics.Select(t => (Topic: t, Partitions: _topics.PartitionCount(t))).ToList();
+        if (counts.Select(c => c.Partitions).Distinct().Count() != 1)
+        {
+            throw new InvalidOperationException("co-partitioned topics must share one partition count: "
+                + string.Join(", ", counts.Select(c => $"{c.Topic} has {c.Partitions}")));
+        }
+
+        var member = new KafkaGroupMember(_configs, group, topics, listener);
+        _members[member] = 0;
+        _ = member.Completion.ContinueWith(_ => _members.TryRemove(member, out var _), CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        return member;
+    }
+
+    /// <summary>Flushes and disposes producers still open, closes readers, group members and group consumers.</summary>
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
@@ -125,6 +156,11 @@ public sealed class KafkaEventLog : IEventLog
         foreach (var reader in _readers.Keys)
         {
             reader.Dispose();
+        }
+
+        foreach (var member in _members.Keys)
+        {
+            await member.DisposeAsync().ConfigureAwait(false);
         }
 
         _groups.Dispose();

@@ -14,6 +14,7 @@ public sealed class KafkaLogOptions
     [
         "bootstrap.servers", "client.id", "enable.idempotence", "acks", "linger.ms", "message.timeout.ms",
         "group.id", "enable.auto.commit", "enable.auto.offset.store", "enable.partition.eof", "auto.offset.reset",
+        "partition.assignment.strategy",
     ];
 
     /// <summary>Comma-separated host:port list of brokers (librdkafka's bootstrap.servers). Required.</summary>

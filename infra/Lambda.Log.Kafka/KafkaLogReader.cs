@@ -8,9 +8,12 @@ using TopicPartition = Lambda.SharedModel.Log.TopicPartition;
 namespace Lambda.Log.Kafka;
 
 /// <summary>
-/// Positional reads with one assigned consumer (no group, no commits). The consumer keeps its
-/// position between calls, so a caller reading on from <see cref="RecordBatch.NextOffset"/> streams
-/// without a seek; any other offset, or another partition, re-positions it.
+/// Positional reads (no group, no commits) with one assigned consumer per topic-partition read, kept
+/// for the next call: a caller reading on from <see cref="RecordBatch.NextOffset"/> streams what
+/// librdkafka prefetched, without a seek; any other offset re-positions that consumer. A caller that
+/// alternates between partitions (a speed worker reads partition p of three topics) therefore never
+/// re-assigns: with one consumer, each switch cost a fresh fetch (about 500 ms on the mock cluster).
+/// At most <see cref="MaxCursors"/> consumers are kept; the least recently used one is closed.
 /// </summary>
 internal sealed class KafkaLogReader : ILogReader
 {
@@ -22,12 +25,15 @@ internal sealed class KafkaLogReader : ILogReader
     // clock skew and the delay between append and visibility. It is an assumption, documented.
     private static readonly TimeSpan FrontierMargin = TimeSpan.FromSeconds(5);
 
-    private readonly IConsumer<byte[], byte[]> _consumer;
+    /// <summary>Consumers kept per reader: a speed worker reads three topic-partitions.</summary>
+    public const int MaxCursors = 4;
+
+    private readonly KafkaClientConfigs _configs;
     private readonly KafkaTopicCatalog _topics;
     private readonly TimeSpan _fetchTimeout;
     private readonly Action<KafkaLogReader> _onDisposed;
-    private TopicPartition? _assigned;
-    private long _position;
+    private readonly List<Cursor> _cursors = [];
+    private Cursor _cursor = null!;
     private bool _disposed;
 
     private enum Outcome
@@ -39,7 +45,7 @@ internal sealed class KafkaLogReader : ILogReader
 
     public KafkaLogReader(KafkaClientConfigs configs, KafkaTopicCatalog topics, TimeSpan fetchTimeout, Action<KafkaLogReader> onDisposed)
     {
-        _consumer = new ConsumerBuilder<byte[], byte[]>(configs.Reader()).Build();
+        _configs = configs;
         _topics = topics;
         _fetchTimeout = fetchTimeout;
         _onDisposed = onDisposed;
@@ -76,8 +82,12 @@ internal sealed class KafkaLogReader : ILogReader
         }
 
         _disposed = true;
-        _consumer.Close();
-        _consumer.Dispose();
+        foreach (var cursor in _cursors)
+        {
+            cursor.Dispose();
+        }
+
+        _cursors.Clear();
         _onDisposed(this);
     }
 
@@ -131,7 +141,7 @@ internal sealed class KafkaLogReader : ILogReader
         ConsumeResult<byte[], byte[]>? result;
         try
         {
-            result = _consumer.Consume(timeout);
+            result = _cursor.Consumer.Consume(timeout);
         }
         catch (ConsumeException e)
         {
@@ -145,7 +155,7 @@ internal sealed class KafkaLogReader : ILogReader
 
         if (result.IsPartitionEOF)
         {
-            _position = result.Offset.Value;
+            _cursor.Position = result.Offset.Value;
             return Outcome.End;
         }
 
@@ -157,14 +167,14 @@ internal sealed class KafkaLogReader : ILogReader
 
         var message = result.Message;
         into.Add(result.Offset.Value, message.Timestamp.UnixTimestampMs, message.Key, message.Value);
-        _position = result.Offset.Value + 1;
+        _cursor.Position = result.Offset.Value + 1;
         return Outcome.Added;
     }
 
     private Outcome OnConsumeError(ConsumeException e, RecordBatch into)
     {
-        var topicPartition = _assigned!.Value;
-        _assigned = null;
+        var topicPartition = _cursor.TopicPartition;
+        _cursor.Assigned = false;
         switch (e.Error.Code)
         {
             case ErrorCode.UnknownTopicOrPart or ErrorCode.Local_UnknownTopic:
@@ -188,19 +198,20 @@ internal sealed class KafkaLogReader : ILogReader
 
     private void MoveTo(TopicPartition topicPartition, long offset)
     {
-        if (_assigned == topicPartition && _position == offset)
+        _cursor = CursorFor(topicPartition);
+        if (_cursor.Assigned && _cursor.Position == offset)
         {
             return;
         }
 
         var target = new KafkaTopicPartitionOffset(
             new KafkaTopicPartition(topicPartition.Topic, new Partition(topicPartition.Partition)), new Offset(offset));
-        if (_assigned == topicPartition)
+        if (_cursor.Assigned)
         {
             try
             {
-                _consumer.Seek(target);
-                _position = offset;
+                _cursor.Consumer.Seek(target);
+                _cursor.Position = offset;
                 return;
             }
             catch (KafkaException)
@@ -209,13 +220,56 @@ internal sealed class KafkaLogReader : ILogReader
             }
         }
 
-        _consumer.Assign(target);
-        _assigned = topicPartition;
-        _position = offset;
+        _cursor.Consumer.Assign(target);
+        _cursor.Assigned = true;
+        _cursor.Position = offset;
+    }
+
+    private Cursor CursorFor(TopicPartition topicPartition)
+    {
+        var index = _cursors.FindIndex(c => c.TopicPartition == topicPartition);
+        Cursor cursor;
+        if (index >= 0)
+        {
+            cursor = _cursors[index];
+            _cursors.RemoveAt(index);
+        }
+        else
+        {
+            if (_cursors.Count >= MaxCursors)
+            {
+                _cursors[0].Dispose();
+                _cursors.RemoveAt(0);
+            }
+
+            cursor = new Cursor(topicPartition, new ConsumerBuilder<byte[], byte[]>(_configs.Reader()).Build());
+        }
+
+        // Most recently used last.
+        _cursors.Add(cursor);
+        return cursor;
     }
 
     private static TimeSpan Clamp(TimeSpan remaining) =>
         remaining <= TimeSpan.Zero ? TimeSpan.Zero : remaining < PollSlice ? remaining : PollSlice;
 
     private static long ToTicks(TimeSpan span) => (long)(span.TotalSeconds * Stopwatch.Frequency);
+
+    /// <summary>One topic-partition's consumer and where it stands.</summary>
+    private sealed class Cursor(TopicPartition topicPartition, IConsumer<byte[], byte[]> consumer) : IDisposable
+    {
+        public TopicPartition TopicPartition { get; } = topicPartition;
+
+        public IConsumer<byte[], byte[]> Consumer { get; } = consumer;
+
+        public bool Assigned { get; set; }
+
+        public long Position { get; set; }
+
+        public void Dispose()
+        {
+            Consumer.Close();
+            Consumer.Dispose();
+        }
+    }
 }

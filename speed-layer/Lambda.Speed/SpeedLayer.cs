@@ -9,18 +9,19 @@ using Microsoft.Extensions.Logging;
 namespace Lambda.Speed;
 
 /// <summary>
-/// The speed layer: a worker loop per configured worker, each driving its share of the log's
-/// partitions (partition p goes to worker p mod workers), and one view writer fed through a
-/// bounded channel. Aggregation is per partition, so a hot campaign is spread over partitions and
-/// merged only at read time. Stopping (cancellation) flushes and checkpoints every partition.
+/// The speed layer: <see cref="SpeedOptions.Workers"/> worker loops, each driving the partitions
+/// placed on it, and one view writer fed through a bounded channel. Aggregation is per partition,
+/// so a hot campaign is spread over partitions and merged only at read time.
+/// <para>
+/// Which partitions run here: the given list, or every partition of an embedded log; on a log with
+/// consumer groups (Kafka) this process joins <see cref="SpeedOptions.ConsumerGroup"/> and runs
+/// what the group assigns it, taking over a partition's state from its checkpoint and handing it
+/// back through a flush and a checkpoint when the group revokes it. Stopping (cancellation) flushes
+/// and checkpoints every partition still owned.
+/// </para>
 /// </summary>
 public sealed partial class SpeedLayer
 {
-    // An idle worker polls the log at 20 ms, backing off to 200 ms while nothing arrives: a
-    // quiet host then costs well under 2% of a core, and a burst after a lull waits 200 ms at most.
-    private static readonly TimeSpan MinIdleDelay = TimeSpan.FromMilliseconds(20);
-    private static readonly TimeSpan MaxIdleDelay = TimeSpan.FromMilliseconds(200);
-
     private readonly IEventLog _log;
     private readonly IViewStore _store;
     private readonly BotRules _bots;
@@ -28,9 +29,12 @@ public sealed partial class SpeedLayer
     private readonly ILoggerFactory _loggers;
     private readonly TimeProvider _time;
     private readonly IReadOnlyList<int>? _partitions;
-    private readonly List<PartitionWorker> _workers = [];
+    private volatile WorkerLoop[] _loops = [];
 
-    /// <param name="partitions">The partitions this process owns; null for all of them.</param>
+    /// <param name="partitions">
+    /// The partitions this process owns; null for all of them, or, on a log with consumer groups,
+    /// for those the group assigns.
+    /// </param>
     public SpeedLayer(IEventLog log, IViewStore store, BotRules bots, SpeedOptions options, ILoggerFactory loggers,
         TimeProvider time, IReadOnlyList<int>? partitions = null)
     {
@@ -47,66 +51,98 @@ public sealed partial class SpeedLayer
     /// <summary>Called after every successful flush of a partition (on the worker's thread: keep it cheap).</summary>
     public Action<SpeedFlushReport>? OnFlushed { get; init; }
 
-    /// <summary>The latest status of each owned partition.</summary>
-    public IReadOnlyList<SpeedPartitionStatus> Status =>
-        [.. _workers.Select(w => w.Status).OfType<SpeedPartitionStatus>().OrderBy(s => s.Partition)];
+    /// <summary>True when the partitions come from a consumer group (a Kafka log and no fixed list).</summary>
+    public bool UsesConsumerGroup => _partitions is null && _log is IConsumerGroupLog;
 
-    /// <summary>Runs until cancelled, then stops cleanly.</summary>
+    /// <summary>The latest status of each partition running here.</summary>
+    public IReadOnlyList<SpeedPartitionStatus> Status =>
+        [.. Running().Select(w => w.Status).OfType<SpeedPartitionStatus>().OrderBy(s => s.Partition)];
+
+    /// <summary>The partitions running here now, ascending (they change with the group's rebalances).</summary>
+    public IReadOnlyList<int> OwnedPartitions => [.. Running().Select(w => w.Partition).Order()];
+
+    /// <summary>Runs until cancelled, then stops cleanly (in a group: leaves it, handing its partitions over).</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         var logger = _loggers.CreateLogger("Lambda.Speed");
-        var partitions = _partitions ?? await AllPartitionsAsync(cancellationToken).ConfigureAwait(false);
         await using var writer = new SpeedViewWriter(_store, _loggers.CreateLogger("Lambda.Speed.Writer"), _time);
         var owner = $"{Environment.MachineName}:{Environment.ProcessId}";
-        foreach (var p in partitions)
-        {
-            var worker = new PartitionWorker(p, _log, writer, _options, _bots, logger, _time, owner, OnFlushed);
-            worker.Start();
-            _workers.Add(worker);
-        }
+        var member = new TaskCompletionSource<IConsumerGroupMember>(TaskCreationOptions.RunContinuationsAsynchronously);
+        Func<IReadOnlyList<TopicPartitionOffset>, CancellationToken, ValueTask>? commit =
+            UsesConsumerGroup ? (offsets, ct) => CommitThroughGroupAsync(member.Task, offsets, logger, ct) : null;
+        WorkerLoop[] loops = [.. Enumerable.Range(0, _options.Workers).Select(_ => new WorkerLoop(
+            p => new PartitionWorker(p, _log, writer, _options, _bots, logger, _time, owner, OnFlushed, commit), _time, logger))];
+        _loops = loops;
+        var assignments = new PartitionAssignments(loops, logger);
 
-        LogRunning(logger, partitions.Count, _options.Workers);
-        var loops = Enumerable.Range(0, Math.Min(_options.Workers, _workers.Count))
-            .Select(i => Task.Factory.StartNew(
-                () => RunWorkerAsync([.. _workers.Where((_, index) => index % _options.Workers == i)], cancellationToken),
+        using var stopLoops = new CancellationTokenSource();
+        var running = loops
+            .Select(loop => Task.Factory.StartNew(() => loop.RunAsync(stopLoops.Token),
                 CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap())
             .ToArray();
-        await Task.WhenAll(loops).ConfigureAwait(false);
-    }
-
-    private async Task RunWorkerAsync(IReadOnlyList<PartitionWorker> partitions, CancellationToken cancellationToken)
-    {
-        var idleDelay = MinIdleDelay;
+        IConsumerGroupMember? joined = null;
         try
         {
-            while (!cancellationToken.IsCancellationRequested)
+            if (UsesConsumerGroup)
             {
-                var processed = 0;
-                foreach (var partition in partitions)
+                LogJoining(logger, _options.ConsumerGroup, _options.Workers);
+                joined = ((IConsumerGroupLog)_log).JoinGroup(_options.ConsumerGroup, Topics.EventTopics, assignments);
+                member.SetResult(joined);
+                try
                 {
-                    processed += await partition.StepAsync(cancellationToken).ConfigureAwait(false);
+                    await UntilStoppedAsync([.. running, joined.Completion], cancellationToken).ConfigureAwait(false);
                 }
-
-                if (processed == 0)
+                finally
                 {
-                    await Task.Delay(idleDelay, _time, cancellationToken).ConfigureAwait(false);
-                    idleDelay = TimeSpan.FromTicks(Math.Min(idleDelay.Ticks * 2, MaxIdleDelay.Ticks));
+                    // Leaving revokes first: the loops (still running) flush and checkpoint every partition.
+                    await joined.DisposeAsync().ConfigureAwait(false);
                 }
-                else
-                {
-                    idleDelay = MinIdleDelay;
-                }
+            }
+            else
+            {
+                var partitions = _partitions ?? await AllPartitionsAsync(cancellationToken).ConfigureAwait(false);
+                LogRunning(logger, partitions.Count, _options.Workers);
+                assignments.OnAssigned(partitions);
+                await UntilStoppedAsync(running, cancellationToken).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            // Stopping: fall through to the clean stop.
+            // Stopped while looking up the partitions: nothing runs yet.
+        }
+        finally
+        {
+            member.TrySetCanceled(CancellationToken.None);
+            await stopLoops.CancelAsync().ConfigureAwait(false);
+            await Task.WhenAll(running).ConfigureAwait(false);
         }
 
-        using var shutdown = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        foreach (var partition in partitions)
+        if (joined is not null)
         {
-            await partition.StopAsync(shutdown.Token).ConfigureAwait(false);
+            // A membership that failed (say, an assignment that is not co-partitioned) fails the layer.
+            await joined.Completion.ConfigureAwait(false);
+        }
+    }
+
+    private IEnumerable<PartitionWorker> Running() => _loops.SelectMany(l => l.Workers);
+
+    /// <summary>Returns when <paramref name="cancellationToken"/> is cancelled or any task ends (a failure).</summary>
+    private static async Task UntilStoppedAsync(IEnumerable<Task> tasks, CancellationToken cancellationToken)
+    {
+        var cancelled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var registration = cancellationToken.Register(() => cancelled.TrySetResult()).ConfigureAwait(false);
+        await Task.WhenAny(tasks.Append(cancelled.Task)).ConfigureAwait(false);
+    }
+
+    private static async ValueTask CommitThroughGroupAsync(Task<IConsumerGroupMember> member,
+        IReadOnlyList<TopicPartitionOffset> offsets, ILogger logger, CancellationToken cancellationToken)
+    {
+        var joined = await member.WaitAsync(cancellationToken).ConfigureAwait(false);
+        if (!await joined.CommitAsync(offsets, cancellationToken).ConfigureAwait(false))
+        {
+            // Committed offsets only report progress (the checkpoint is what a restart reads), and a
+            // group that is rebalancing refuses commits: the next checkpoint's commit catches up.
+            LogCommitRefused(logger, offsets[0].TopicPartition.Partition);
         }
     }
 
@@ -124,4 +160,10 @@ public sealed partial class SpeedLayer
 
     [LoggerMessage(EventId = 3002, Level = LogLevel.Information, Message = "Speed layer running {Partitions} partitions on {Workers} workers")]
     private static partial void LogRunning(ILogger logger, int partitions, int workers);
+
+    [LoggerMessage(EventId = 3008, Level = LogLevel.Information, Message = "Speed layer joining consumer group {Group} with {Workers} workers")]
+    private static partial void LogJoining(ILogger logger, string group, int workers);
+
+    [LoggerMessage(EventId = 3009, Level = LogLevel.Warning, Message = "Offset commit for partition {Partition} refused by the group (rebalancing?); the next checkpoint commits again")]
+    private static partial void LogCommitRefused(ILogger logger, int partition);
 }

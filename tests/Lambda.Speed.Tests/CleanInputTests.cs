@@ -1,6 +1,5 @@
 using Lambda.Log.Embedded;
 using Lambda.SharedModel.Bots;
-using Lambda.SharedModel.Sketches;
 using Lambda.Store.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -38,32 +37,6 @@ public class CleanInputTests
         }
 
         var rows = await TrafficFixture.ReadAllSpeedRowsAsync(dir.Path);
-        var speedBuckets = rows.Values
-            .GroupBy(r => (r.CampaignId, r.BucketStartMs))
-            .ToDictionary(g => g.Key, g =>
-            {
-                var sketch = new HyperLogLog();
-                foreach (var r in g)
-                {
-                    sketch.Merge(HyperLogLog.FromBytes(r.UniquesSketch));
-                }
-
-                return (Counts: g.Select(r => r.Counts).Aggregate((a, b) => a + b), Uniques: sketch.Estimate());
-            });
-        var oracle = generator.Oracle!.Buckets();
-        Assert.NotEmpty(oracle);
-        Assert.Equal(oracle.Count, speedBuckets.Count);
-        foreach (var expected in oracle)
-        {
-            Assert.True(speedBuckets.TryGetValue((expected.CampaignId, expected.BucketStartMs), out var actual),
-                $"no speed row for {expected.CampaignId} at {expected.BucketStartMs}");
-            var c = actual.Counts;
-            Assert.Equal((expected.Impressions, expected.Views, expected.Clicks, expected.SpendMicros),
-                (c.Impressions, c.Views, c.Clicks, c.SpendMicros));
-            Assert.Equal((0L, 0L, 0L, 0L), (c.Late, c.Duplicates, c.BotFiltered, c.Unattributed));
-            // Unique users are approximate by design: within three standard errors (exact when small).
-            Assert.InRange(actual.Uniques, expected.Uniques * (1 - (3 * HyperLogLog.StandardError)) - 1,
-                expected.Uniques * (1 + (3 * HyperLogLog.StandardError)) + 1);
-        }
+        SpeedAssert.MatchesOracle(generator.Oracle!.Buckets(), rows.Values);
     }
 }

@@ -15,11 +15,12 @@ internal sealed class SpeedCommandOptions
     public Option<TimeSpan> Flush { get; } = new("--flush-interval") { Description = "How often changed rows are written (default 00:00:01).", DefaultValueFactory = _ => Defaults.FlushInterval };
     public Option<TimeSpan> Checkpoint { get; } = new("--checkpoint-interval") { Description = "How often state is checkpointed (default 00:00:05).", DefaultValueFactory = _ => Defaults.CheckpointInterval };
     public Option<int> Workers { get; } = new("--workers") { Description = "Worker loops sharing the partitions (default: the core count).", DefaultValueFactory = _ => Defaults.Workers };
+    public Option<string> ConsumerGroup { get; } = new("--consumer-group") { Description = "With --log kafka: the consumer group whose members share the partitions (default lambda-speed).", DefaultValueFactory = _ => Defaults.ConsumerGroup };
     public Option<string?> BotRules { get; } = new("--bot-rules") { Description = "Bot rules file (default: the built-in rules)." };
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { Lateness, JoinHorizon, IdleTimeout, Flush, Checkpoint, Workers, BotRules })
+        foreach (var option in new Option[] { Lateness, JoinHorizon, IdleTimeout, Flush, Checkpoint, Workers, ConsumerGroup, BotRules })
         {
             command.Options.Add(option);
         }
@@ -36,6 +37,7 @@ internal sealed class SpeedCommandOptions
             FlushInterval = parsed.GetValue(Flush),
             CheckpointInterval = parsed.GetValue(Checkpoint),
             Workers = parsed.GetValue(Workers),
+            ConsumerGroup = parsed.GetValue(ConsumerGroup)!,
             CheckpointDirectory = Path.Combine(dataDirectory, "speed", "checkpoints"),
         };
         try

@@ -12,6 +12,8 @@ namespace Lambda.Speed.Processing;
 /// processor, writes changed rows every flush interval and checkpoints every checkpoint interval.
 /// A checkpoint is taken only right after a successful flush, so the state it records never runs
 /// ahead of the speed view; offsets are committed to the consumer group only after the checkpoint.
+/// A worker lives while its process owns the partition: <see cref="StopAsync"/> hands the partition
+/// on (flush, checkpoint, commit), <see cref="AbandonAsync"/> drops it when it is already lost.
 /// </summary>
 internal sealed partial class PartitionWorker
 {
@@ -28,6 +30,7 @@ internal sealed partial class PartitionWorker
     private readonly List<CampaignInfo> _campaigns = [];
     private readonly TopicMerger _merger;
     private readonly Action<SpeedFlushReport>? _onFlushed;
+    private readonly Func<IReadOnlyList<TopicPartitionOffset>, CancellationToken, ValueTask> _commit;
     private PartitionProcessor _processor = null!;
     private LogDeadLetterSink _deadLetters = null!;
     private ILogProducer _producer = null!;
@@ -38,9 +41,12 @@ internal sealed partial class PartitionWorker
     private long _processedAtCheckpoint = -1;
     private long _rowsSinceCheckpoint;
 
+    /// <param name="commit">Commits offsets for the consumer group; null commits through the log.</param>
     public PartitionWorker(int partition, IEventLog log, SpeedViewWriter writer, SpeedOptions options, BotRules bots,
-        ILogger logger, TimeProvider time, string owner, Action<SpeedFlushReport>? onFlushed = null)
+        ILogger logger, TimeProvider time, string owner, Action<SpeedFlushReport>? onFlushed = null,
+        Func<IReadOnlyList<TopicPartitionOffset>, CancellationToken, ValueTask>? commit = null)
     {
+        _commit = commit ?? ((offsets, ct) => log.CommitAsync(options.ConsumerGroup, offsets, ct));
         _onFlushed = onFlushed;
         _partition = partition;
         _log = log;
@@ -114,6 +120,18 @@ internal sealed partial class PartitionWorker
         LogStopped(_logger, _partition, _processor.Counters.Processed);
     }
 
+    /// <summary>
+    /// Drops the partition without a flush or checkpoint: it was lost to another owner, which replays
+    /// from the last checkpoint to the same rows. Only a running compaction is waited for.
+    /// </summary>
+    public async Task AbandonAsync(CancellationToken cancellationToken)
+    {
+        await _checkpoints.Compaction.WaitAsync(cancellationToken).ConfigureAwait(false);
+        _reader.Dispose();
+        await _producer.DisposeAsync().ConfigureAwait(false);
+        LogAbandoned(_logger, _partition, _processor.Counters.Processed);
+    }
+
     /// <summary>Reads what is available without waiting and processes every record the merge can release.</summary>
     private async Task<int> PumpAsync(ILogReader reader, TopicMerger merger, CancellationToken cancellationToken)
     {
@@ -177,7 +195,7 @@ internal sealed partial class PartitionWorker
     private async Task CommitAsync(CancellationToken cancellationToken)
     {
         var offsets = _inputs.Select((tp, t) => new TopicPartitionOffset(tp, _processor.NextOffsets[t])).ToArray();
-        await _log.CommitAsync(_options.ConsumerGroup, offsets, cancellationToken).ConfigureAwait(false);
+        await _commit(offsets, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<SpeedPartitionStatus> BuildStatusAsync(CancellationToken cancellationToken)
@@ -203,4 +221,7 @@ internal sealed partial class PartitionWorker
 
     [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "Partition {Partition} stopped cleanly after {Processed} records")]
     private static partial void LogStopped(ILogger logger, int partition, long processed);
+
+    [LoggerMessage(EventId = 3003, Level = LogLevel.Warning, Message = "Partition {Partition} was lost to another owner after {Processed} records; its state is dropped without a checkpoint")]
+    private static partial void LogAbandoned(ILogger logger, int partition, long processed);
 }

@@ -1,0 +1,97 @@
+using Lambda.Generator;
+using Lambda.Log.Kafka;
+using Lambda.Log.Tests.Kafka;
+using Lambda.SharedModel.Events;
+using Lambda.SharedModel.Log;
+
+namespace Lambda.Speed.Tests.Kafka;
+
+/// <summary>
+/// librdkafka's in-process mock cluster with the three event topics (co-partitioned), and
+/// generated traffic produced into it.
+/// </summary>
+internal sealed class KafkaTraffic : IDisposable
+{
+    public const int Partitions = 4;
+
+    private readonly LibrdkafkaMockCluster _cluster;
+
+    public KafkaTraffic()
+    {
+        KafkaNative.EnsureLoaded();
+        _cluster = new LibrdkafkaMockCluster();
+        foreach (var topic in Topics.All)
+        {
+            _cluster.CreateTopic(topic, Partitions);
+        }
+    }
+
+    public string BootstrapServers => _cluster.BootstrapServers;
+
+    /// <summary>A log client of its own, as each speed process has.</summary>
+    public KafkaEventLog OpenLog()
+    {
+        var options = new KafkaLogOptions
+        {
+            BootstrapServers = BootstrapServers,
+            DeliveryTimeout = TimeSpan.FromSeconds(20),
+            RequestTimeout = TimeSpan.FromSeconds(20),
+        };
+        // The mock cluster waits session.timeout.ms - 1 s for members after a join or leave (a real
+        // broker proceeds as soon as every member has rejoined): 6 s, Kafka's minimum, keeps tests short.
+        options.ExtraConfig["session.timeout.ms"] = "6000";
+        options.ExtraConfig["heartbeat.interval.ms"] = "500";
+        return new KafkaEventLog(options);
+    }
+
+    /// <summary>Produces <paramref name="records"/> generated records; returns the generator (and its oracle).</summary>
+    public async Task<TrafficGenerator> ProduceAsync(GeneratorOptions options, long records)
+    {
+        await using var log = OpenLog();
+        var generator = new TrafficGenerator(options);
+        await using var producer = log.CreateProducer();
+        var batch = new GeneratedBatch(4096);
+        long written = 0;
+        while (written < records)
+        {
+            var n = generator.NextBatch(batch, (int)Math.Min(batch.Capacity, records - written));
+            if (n == 0)
+            {
+                break;
+            }
+
+            for (var i = 0; i < batch.Count; i++)
+            {
+                // Timestamp 0: librdkafka stamps the produce time, standing in for the broker's append time.
+                producer.Enqueue(batch.Topic(i), batch.Key(i), batch.Value(i), 0);
+            }
+
+            await producer.FlushAsync();
+            written += n;
+        }
+
+        return generator;
+    }
+
+    /// <summary>
+    /// Records the cluster still holds over every event topic-partition. The mock keeps at most 5 MB
+    /// per partition and drops older records beyond that, so a test must stay below it.
+    /// </summary>
+    public async Task<long> RecordsKeptAsync()
+    {
+        await using var log = OpenLog();
+        long kept = 0;
+        foreach (var topic in Topics.EventTopics)
+        {
+            for (var p = 0; p < Partitions; p++)
+            {
+                var offsets = await log.GetOffsetsAsync(new TopicPartition(topic, p));
+                kept += offsets.End - offsets.Start;
+            }
+        }
+
+        return kept;
+    }
+
+    public void Dispose() => _cluster.Dispose();
+}
