@@ -66,12 +66,29 @@ public sealed partial class SpeedLayer
         }
 
         LogRunning(logger, partitions.Count, _options.Workers);
+        // One failing loop (corrupt log data, a full disk) stops the others cleanly and fails the run,
+        // rather than leaving its partitions stalled behind a layer that looks alive.
+        using var failed = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var loops = Enumerable.Range(0, Math.Min(_options.Workers, _workers.Count))
             .Select(i => Task.Factory.StartNew(
-                () => RunWorkerAsync([.. _workers.Where((_, index) => index % _options.Workers == i)], cancellationToken),
+                () => GuardAsync([.. _workers.Where((_, index) => index % _options.Workers == i)], failed),
                 CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap())
             .ToArray();
         await Task.WhenAll(loops).ConfigureAwait(false);
+    }
+
+    private async Task GuardAsync(IReadOnlyList<PartitionWorker> partitions, CancellationTokenSource failed)
+    {
+        try
+        {
+            await RunWorkerAsync(partitions, failed.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogWorkerFailed(_loggers.CreateLogger("Lambda.Speed"), ex, string.Join(",", partitions.Select(p => p.Partition)));
+            await failed.CancelAsync().ConfigureAwait(false);
+            throw;
+        }
     }
 
     private async Task RunWorkerAsync(IReadOnlyList<PartitionWorker> partitions, CancellationToken cancellationToken)
@@ -121,6 +138,9 @@ public sealed partial class SpeedLayer
 
         return [.. Enumerable.Range(0, served.Partitions)];
     }
+
+    [LoggerMessage(EventId = 3003, Level = LogLevel.Error, Message = "Speed worker for partitions {Partitions} failed; stopping the layer")]
+    private static partial void LogWorkerFailed(ILogger logger, Exception exception, string partitions);
 
     [LoggerMessage(EventId = 3002, Level = LogLevel.Information, Message = "Speed layer running {Partitions} partitions on {Workers} workers")]
     private static partial void LogRunning(ILogger logger, int partitions, int workers);
