@@ -181,8 +181,19 @@ public sealed class EmbeddedEventLog : IEventLog
 
             if (_lock is not null)
             {
-                DurableFile.WriteAtomically(Path.Combine(Options.RootPath, CleanMarker), "clean\n"u8);
-                _lock.Dispose();
+                try
+                {
+                    DurableFile.WriteAtomically(Path.Combine(Options.RootPath, CleanMarker), "clean\n"u8);
+                }
+                catch (IOException)
+                {
+                    // No room for the marker (a full disk): the next open verifies the tails, as after a crash.
+                    File.Delete(Path.Combine(Options.RootPath, CleanMarker + ".tmp"));
+                }
+                finally
+                {
+                    _lock.Dispose();
+                }
             }
         }
     }

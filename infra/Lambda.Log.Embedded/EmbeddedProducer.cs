@@ -33,10 +33,26 @@ internal sealed class EmbeddedProducer(EmbeddedEventLog log) : ILogProducer
     public ValueTask FlushAsync(CancellationToken cancellationToken = default)
     {
         // Writes go to the page cache (and fsync by policy): short and synchronous, so no async hop.
-        foreach (var pending in _dirty)
+        try
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            pending.Flush();
+            foreach (var pending in _dirty)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                pending.Flush();
+            }
+        }
+        catch (IOException)
+        {
+            // A failed flush (a full disk) acknowledges nothing: the partitions not yet written are
+            // dropped too, so they cannot slip into the log with a later caller's flush after this
+            // caller was told to retry. Partitions written before the failure stay (dedupe by event_id).
+            foreach (var pending in _dirty)
+            {
+                pending.Discard();
+            }
+
+            _dirty.Clear();
+            throw;
         }
 
         _dirty.Clear();

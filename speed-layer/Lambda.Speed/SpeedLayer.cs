@@ -114,7 +114,17 @@ public sealed partial class SpeedLayer
         {
             member.TrySetCanceled(CancellationToken.None);
             await stopLoops.CancelAsync().ConfigureAwait(false);
-            await Task.WhenAll(running).ConfigureAwait(false);
+            try
+            {
+                await Task.WhenAll(running).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // One failing loop (corrupt log data, a full disk) has stopped the others cleanly; the run
+                // fails with its cause rather than leaving partitions stalled behind a layer that looks alive.
+                LogWorkerFailed(logger, ex);
+                throw;
+            }
         }
 
         if (joined is not null)
@@ -157,6 +167,9 @@ public sealed partial class SpeedLayer
 
         return [.. Enumerable.Range(0, served.Partitions)];
     }
+
+    [LoggerMessage(EventId = 3003, Level = LogLevel.Error, Message = "A speed worker failed; the layer stopped its other partitions cleanly")]
+    private static partial void LogWorkerFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(EventId = 3002, Level = LogLevel.Information, Message = "Speed layer running {Partitions} partitions on {Workers} workers")]
     private static partial void LogRunning(ILogger logger, int partitions, int workers);

@@ -115,52 +115,89 @@ internal sealed class PartitionLog : IDisposable
     {
         lock (_appendLock)
         {
-            var next = _endOffset;
-            var timestamp = NextTimestamp();
-            var i = 0;
-            while (i < starts.Length)
+            var segmentsBefore = _segments;
+            var positionBefore = _writePosition;
+            try
             {
-                var segment = _segments[^1];
-                if (_writePosition > 0 && _writePosition + BatchLength(batches, starts, i) > _options.SegmentBytes)
-                {
-                    segment = Roll(next);
-                }
+                AppendLocked(batches, starts);
+            }
+            catch (IOException e)
+            {
+                RollBack(segmentsBefore, positionBefore);
+                throw new IOException(
+                    $"append to {Id.Topic}/{Id.Partition} failed and was rolled back (nothing of this flush is in the log): {e.Message}", e);
+            }
+        }
+    }
 
-                var first = i;
-                var position = _writePosition;
-                do
-                {
-                    var batch = batches.Slice(starts[i], BatchLength(batches, starts, i));
-                    BatchFormat.StampTimestamps(batch, timestamp);
-                    BatchFormat.Seal(batch, next);
-                    next += BatchFormat.ReadCount(batch);
-                    position += batch.Length;
-                    i++;
-                }
-                while (i < starts.Length && position + BatchLength(batches, starts, i) <= _options.SegmentBytes);
+    /// <summary>
+    /// Undoes a failed append (a full disk, an I/O error): cuts the bytes it may have written off the
+    /// last segment and removes segments it opened, so no stale whole batch stays behind the end for a
+    /// later scan to mistake for data. Truncating needs no free space, so this works on a full disk.
+    /// </summary>
+    private void RollBack(Segment[] segmentsBefore, long positionBefore)
+    {
+        foreach (var added in _segments.Except(segmentsBefore))
+        {
+            added.Dispose();
+            File.Delete(added.Path);
+        }
 
-                var end = i < starts.Length ? starts[i] : batches.Length;
-                RandomAccess.Write(segment.Handle, batches[starts[first]..end], _writePosition);
-                if (_options.Fsync == FsyncPolicy.EveryFlush)
-                {
-                    segment.FlushToDisk();
-                }
+        var last = segmentsBefore[^1];
+        last.Truncate(positionBefore);
+        last.TrimIndex(positionBefore);
+        last.SetLength(positionBefore);
+        Volatile.Write(ref _segments, segmentsBefore);
+        _writePosition = positionBefore;
+    }
 
-                for (var j = first; j < i; j++)
-                {
-                    var header = batches[starts[j]..];
-                    segment.AddIndexEntry(BatchFormat.ReadBaseOffset(header), _writePosition + starts[j] - starts[first],
-                        _options.IndexIntervalBytes);
-                }
-
-                _writePosition = position;
-                segment.SetLength(position);
+    private void AppendLocked(Span<byte> batches, ReadOnlySpan<int> starts)
+    {
+        var next = _endOffset;
+        var timestamp = NextTimestamp();
+        var i = 0;
+        while (i < starts.Length)
+        {
+            var segment = _segments[^1];
+            if (_writePosition > 0 && _writePosition + BatchLength(batches, starts, i) > _options.SegmentBytes)
+            {
+                segment = Roll(next);
             }
 
-            Volatile.Write(ref _endOffset, next);
-            Volatile.Write(ref _dirty, 1);
-            Interlocked.Exchange(ref _appended, NewSignal()).TrySetResult();
+            var first = i;
+            var position = _writePosition;
+            do
+            {
+                var batch = batches.Slice(starts[i], BatchLength(batches, starts, i));
+                BatchFormat.StampTimestamps(batch, timestamp);
+                BatchFormat.Seal(batch, next);
+                next += BatchFormat.ReadCount(batch);
+                position += batch.Length;
+                i++;
+            }
+            while (i < starts.Length && position + BatchLength(batches, starts, i) <= _options.SegmentBytes);
+
+            var end = i < starts.Length ? starts[i] : batches.Length;
+            RandomAccess.Write(segment.Handle, batches[starts[first]..end], _writePosition);
+            if (_options.Fsync == FsyncPolicy.EveryFlush)
+            {
+                segment.FlushToDisk();
+            }
+
+            for (var j = first; j < i; j++)
+            {
+                var header = batches[starts[j]..];
+                segment.AddIndexEntry(BatchFormat.ReadBaseOffset(header), _writePosition + starts[j] - starts[first],
+                    _options.IndexIntervalBytes);
+            }
+
+            _writePosition = position;
+            segment.SetLength(position);
         }
+
+        Volatile.Write(ref _endOffset, next);
+        Volatile.Write(ref _dirty, 1);
+        Interlocked.Exchange(ref _appended, NewSignal()).TrySetResult();
     }
 
     /// <summary>

@@ -57,6 +57,14 @@ internal sealed class PendingBatches(PartitionLog partition, int maxBatchBytes)
         }
     }
 
+    /// <summary>Drops everything pending (after a failed flush of the producer).</summary>
+    public void Discard()
+    {
+        _length = 0;
+        _batchCount = 0;
+        _openCount = 0;
+    }
+
     private void CloseOpenBatch()
     {
         if (_openCount > 0)

@@ -90,6 +90,20 @@ internal sealed class Segment : IDisposable
         _lastIndexedPosition = position;
     }
 
+    /// <summary>Forgets index entries at or after <paramref name="position"/> (bytes cut by a rolled-back append).</summary>
+    public void TrimIndex(long position)
+    {
+        lock (_indexLock)
+        {
+            while (_indexCount > 0 && _indexPositions[_indexCount - 1] >= position)
+            {
+                _indexCount--;
+            }
+
+            _lastIndexedPosition = _indexCount == 0 ? int.MinValue : _indexPositions[_indexCount - 1];
+        }
+    }
+
     /// <summary>The last indexed batch start at or before <paramref name="offset"/>: (its base offset, its position).</summary>
     public (long Offset, long Position) Seek(long offset)
     {

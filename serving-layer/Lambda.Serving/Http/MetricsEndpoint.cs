@@ -8,9 +8,16 @@ namespace Lambda.Serving.Http;
 /// <summary><c>GET /v1/campaigns/{id}/metrics?from&amp;to&amp;granularity</c>: the merged metrics of one campaign.</summary>
 internal static class MetricsEndpoint
 {
+    // Ids are opaque strings of at most 128 bytes (the event codec's limit); a longer one cannot exist.
+    private const int MaxIdBytes = Lambda.SharedModel.Codec.EventDecoder.MaxIdBytes;
+
     public static async Task<IResult> HandleAsync(string id, string? from, string? to, string? granularity,
         HttpContext context, AccessDirectory directory, MetricsQuery query, EncodedAnswers encoded)
     {
+        if (System.Text.Encoding.UTF8.GetByteCount(id) > MaxIdBytes)
+        {
+            return Problems.BadField("id", $"a campaign id is at most {MaxIdBytes} bytes");
+        }
         if (!QueryParameters.TryTime(from, "from", out var fromMs, out var error)
             || !QueryParameters.TryTime(to, "to", out var toMs, out error)
             || !QueryParameters.TryGranularity(granularity, Granularity.Minute, out var g, out error))

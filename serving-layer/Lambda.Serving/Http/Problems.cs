@@ -16,8 +16,19 @@ public static class Problems
     });
 
     /// <summary>A 404 that does not say whether the campaign exists (another advertiser's looks the same).</summary>
-    public static IResult CampaignNotFound(string campaignId) =>
-        Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: $"No campaign '{campaignId}'.");
+    public static IResult CampaignNotFound(string campaignId)
+    {
+        ArgumentNullException.ThrowIfNull(campaignId);
+        // Echo at most an id's worth: a megabyte of path should not come back as a megabyte of error.
+        var shown = campaignId.Length > 128 ? campaignId[..128] + "…" : campaignId;
+        return Results.Problem(new ProblemDetails
+        {
+            Status = StatusCodes.Status404NotFound,
+            Title = "Not found",
+            Detail = $"No campaign '{shown}'.",
+            Extensions = { ["field"] = "id" },
+        });
+    }
 
     /// <summary>Writes a problem straight to the response (for middleware, which has no endpoint result).</summary>
     public static async Task Write(HttpContext context, int status, string title, string detail, string? field = null)

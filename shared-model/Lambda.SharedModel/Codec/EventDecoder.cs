@@ -142,6 +142,12 @@ public sealed class EventDecoder
         {
             failure = Malformed;
         }
+        catch (InvalidOperationException)
+        {
+            // Unescaping an escape that is not valid UTF-16 (a lone surrogate such as "\ude00") throws
+            // this rather than a JsonException: the text is not well-formed, so the record is malformed.
+            failure = Malformed;
+        }
 
         if (failure.IsOk)
         {

@@ -109,8 +109,9 @@ public sealed class EventIngestor
                 reader.Skip();
             }
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
+            // InvalidOperationException: a "type" holding an escape that is not valid UTF-16 (a lone surrogate).
             result = new DecodeResult(RejectReason.MalformedJson, null);
             return false;
         }
