@@ -22,8 +22,8 @@ internal static class ServeCommand
         var burst = new Option<int?>("--rate-burst") { Description = "Requests a key may make in a burst (default: twice --rate-limit)." };
         var cacheMs = new Option<int>("--speed-cache-ms")
         {
-            Description = "How long a merged answer may be reused, in ms (the staleness bound of speed data; 0 = none).",
-            DefaultValueFactory = _ => 1000,
+            Description = "How long a merged answer may be reused while the store has not changed, in ms (bounds the age of speed_read_at; 0 = no answer cache).",
+            DefaultValueFactory = _ => 60_000,
         };
         var command = new Command("serve", "Serve the HTTP API (/v1), its OpenAPI document and the dashboard.") { urls, rate, burst, cacheMs };
         command.SetAction(async (parsed, cancellationToken) =>

@@ -1,4 +1,5 @@
 using Lambda.Serving.Access;
+using Lambda.Serving.Caching;
 using Lambda.Serving.Merge;
 using Lambda.SharedModel.Time;
 using Microsoft.AspNetCore.Http;
@@ -9,7 +10,7 @@ namespace Lambda.Serving.Http;
 internal static class MetricsEndpoint
 {
     public static async Task<IResult> HandleAsync(string id, string? from, string? to, string? granularity,
-        HttpContext context, AccessDirectory directory, MetricsQuery query, EncodedAnswers encoded)
+        HttpContext context, AccessDirectory directory, MetricsQuery query)
     {
         if (!QueryParameters.TryTime(from, "from", out var fromMs, out var error)
             || !QueryParameters.TryTime(to, "to", out var toMs, out error)
@@ -25,7 +26,7 @@ internal static class MetricsEndpoint
         {
             return Problems.CampaignNotFound(id);
         }
-        var answer = await query.RunAsync(id, fromMs, toMs, g, context.RequestAborted).ConfigureAwait(false);
-        return encoded.Result(answer);
+        var answer = await query.RunCachedAsync(id, fromMs, toMs, g, context.RequestAborted).ConfigureAwait(false);
+        return new EncodedAnswerResult(answer.Encoded);
     }
 }

@@ -62,7 +62,6 @@ public static class ServingHost
         services.AddSingleton(keys);
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(sp => new MetricsQuery(store, sp.GetRequiredService<TimeProvider>(), options.SpeedCacheDuration, options.CacheSizeRows));
-        services.AddSingleton(new EncodedAnswers());
         services.AddSingleton(new AccessDirectory(keys, store, options.AccessCacheDuration));
         if (log is not null)
         {

@@ -7,10 +7,12 @@ namespace Lambda.Serving.Http;
 public sealed class ServingOptions
 {
     /// <summary>
-    /// How long a merged answer (and so its speed rows) may be served again. The speed layer flushes
-    /// every second, so 1 s costs no freshness the speed view has; zero reads the store on every query.
+    /// How long a merged answer may be reused while the store has not changed. Freshness does not
+    /// depend on it: every query reads the store's view generation (one small read, shared by the
+    /// requests that arrive together) and recomputes after any speed flush or batch flip. It bounds
+    /// the age of <c>freshness.speed_read_at</c>; zero turns the answer cache off.
     /// </summary>
-    public TimeSpan SpeedCacheDuration { get; set; } = TimeSpan.FromSeconds(1);
+    public TimeSpan SpeedCacheDuration { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>Rows the query cache may hold (batch rows of versions, answers) before it evicts.</summary>
     public long CacheSizeRows { get; set; } = 4_000_000;
