@@ -7,7 +7,7 @@
 # Usage:
 #   infra/bench/serving.sh [sqlite|postgres|both]
 #   env: DURATION=10s WARMUP=5s THREADS=1 CONNECTIONS="4 8 16" PLAIN=1 (also the uncompressed query)
-#        RATE=10000 (also a constant-rate run with `lambda bench http`) LAMBDA_PG=...
+#        LAMBDA_PG=...   The server prints its GC totals (mode, MB allocated, collections, pause) at the end.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -17,7 +17,6 @@ warmup=${WARMUP:-5s}
 threads=${THREADS:-1}
 connections=${CONNECTIONS:-4 8 16}
 plain=${PLAIN:-0}
-rate=${RATE:-0}
 port=${PORT:-18088}
 pg=${LAMBDA_PG:-Host=127.0.0.1;Username=lambda;Password=lambda;Database=lambda_test}
 
@@ -94,14 +93,10 @@ run_store() {
       wrk -t"$threads" -c"$c" -d"$duration" --latency -s "$lua" "$query" | row "query (plain JSON), -c$c"
     fi
   done
-  if [ "$rate" -gt 0 ]; then
-    echo "== $store: constant $rate requests/s (lambda bench http, a separate process)"
-    "$lambda" bench http --url "$health" --rate "$rate" --duration "$duration"
-    "$lambda" bench http --url "$query" --key "$key" --gzip --rate "$rate" --duration "$duration"
-  fi
   echo "   (load average after: $(cut -d' ' -f1-3 /proc/loadavg))"
 
   kill "$server"; wait "$server" 2>/dev/null || true; server=""
+  grep "^gc:" "$work/serve-$store.log" || true
 }
 
 case "$stores" in

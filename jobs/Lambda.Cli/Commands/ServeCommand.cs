@@ -1,4 +1,6 @@
 using System.CommandLine;
+using System.Globalization;
+using System.Runtime;
 using Lambda.Cli.CommandLine;
 using Lambda.Serving.Http;
 
@@ -60,6 +62,11 @@ internal static class ServeCommand
                 // Ctrl-C or SIGTERM: stop below, letting requests in flight finish.
             }
             await app.StopAsync(CancellationToken.None).ConfigureAwait(false);
+            // What the runtime spent on garbage while serving: the first place to look for a latency tail.
+            await parsed.InvocationConfiguration.Output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                $"gc: {(GCSettings.IsServerGC ? "server" : "workstation")} {GCSettings.LatencyMode}, {GC.GetTotalAllocatedBytes() / 1_000_000} MB allocated, " +
+                $"collections gen0 {GC.CollectionCount(0)} gen1 {GC.CollectionCount(1)} gen2 {GC.CollectionCount(2)}, " +
+                $"paused {GC.GetTotalPauseDuration().TotalMilliseconds:F0} ms")).ConfigureAwait(false);
             return ExitCodes.Ok;
         });
         return command;
