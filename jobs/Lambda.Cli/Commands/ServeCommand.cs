@@ -27,7 +27,12 @@ internal static class ServeCommand
             Description = "How long a merged answer may be reused while the store has not changed, in ms (bounds the age of speed_read_at; 0 = no answer cache).",
             DefaultValueFactory = _ => 60_000,
         };
-        var command = new Command("serve", "Serve the HTTP API (/v1), its OpenAPI document and the dashboard.") { urls, rate, burst, cacheMs };
+        var generationMs = new Option<int>("--generation-max-age-ms")
+        {
+            Description = "How old a check of the store for changes a query may reuse, in ms: a write is in every answer this long after it (0 = check for every query).",
+            DefaultValueFactory = _ => (int)new ServingOptions().GenerationMaxAge.TotalMilliseconds,
+        };
+        var command = new Command("serve", "Serve the HTTP API (/v1), its OpenAPI document and the dashboard.") { urls, rate, burst, cacheMs, generationMs };
         command.SetAction(async (parsed, cancellationToken) =>
         {
             var perSecond = parsed.GetValue(rate);
@@ -36,6 +41,7 @@ internal static class ServeCommand
                 RateLimitPerSecond = perSecond,
                 RateLimitBurst = parsed.GetValue(burst) ?? Math.Max(1, perSecond * 2),
                 SpeedCacheDuration = TimeSpan.FromMilliseconds(parsed.GetValue(cacheMs)),
+                GenerationMaxAge = TimeSpan.FromMilliseconds(parsed.GetValue(generationMs)),
             };
             try
             {

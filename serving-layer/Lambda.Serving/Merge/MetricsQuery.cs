@@ -13,9 +13,10 @@ namespace Lambda.Serving.Merge;
 /// <see cref="IViewStore.ReadSnapshotAsync"/>, whose version is checked against the one the batch part
 /// used, so an answer never mixes versions. Whole answers (with their encoded bytes) are cached per
 /// (campaign, range, granularity) and reused only while the store's view generation
-/// (<see cref="IViewStore.GetViewGenerationAsync"/>), read for every query, is the one they were
-/// computed at: a speed flush or a batch flip is seen by the next query. Thread-safe; one instance
-/// serves every request.
+/// (<see cref="IViewStore.GetViewGenerationAsync"/>), from a read at most <c>generationMaxAge</c> old
+/// when the query arrives, is the one they were computed at: a speed flush or a batch flip is seen by
+/// every query arriving that long after it (zero: by the next query). Thread-safe; one instance serves
+/// every request.
 /// </summary>
 public sealed class MetricsQuery : IDisposable
 {
@@ -29,13 +30,16 @@ public sealed class MetricsQuery : IDisposable
     /// changed: it bounds the age of <c>freshness.speed_read_at</c>. Zero turns the answer cache off
     /// (every query reads the store).</param>
     /// <param name="cacheSizeRows">Rows (batch rows, answer rows) the cache may hold before it evicts.</param>
-    public MetricsQuery(IViewStore store, TimeProvider? time = null, TimeSpan? speedCacheDuration = null, long cacheSizeRows = 4_000_000)
+    /// <param name="generationMaxAge">How old a read of the view generation a query may use (refreshed in
+    /// the background); zero reads it for every query. Default 50 ms.</param>
+    public MetricsQuery(IViewStore store, TimeProvider? time = null, TimeSpan? speedCacheDuration = null, long cacheSizeRows = 4_000_000,
+        TimeSpan? generationMaxAge = null)
     {
         ArgumentNullException.ThrowIfNull(store);
         _store = store;
         _time = time ?? TimeProvider.System;
         _cache = new ViewCache(speedCacheDuration ?? TimeSpan.FromMinutes(1), cacheSizeRows);
-        _generations = new ViewGenerationGate(store);
+        _generations = new ViewGenerationGate(store, _time, generationMaxAge ?? TimeSpan.FromMilliseconds(50));
     }
 
     /// <summary>The longest an answer is reused while the store has not changed.</summary>
@@ -62,7 +66,8 @@ public sealed class MetricsQuery : IDisposable
             return new CachedAnswer(answer, EncodedAnswer.Of(answer), 0, readAt);
         }
 
-        // Read before the cache lookup: an entry of this generation holds every write this read sees.
+        // Read (or a young enough read reused) before the cache lookup: an entry of this generation
+        // holds every write that read saw.
         var generation = await _generations.ReadAsync(cancellationToken).ConfigureAwait(false);
         var key = new AnswerKey(campaignId, shape.AlignedFromMs, shape.AlignedToMs, granularity);
         if (_cache.TryGetAnswer<CachedAnswer>(key, out var cached) && cached.Generation == generation)

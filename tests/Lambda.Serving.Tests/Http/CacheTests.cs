@@ -16,6 +16,8 @@ public class CacheTests : ApiTest
         {
             var options = ServingFactory.TestOptions();
             options.SpeedCacheDuration = TimeSpan.FromMinutes(1);
+            // Strict: every query waits for a generation read that started after it arrived.
+            options.GenerationMaxAge = TimeSpan.Zero;
             return options;
         }
     }
