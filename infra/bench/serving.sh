@@ -7,6 +7,7 @@
 # Usage:
 #   infra/bench/serving.sh [sqlite|postgres|both]
 #   env: DURATION=10s WARMUP=5s THREADS=1 CONNECTIONS="4 8 16" PLAIN=1 (also the uncompressed query)
+#        GENERATION_MAX_AGE_MS=50 (lambda serve --generation-max-age-ms; 0 = strict)
 #        LAMBDA_PG=...   The server prints its GC totals (mode, MB allocated, collections, pause) at the end.
 set -euo pipefail
 
@@ -17,6 +18,7 @@ warmup=${WARMUP:-5s}
 threads=${THREADS:-1}
 connections=${CONNECTIONS:-4 8 16}
 plain=${PLAIN:-0}
+generation_max_age_ms=${GENERATION_MAX_AGE_MS:-50}
 port=${PORT:-18088}
 pg=${LAMBDA_PG:-Host=127.0.0.1;Username=lambda;Password=lambda;Database=lambda_test}
 
@@ -69,7 +71,7 @@ run_store() {
   printf 'wrk.headers["Authorization"] = "Bearer %s"\n' "$key" > "$lua"
   printf 'wrk.headers["Authorization"] = "Bearer %s"\nwrk.headers["Accept-Encoding"] = "gzip"\n' "$key" > "$lua_gzip"
 
-  "$lambda" "${store_args[@]}" serve --urls "http://127.0.0.1:$port" --rate-limit 100000000 >"$work/serve-$store.log" 2>&1 &
+  "$lambda" "${store_args[@]}" serve --urls "http://127.0.0.1:$port" --rate-limit 100000000 --generation-max-age-ms "$generation_max_age_ms" >"$work/serve-$store.log" 2>&1 &
   server=$!
   for _ in $(seq 1 50); do
     curl -sf "http://127.0.0.1:$port/v1/health" >/dev/null && break
@@ -83,7 +85,7 @@ run_store() {
   wrk -t"$threads" -c8 -d"$warmup" "$health" >/dev/null
   wrk -t"$threads" -c8 -d"$warmup" -s "$lua_gzip" "$query" >/dev/null
 
-  echo "== $store (wrk -t$threads -d$duration; load average $(cut -d' ' -f1-3 /proc/loadavg))"
+  echo "== $store (generation max age ${generation_max_age_ms} ms; wrk -t$threads -d$duration; load average $(cut -d' ' -f1-3 /proc/loadavg))"
   echo "| $store | req/s | p50 | p90 | p99 |"
   echo "| --- | --- | --- | --- | --- |"
   for c in $connections; do
