@@ -100,7 +100,18 @@ internal sealed class PostgresSql
                 id         integer NOT NULL PRIMARY KEY CHECK (id = 1),
                 version_id bigint  NOT NULL REFERENCES {s}.batch_versions (version_id)
             );
+
+            CREATE TABLE IF NOT EXISTS {s}.view_generation (
+                id         integer NOT NULL PRIMARY KEY CHECK (id = 1),
+                generation bigint  NOT NULL
+            );
+            INSERT INTO {s}.view_generation (id, generation) VALUES (1, 0) ON CONFLICT (id) DO NOTHING;
             """;
+
+        // Every write a merged answer depends on bumps the generation in its own statement (so in its
+        // transaction): a reader that sees the new generation sees the write.
+        var bump = $"WITH bumped AS (UPDATE {s}.view_generation SET generation = generation + 1 WHERE id = 1)";
+        GetViewGeneration = $"SELECT generation FROM {s}.view_generation WHERE id = 1";
 
         UpsertCampaigns = $"""
             INSERT INTO {s}.campaigns (campaign_id, advertiser_id)
@@ -114,6 +125,7 @@ internal sealed class PostgresSql
         GetCampaign = $"SELECT campaign_id, advertiser_id FROM {s}.campaigns WHERE campaign_id = $1";
 
         UpsertSpeedRows = $"""
+            {bump}
             INSERT INTO {s}.speed_rows ({SpeedColumns})
             SELECT * FROM unnest($1::text[], $2::bigint[], $3::integer[], $4::bigint[], $5::bigint[], $6::bigint[],
                 $7::bigint[], $8::bigint[], $9::bigint[], $10::bigint[], $11::bigint[], $12::bytea[], $13::boolean[])
@@ -128,10 +140,11 @@ internal sealed class PostgresSql
             WHERE campaign_id = $1 AND bucket_start_ms >= $2 AND bucket_start_ms < $3
             ORDER BY bucket_start_ms, log_partition
             """;
-        DeleteSpeedRowsBefore = $"DELETE FROM {s}.speed_rows WHERE bucket_start_ms < $1";
+        DeleteSpeedRowsBefore = $"{bump} DELETE FROM {s}.speed_rows WHERE bucket_start_ms < $1";
         OldestSpeedBucket = $"SELECT min(bucket_start_ms) FROM {s}.speed_rows";
 
         UpsertPartitionStatus = $"""
+            {bump}
             INSERT INTO {s}.speed_partition_status ({StatusColumns})
             SELECT * FROM unnest($1::integer[], $2::text[], $3::bigint[], $4::bigint[], $5::double precision[],
                 $6::bigint[], $7::bigint[], $8::bigint[], $9::bigint[], $10::bigint[], $11::bigint[], $12::timestamptz[])
@@ -158,6 +171,7 @@ internal sealed class PostgresSql
         MarkBatchVersionReady =
             $"UPDATE {s}.batch_versions SET state = 'ready', row_count = $2 WHERE version_id = $1 AND state = 'loading'";
         SetCurrentBatchVersion = $"""
+            {bump}
             INSERT INTO {s}.current_batch_version (id, version_id) VALUES (1, $1)
             ON CONFLICT (id) DO UPDATE SET version_id = excluded.version_id
             """;
@@ -179,6 +193,7 @@ internal sealed class PostgresSql
     }
 
     public string Schema { get; }
+    public string GetViewGeneration { get; }
     public string UpsertCampaigns { get; }
     public string ListCampaigns { get; }
     public string ListCampaignsOfAdvertiser { get; }

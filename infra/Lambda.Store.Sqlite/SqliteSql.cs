@@ -76,6 +76,13 @@ internal static class SqliteSql
             id         INTEGER NOT NULL PRIMARY KEY CHECK (id = 1),
             version_id INTEGER NOT NULL REFERENCES batch_versions (version_id)
         );
+
+        -- Bumped in the transaction of every write a merged answer depends on (see BumpGeneration).
+        CREATE TABLE IF NOT EXISTS view_generation (
+            id         INTEGER NOT NULL PRIMARY KEY CHECK (id = 1),
+            generation INTEGER NOT NULL
+        );
+        INSERT OR IGNORE INTO view_generation (id, generation) VALUES (1, 0);
         """;
 
     private const string CountColumns =
@@ -168,6 +175,12 @@ internal static class SqliteSql
         INSERT INTO current_batch_version (id, version_id) VALUES (1, $v)
         ON CONFLICT (id) DO UPDATE SET version_id = excluded.version_id
         """, "$v");
+
+    public static readonly SqliteStatement BumpViewGeneration =
+        new("UPDATE view_generation SET generation = generation + 1 WHERE id = 1");
+
+    public static readonly SqliteStatement GetViewGeneration =
+        new("SELECT generation FROM view_generation WHERE id = 1");
 
     public static readonly SqliteStatement DeleteBatchRows =
         new("DELETE FROM batch_rows WHERE version_id = $v", "$v");

@@ -77,6 +77,7 @@ public sealed partial class SqliteViewStore
             var command = session.Command(SqliteSql.SetCurrentBatchVersion, transaction);
             command.Parameters[0].Value = versionId;
             command.ExecuteNonQuery();
+            BumpGeneration(session, transaction);
             return 0;
         }, cancellationToken);
 

@@ -26,6 +26,7 @@ public sealed partial class SqliteViewStore
                 p[12].Value = row.Final ? 1L : 0L;
                 command.ExecuteNonQuery();
             }
+            BumpGeneration(session, transaction);
             return 0;
         }, cancellationToken);
     }
@@ -51,7 +52,9 @@ public sealed partial class SqliteViewStore
         {
             var command = session.Command(SqliteSql.DeleteSpeedRowsBefore, transaction);
             command.Parameters[0].Value = bucketStartMs;
-            return (long)command.ExecuteNonQuery();
+            var deleted = (long)command.ExecuteNonQuery();
+            BumpGeneration(session, transaction);
+            return deleted;
         }, cancellationToken);
 
     /// <inheritdoc />
@@ -83,6 +86,7 @@ public sealed partial class SqliteViewStore
                 p[11].Value = SqliteRows.ToUnixMicros(s.UpdatedAt);
                 command.ExecuteNonQuery();
             }
+            BumpGeneration(session, transaction);
             return 0;
         }, cancellationToken);
     }

@@ -1,4 +1,6 @@
 using System.CommandLine;
+using System.Globalization;
+using System.Runtime;
 using Lambda.Cli.CommandLine;
 using Lambda.Cli.Hosting;
 using Lambda.Serving.Http;
@@ -30,8 +32,8 @@ internal static class ServeCommand
         var burst = new Option<int?>("--rate-burst") { Description = "Requests a key may make in a burst (default: twice --rate-limit)." };
         var cacheMs = new Option<int>("--speed-cache-ms")
         {
-            Description = "How long a merged answer may be reused, in ms (the staleness bound of speed data; 0 = none).",
-            DefaultValueFactory = _ => 1000,
+            Description = "How long a merged answer may be reused while the store has not changed, in ms (bounds the age of speed_read_at; 0 = no answer cache).",
+            DefaultValueFactory = _ => 60_000,
         };
         var logAccess = new Option<string>("--log-access")
         {
@@ -40,7 +42,12 @@ internal static class ServeCommand
             DefaultValueFactory = _ => Environment.GetEnvironmentVariable("LAMBDA_LOG_ACCESS") is { Length: > 0 } access ? access : ServeLogAccess.Auto,
         };
         logAccess.AcceptOnlyFromAmong(ServeLogAccess.Auto, ServeLogAccess.Owner, ServeLogAccess.ReadOnly);
-        var command = new Command("serve", "Serve the HTTP API (/v1), its OpenAPI document and the dashboard.") { urls, rate, burst, cacheMs, logAccess };
+        var generationMs = new Option<int>("--generation-max-age-ms")
+        {
+            Description = "How old a check of the store for changes a query may reuse, in ms: a write is in every answer this long after it (0 = check for every query).",
+            DefaultValueFactory = _ => (int)new ServingOptions().GenerationMaxAge.TotalMilliseconds,
+        };
+        var command = new Command("serve", "Serve the HTTP API (/v1), its OpenAPI document and the dashboard.") { urls, rate, burst, cacheMs, generationMs, logAccess };
         command.SetAction(async (parsed, cancellationToken) =>
         {
             var perSecond = parsed.GetValue(rate);
@@ -49,6 +56,7 @@ internal static class ServeCommand
                 RateLimitPerSecond = perSecond,
                 RateLimitBurst = parsed.GetValue(burst) ?? Math.Max(1, perSecond * 2),
                 SpeedCacheDuration = TimeSpan.FromMilliseconds(parsed.GetValue(cacheMs)),
+                GenerationMaxAge = TimeSpan.FromMilliseconds(parsed.GetValue(generationMs)),
             };
             try
             {
@@ -92,6 +100,11 @@ internal static class ServeCommand
                 // Ctrl-C or SIGTERM: stop below, letting requests in flight finish.
             }
             await app.StopAsync(CancellationToken.None).ConfigureAwait(false);
+            // What the runtime spent on garbage while serving: the first place to look for a latency tail.
+            await parsed.InvocationConfiguration.Output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                $"gc: {(GCSettings.IsServerGC ? "server" : "workstation")} {GCSettings.LatencyMode}, {GC.GetTotalAllocatedBytes() / 1_000_000} MB allocated, " +
+                $"collections gen0 {GC.CollectionCount(0)} gen1 {GC.CollectionCount(1)} gen2 {GC.CollectionCount(2)}, " +
+                $"paused {GC.GetTotalPauseDuration().TotalMilliseconds:F0} ms")).ConfigureAwait(false);
             return ExitCodes.Ok;
         });
         return command;

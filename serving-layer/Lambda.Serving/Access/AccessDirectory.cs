@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
 using Lambda.SharedModel.Access;
 using Lambda.SharedModel.Views;
 using Microsoft.Extensions.Caching.Memory;
@@ -6,7 +8,10 @@ namespace Lambda.Serving.Access;
 
 /// <summary>
 /// Resolves API keys to callers and campaigns to owners, remembering both (hits and misses) for
-/// <see cref="Http.ServingOptions.AccessCacheDuration"/> so a request costs no store read.
+/// <see cref="Http.ServingOptions.AccessCacheDuration"/> so a request costs no store read. An answer is
+/// used only while the read it came from started less than that long ago (a revoked key works for at
+/// most that long); past half of it one refresh per key runs in the background, so under steady load no
+/// request waits for the store. Concurrent misses of one key share one read.
 /// </summary>
 public sealed class AccessDirectory : IDisposable
 {
@@ -14,6 +19,7 @@ public sealed class AccessDirectory : IDisposable
     private readonly IViewStore _views;
     private readonly TimeSpan _ttl;
     private readonly MemoryCache _cache = new(new MemoryCacheOptions { SizeLimit = 100_000 });
+    private readonly ConcurrentDictionary<object, Lazy<Task<object?>>> _loading = new();
 
     public AccessDirectory(IApiKeyStore keys, IViewStore views, TimeSpan cacheDuration)
     {
@@ -28,15 +34,11 @@ public sealed class AccessDirectory : IDisposable
     public async ValueTask<Caller?> AuthenticateAsync(string presentedKey, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(presentedKey);
-        var cacheKey = new KeyLookup(presentedKey);
-        if (_cache.TryGetValue(cacheKey, out Caller? caller))
+        if (_ttl <= TimeSpan.Zero)
         {
-            return caller;
+            return await FindCallerAsync(presentedKey, cancellationToken).ConfigureAwait(false);
         }
-        var record = await _keys.FindByHashAsync(ApiKeys.Hash(presentedKey), cancellationToken).ConfigureAwait(false);
-        caller = record is { IsActive: true } ? new Caller(record.KeyId, record.AdvertiserId, record.IsAdmin) : null;
-        Remember(cacheKey, caller);
-        return caller;
+        return (Caller?)await LookupAsync(new KeyLookup(presentedKey), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The campaign if it exists and <paramref name="caller"/> may see it; null otherwise (both are a 404).</summary>
@@ -44,25 +46,76 @@ public sealed class AccessDirectory : IDisposable
     {
         ArgumentNullException.ThrowIfNull(caller);
         ArgumentNullException.ThrowIfNull(campaignId);
-        var cacheKey = new CampaignLookup(campaignId);
-        if (!_cache.TryGetValue(cacheKey, out CampaignInfo? campaign))
-        {
-            campaign = await _views.GetCampaignAsync(campaignId, cancellationToken).ConfigureAwait(false);
-            Remember(cacheKey, campaign);
-        }
+        var campaign = _ttl <= TimeSpan.Zero
+            ? await _views.GetCampaignAsync(campaignId, cancellationToken).ConfigureAwait(false)
+            : (CampaignInfo?)await LookupAsync(new CampaignLookup(campaignId), cancellationToken).ConfigureAwait(false);
         return campaign is not null && caller.Sees(campaign.AdvertiserId) ? campaign : null;
     }
 
-    private void Remember(object key, object? value)
+    private async Task<Caller?> FindCallerAsync(string presentedKey, CancellationToken cancellationToken)
     {
-        if (_ttl > TimeSpan.Zero)
+        var record = await _keys.FindByHashAsync(ApiKeys.Hash(presentedKey), cancellationToken).ConfigureAwait(false);
+        return record is { IsActive: true } ? new Caller(record.KeyId, record.AdvertiserId, record.IsAdmin) : null;
+    }
+
+    private async ValueTask<object?> LookupAsync(object key, CancellationToken cancellationToken)
+    {
+        if (_cache.TryGetValue(key, out Remembered? hit) && hit is not null)
         {
-            _cache.Set(key, value, new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = _ttl });
+            if (Stopwatch.GetElapsedTime(hit.ReadStartedAt) >= _ttl / 2 && !_loading.ContainsKey(key))
+            {
+                _ = Task.Run(() => RefreshAsync(key), CancellationToken.None);
+            }
+            return hit.Value;
+        }
+        return await LoadOnce(key).WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task RefreshAsync(object key)
+    {
+        try
+        {
+            await LoadOnce(key).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // The remembered answer stays until it expires; the first miss after that reports the failure.
+        }
+    }
+
+    /// <summary>One read per key at a time: concurrent misses (and a refresh) share it.</summary>
+    private Task<object?> LoadOnce(object key) =>
+        _loading.GetOrAdd(key, static (k, self) => new Lazy<Task<object?>>(() => self.LoadAndRememberAsync(k)), this).Value;
+
+    private async Task<object?> LoadAndRememberAsync(object key)
+    {
+        try
+        {
+            var started = Stopwatch.GetTimestamp();
+            // Shared by every waiter, so no single caller's cancellation may stop it.
+            object? value = key switch
+            {
+                KeyLookup k => await FindCallerAsync(k.Key, CancellationToken.None).ConfigureAwait(false),
+                CampaignLookup c => await _views.GetCampaignAsync(c.CampaignId, CancellationToken.None).ConfigureAwait(false),
+                _ => throw new ArgumentException($"unknown lookup {key}", nameof(key)),
+            };
+            var left = _ttl - Stopwatch.GetElapsedTime(started);
+            if (left > TimeSpan.Zero)
+            {
+                _cache.Set(key, new Remembered(value, started), new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = left });
+            }
+            return value;
+        }
+        finally
+        {
+            _loading.TryRemove(key, out _);
         }
     }
 
     /// <inheritdoc />
     public void Dispose() => _cache.Dispose();
+
+    private sealed record Remembered(object? Value, long ReadStartedAt);
 
     private readonly record struct KeyLookup(string Key);
 

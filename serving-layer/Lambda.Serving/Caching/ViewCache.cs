@@ -6,8 +6,8 @@ namespace Lambda.Serving.Caching;
 /// <summary>
 /// What the serving layer keeps between queries. Batch rows of a version never change, so they are
 /// kept (by version, campaign, granularity and chunk of 1,440 buckets) until memory pressure evicts
-/// them. Whole answers, which include speed rows, are kept for at most <see cref="SpeedTtl"/>: the
-/// staleness bound every answer reports.
+/// them. Whole answers are kept with the view generation they were computed at (the caller compares
+/// it) and reused for at most <see cref="SpeedTtl"/>, the age bound every answer reports.
 /// </summary>
 internal sealed class ViewCache : IDisposable
 {
@@ -19,7 +19,7 @@ internal sealed class ViewCache : IDisposable
         _memory = new MemoryCache(new MemoryCacheOptions { SizeLimit = sizeLimitRows, CompactionPercentage = 0.25 });
     }
 
-    /// <summary>How long speed-derived data may be served after it was read; zero turns that caching off.</summary>
+    /// <summary>How long an answer may be reused after it was read while the store has not changed; zero turns that caching off.</summary>
     public TimeSpan SpeedTtl { get; }
 
     public bool TryGetBatchChunk(object key, out IReadOnlyList<BatchViewRow> rows) =>

@@ -1,4 +1,5 @@
 using Lambda.Serving.Access;
+using Lambda.Serving.Caching;
 using Lambda.Serving.Merge;
 using Lambda.SharedModel.Time;
 using Microsoft.AspNetCore.Http;
@@ -12,7 +13,7 @@ internal static class MetricsEndpoint
     private const int MaxIdBytes = Lambda.SharedModel.Codec.EventDecoder.MaxIdBytes;
 
     public static async Task<IResult> HandleAsync(string id, string? from, string? to, string? granularity,
-        HttpContext context, AccessDirectory directory, MetricsQuery query, EncodedAnswers encoded)
+        HttpContext context, AccessDirectory directory, MetricsQuery query)
     {
         if (System.Text.Encoding.UTF8.GetByteCount(id) > MaxIdBytes)
         {
@@ -32,7 +33,7 @@ internal static class MetricsEndpoint
         {
             return Problems.CampaignNotFound(id);
         }
-        var answer = await query.RunAsync(id, fromMs, toMs, g, context.RequestAborted).ConfigureAwait(false);
-        return encoded.Result(answer);
+        var answer = await query.RunCachedAsync(id, fromMs, toMs, g, context.RequestAborted).ConfigureAwait(false);
+        return new EncodedAnswerResult(answer.Encoded);
     }
 }

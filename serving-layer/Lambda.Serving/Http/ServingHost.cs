@@ -65,8 +65,8 @@ public static class ServingHost
         services.AddSingleton(store);
         services.AddSingleton(keys);
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton(sp => new MetricsQuery(store, sp.GetRequiredService<TimeProvider>(), options.SpeedCacheDuration, options.CacheSizeRows));
-        services.AddSingleton(new EncodedAnswers());
+        services.AddSingleton(sp => new MetricsQuery(store, sp.GetRequiredService<TimeProvider>(), options.SpeedCacheDuration, options.CacheSizeRows,
+            options.GenerationMaxAge));
         services.AddSingleton(new AccessDirectory(keys, store, options.AccessCacheDuration));
         if (log is not null)
         {

@@ -7,10 +7,20 @@ namespace Lambda.Serving.Http;
 public sealed class ServingOptions
 {
     /// <summary>
-    /// How long a merged answer (and so its speed rows) may be served again. The speed layer flushes
-    /// every second, so 1 s costs no freshness the speed view has; zero reads the store on every query.
+    /// How long a merged answer may be reused while the store has not changed. Freshness does not
+    /// depend on it: queries check the store's view generation (<see cref="GenerationMaxAge"/>) and
+    /// recompute after any speed flush or batch flip. It bounds the age of
+    /// <c>freshness.speed_read_at</c>; zero turns the answer cache off.
     /// </summary>
-    public TimeSpan SpeedCacheDuration { get; set; } = TimeSpan.FromSeconds(1);
+    public TimeSpan SpeedCacheDuration { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// How old a read of the store's view generation a query may use: a write (speed flush, retention,
+    /// batch flip) is in every answer to a query arriving this long after it commits. Reads are then
+    /// refreshed off the request path (no query waits for the store while a young enough read exists);
+    /// zero makes every query wait for a read that started after it arrived (strict).
+    /// </summary>
+    public TimeSpan GenerationMaxAge { get; set; } = TimeSpan.FromMilliseconds(50);
 
     /// <summary>Rows the query cache may hold (batch rows of versions, answers) before it evicts.</summary>
     public long CacheSizeRows { get; set; } = 4_000_000;
@@ -42,6 +52,10 @@ public sealed class ServingOptions
         if (SpeedCacheDuration < TimeSpan.Zero || SpeedCacheDuration > TimeSpan.FromMinutes(1))
         {
             throw new ArgumentException($"serving option {nameof(SpeedCacheDuration)} must be between 0 and 1 minute (got {SpeedCacheDuration})", nameof(SpeedCacheDuration));
+        }
+        if (GenerationMaxAge < TimeSpan.Zero || GenerationMaxAge > TimeSpan.FromMinutes(1))
+        {
+            throw new ArgumentException($"serving option {nameof(GenerationMaxAge)} must be between 0 and 1 minute (got {GenerationMaxAge})", nameof(GenerationMaxAge));
         }
         if (CacheSizeRows < 1)
         {

@@ -11,28 +11,38 @@ namespace Lambda.Serving.Merge;
 /// at the batch watermark (<see cref="BucketMerger"/>). Buckets that end by W come from batch rows of
 /// the current version (cached per version: they never change); the rest come from one
 /// <see cref="IViewStore.ReadSnapshotAsync"/>, whose version is checked against the one the batch part
-/// used, so an answer never mixes versions. Thread-safe; one instance serves every request.
+/// used, so an answer never mixes versions. Whole answers (with their encoded bytes) are cached per
+/// (campaign, range, granularity) and reused only while the store's view generation
+/// (<see cref="IViewStore.GetViewGenerationAsync"/>), from a read at most <c>generationMaxAge</c> old
+/// when the query arrives, is the one they were computed at: a speed flush or a batch flip is seen by
+/// every query arriving that long after it (zero: by the next query). Thread-safe; one instance serves
+/// every request.
 /// </summary>
 public sealed class MetricsQuery : IDisposable
 {
     private readonly IViewStore _store;
     private readonly TimeProvider _time;
     private readonly ViewCache _cache;
-    private readonly ConcurrentDictionary<AnswerKey, Lazy<Task<MetricsAnswer>>> _inFlight = new();
+    private readonly ViewGenerationGate _generations;
+    private readonly ConcurrentDictionary<(AnswerKey Key, long Generation), Lazy<Task<CachedAnswer>>> _inFlight = new();
 
-    /// <param name="speedCacheDuration">How long speed-derived reads and whole answers may be reused:
-    /// at most the speed layer's flush interval (1 s) keeps answers as fresh as the speed view itself.
-    /// Zero reads the store on every query.</param>
+    /// <param name="speedCacheDuration">The longest an answer is reused, even while the store has not
+    /// changed: it bounds the age of <c>freshness.speed_read_at</c>. Zero turns the answer cache off
+    /// (every query reads the store).</param>
     /// <param name="cacheSizeRows">Rows (batch rows, answer rows) the cache may hold before it evicts.</param>
-    public MetricsQuery(IViewStore store, TimeProvider? time = null, TimeSpan? speedCacheDuration = null, long cacheSizeRows = 4_000_000)
+    /// <param name="generationMaxAge">How old a read of the view generation a query may use (refreshed in
+    /// the background); zero reads it for every query. Default 50 ms.</param>
+    public MetricsQuery(IViewStore store, TimeProvider? time = null, TimeSpan? speedCacheDuration = null, long cacheSizeRows = 4_000_000,
+        TimeSpan? generationMaxAge = null)
     {
         ArgumentNullException.ThrowIfNull(store);
         _store = store;
         _time = time ?? TimeProvider.System;
-        _cache = new ViewCache(speedCacheDuration ?? TimeSpan.FromSeconds(1), cacheSizeRows);
+        _cache = new ViewCache(speedCacheDuration ?? TimeSpan.FromMinutes(1), cacheSizeRows);
+        _generations = new ViewGenerationGate(store, _time, generationMaxAge ?? TimeSpan.FromMilliseconds(50));
     }
 
-    /// <summary>The staleness bound of speed data in answers.</summary>
+    /// <summary>The longest an answer is reused while the store has not changed.</summary>
     public TimeSpan SpeedCacheDuration => _cache.SpeedTtl;
 
     /// <summary>
@@ -40,53 +50,72 @@ public sealed class MetricsQuery : IDisposable
     /// <see cref="QueryLimits"/> first.
     /// </summary>
     public async Task<MetricsAnswer> RunAsync(string campaignId, long fromMs, long toMs, Granularity granularity,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default) =>
+        (await RunCachedAsync(campaignId, fromMs, toMs, granularity, cancellationToken).ConfigureAwait(false)).Answer;
+
+    /// <summary>The merged metrics with their encoded bytes, from the cache when the store has not changed since.</summary>
+    internal async ValueTask<CachedAnswer> RunCachedAsync(string campaignId, long fromMs, long toMs, Granularity granularity,
+        CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(campaignId);
         var shape = new MergeInput(fromMs, toMs, granularity, null, [], [], [], null);
         if (_cache.SpeedTtl <= TimeSpan.Zero)
         {
-            return await ComputeAsync(campaignId, shape, cancellationToken).ConfigureAwait(false);
+            var readAt = _time.GetTimestamp();
+            var answer = await ComputeAsync(campaignId, shape, cancellationToken).ConfigureAwait(false);
+            return new CachedAnswer(answer, EncodedAnswer.Of(answer), 0, readAt);
         }
 
+        // Read (or a young enough read reused) before the cache lookup: an entry of this generation
+        // holds every write that read saw.
+        var generation = await _generations.ReadAsync(cancellationToken).ConfigureAwait(false);
         var key = new AnswerKey(campaignId, shape.AlignedFromMs, shape.AlignedToMs, granularity);
-        if (_cache.TryGetAnswer<CachedAnswer>(key, out var cached))
+        if (_cache.TryGetAnswer<CachedAnswer>(key, out var cached) && cached.Generation == generation)
         {
             var age = _time.GetElapsedTime(cached.ReadAtTimestamp);
             if (age < _cache.SpeedTtl)
             {
-                // Refresh ahead in the second half of the entry's life, so under steady load no
-                // request waits for a recomputation and no answer is older than the bound.
+                // Same generation, so the answer is current; refresh it ahead of the age bound so
+                // under steady load no request waits for that.
                 if (age >= _cache.SpeedTtl / 2)
                 {
-                    _ = Task.Run(() => ComputeOnceAsync(key, shape));
+                    _ = Task.Run(() => ComputeOnceAsync(key, generation, shape));
                 }
-                return cached.Answer;
+                return cached;
             }
         }
-        return await ComputeOnceAsync(key, shape).WaitAsync(cancellationToken).ConfigureAwait(false);
+        return await ComputeOnceAsync(key, generation, shape).WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>One computation per key at a time: concurrent misses share it (no thundering herd on expiry).</summary>
-    private Task<MetricsAnswer> ComputeOnceAsync(AnswerKey key, MergeInput shape)
+    /// <summary>One computation per key and generation at a time: concurrent misses share it (no thundering herd).</summary>
+    private Task<CachedAnswer> ComputeOnceAsync(AnswerKey key, long generation, MergeInput shape)
     {
-        var flight = _inFlight.GetOrAdd(key, k => new Lazy<Task<MetricsAnswer>>(() => ComputeAndCacheAsync(k, shape)));
+        var flight = _inFlight.GetOrAdd((key, generation),
+            k => new Lazy<Task<CachedAnswer>>(() => ComputeAndCacheAsync(k.Key, k.Generation, shape)));
         return flight.Value;
     }
 
-    private async Task<MetricsAnswer> ComputeAndCacheAsync(AnswerKey key, MergeInput shape)
+    private async Task<CachedAnswer> ComputeAndCacheAsync(AnswerKey key, long generation, MergeInput shape)
     {
         try
         {
+            // Started after `generation` was read, so the rows read include every write it counts.
             var readAt = _time.GetTimestamp();
             // Shared by every waiter, so no single caller's cancellation may stop it.
             var answer = await ComputeAsync(key.CampaignId, shape, CancellationToken.None).ConfigureAwait(false);
-            _cache.SetAnswer(key, new CachedAnswer(answer, readAt), answer.Rows.Count + 1);
-            return answer;
+            var encoded = EncodedAnswer.Of(answer);
+            // Compressed here, once, so no request waits for it.
+            _ = encoded.Gzip;
+            var cached = new CachedAnswer(answer, encoded, generation, readAt);
+            if (!_cache.TryGetAnswer<CachedAnswer>(key, out var present) || present.Generation <= generation)
+            {
+                _cache.SetAnswer(key, cached, answer.Rows.Count + 1);
+            }
+            return cached;
         }
         finally
         {
-            _inFlight.TryRemove(key, out _);
+            _inFlight.TryRemove((key, generation), out _);
         }
     }
 
@@ -225,8 +254,6 @@ public sealed class MetricsQuery : IDisposable
     public void Dispose() => _cache.Dispose();
 
     private readonly record struct AnswerKey(string CampaignId, long FromMs, long ToMs, Granularity Granularity);
-
-    private sealed record CachedAnswer(MetricsAnswer Answer, long ReadAtTimestamp);
 
     private readonly record struct StraddleKey(long VersionId, string CampaignId, long StartMs);
 }

@@ -81,6 +81,14 @@ public interface IViewStore : IAsyncDisposable
         long fromMs, long toMs, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// A number that grows with every committed write a merged answer depends on: speed rows (upsert,
+    /// retention), partition status and the current-version flip. A write that completed before this
+    /// call started is always reflected, so an answer computed after reading generation g may be reused
+    /// for as long as the generation stays g (from any process writing to the same store).
+    /// </summary>
+    ValueTask<long> GetViewGenerationAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// A consistent read for the merge: the current version, its batch rows and the speed rows of
     /// one campaign over [fromMs, toMs), all from one snapshot, so a flip during the query never mixes versions.
     /// </summary>
