@@ -46,8 +46,21 @@ public sealed class ArchiveManifest
             return manifest;
         }
 
-        var file = JsonSerializer.Deserialize<ManifestFile>(File.ReadAllBytes(path), Json)
-            ?? throw new InvalidDataException($"the manifest '{path}' is empty");
+        ManifestFile? file;
+        try
+        {
+            file = JsonSerializer.Deserialize<ManifestFile>(File.ReadAllBytes(path), Json);
+        }
+        catch (JsonException ex)
+        {
+            throw new InvalidDataException($"the manifest '{path}' is not valid JSON: {ex.Message}", ex);
+        }
+
+        if (file is null)
+        {
+            throw new InvalidDataException($"the manifest '{path}' is empty");
+        }
+
         if (file.Format is < 1 or > FormatVersion)
         {
             throw new InvalidDataException($"the manifest '{path}' has format {file.Format}; this build reads up to {FormatVersion}");

@@ -43,7 +43,8 @@ public sealed partial class BatchRecomputer : IRecompute
         using var jobLock = BatchJobLock.Acquire(_paths);
         await _catalog.CleanUpAbandonedAsync(cancellationToken).ConfigureAwait(false);
         Directory.CreateDirectory(_paths.TempRoot);
-        var snapshot = MasterSnapshot.Scan(_paths.MasterRoot);
+        var timings = new RecomputeTimings();
+        var snapshot = timings.Measure("snapshot", () => MasterSnapshot.Scan(_paths.MasterRoot));
         using var database = DuckDbDatabase.OpenInMemory(new DuckDbOptions
         {
             Threads = _options.Threads,
@@ -51,7 +52,7 @@ public sealed partial class BatchRecomputer : IRecompute
             TempDirectory = Path.Combine(_paths.TempRoot, "duckdb"),
         });
         using var connection = database.Connect();
-        var newest = ExactViewComputation.NewestLogTime(connection, snapshot.Files);
+        var newest = timings.Measure("newest log time", () => ExactViewComputation.NewestLogTime(connection, snapshot.Files));
         if (newest is null)
         {
             LogNothingToDo(_logger, "the master dataset is empty");
@@ -69,12 +70,12 @@ public sealed partial class BatchRecomputer : IRecompute
         var current = await _store.GetCurrentBatchVersionAsync(cancellationToken).ConfigureAwait(false);
         var baseDirectory = current is null ? null : _paths.VersionDirectory(current.VersionId);
         var baseManifest = baseDirectory is null ? null : BatchVersionManifest.TryRead(baseDirectory);
-        var plan = RecomputePlan.Make(snapshot, complete, watermark, baseManifest, baseDirectory, request,
-            files => ExactViewComputation.ServedAds(connection, files));
+        var plan = timings.Measure("plan", () => RecomputePlan.Make(snapshot, complete, watermark, baseManifest, baseDirectory, request,
+            files => ExactViewComputation.ServedAds(connection, files)));
         var versionId = await _catalog.NextVersionIdAsync(cancellationToken).ConfigureAwait(false);
         LogPlan(_logger, versionId, IsoDate(watermark), plan.Recompute.Count, plan.Copy.Count, plan.Base?.VersionId);
 
-        var computation = new ExactViewComputation(connection, _options.BotRules, snapshot);
+        var computation = new ExactViewComputation(connection, _options.BotRules, snapshot, timings);
         var days = new List<DayTotals>();
         foreach (var date in plan.Recompute)
         {
@@ -84,13 +85,13 @@ public sealed partial class BatchRecomputer : IRecompute
 
         if (plan.Base is { } baseVersion)
         {
-            computation.CopyDays(plan.BaseDirectory!, plan.Copy);
+            timings.Measure("copy days", () => computation.CopyDays(plan.BaseDirectory!, plan.Copy));
             days.AddRange(baseVersion.Days.Where(d => plan.Copy.Contains(d.Date)));
         }
 
         days.Sort((a, b) => a.Date.CompareTo(b.Date));
         computation.CreateFinalRows(withCopiedRows: plan.Base is not null && plan.Copy.Count > 0);
-        var problems = BatchViewValidator.Validate(connection, days, watermark);
+        var problems = timings.Measure("validate", () => BatchViewValidator.Validate(connection, days, watermark));
         if (problems.Count > 0)
         {
             return RecordFailure(versionId, watermark, plan, problems);
@@ -112,8 +113,10 @@ public sealed partial class BatchRecomputer : IRecompute
         var rows = minuteRows + hourRows + dayRows;
         await _store.CreateBatchVersionAsync(
             new BatchVersionInfo(versionId, watermark, createdAt, coveredOffsets, 0, BatchVersionStates.Loading), cancellationToken).ConfigureAwait(false);
+        var loadStarted = System.Diagnostics.Stopwatch.GetTimestamp();
         var (loaded, problem) = await BatchViewLoader.LoadAsync(_store, connection, versionDirectory, versionId,
             [.. days.Select(d => d.Date)], _options.StoreChunkRows, cancellationToken).ConfigureAwait(false);
+        timings.Add("store load", System.Diagnostics.Stopwatch.GetElapsedTime(loadStarted));
         if (problem is null && loaded != rows)
         {
             problem = string.Create(CultureInfo.InvariantCulture, $"loaded {loaded} rows into the store, the files hold {rows}");
@@ -137,10 +140,14 @@ public sealed partial class BatchRecomputer : IRecompute
 
         if (_options.ComputeDrift && plan.Recompute.Count > 0)
         {
+            var driftStarted = System.Diagnostics.Stopwatch.GetTimestamp();
             var report = await DriftCalculator.ComputeAsync(_store, connection, versionDirectory, versionId, watermark,
                 plan.Recompute, createdAt, cancellationToken).ConfigureAwait(false);
             DriftReports.Write(_paths, report);
+            timings.Add("drift", System.Diagnostics.Stopwatch.GetElapsedTime(driftStarted));
         }
+
+        LogTimings(_logger, versionId, timings.ToString());
 
         return new RecomputeResult(RecomputeOutcome.Published, versionId, watermark, plan.Base?.VersionId, plan.Recompute, plan.Copy, rows, []);
     }
@@ -173,6 +180,9 @@ public sealed partial class BatchRecomputer : IRecompute
 
     [LoggerMessage(EventId = 4004, Level = LogLevel.Warning, Message = "Batch version {Version} failed validation, the current version stays: {Problems}")]
     private static partial void LogValidationFailed(ILogger logger, long version, string problems);
+
+    [LoggerMessage(EventId = 4006, Level = LogLevel.Information, Message = "Batch version {Version} stage timings: {Timings}")]
+    private static partial void LogTimings(ILogger logger, long version, string timings);
 
     [LoggerMessage(EventId = 4005, Level = LogLevel.Information, Message = "Pruned batch versions {Versions}")]
     private static partial void LogPruned(ILogger logger, string versions);

@@ -49,7 +49,14 @@ public sealed record BatchVersionManifest(
         }
 
         using var stream = File.OpenRead(path);
-        return JsonSerializer.Deserialize<BatchVersionManifest>(stream, JsonOptions);
+        try
+        {
+            return JsonSerializer.Deserialize<BatchVersionManifest>(stream, JsonOptions);
+        }
+        catch (JsonException ex)
+        {
+            throw new InvalidDataException($"the batch version manifest '{path}' is not valid JSON: {ex.Message}", ex);
+        }
     }
 
     /// <summary>Writes the manifest into <paramref name="versionDirectory"/>.</summary>

@@ -118,18 +118,19 @@ internal static class BatchViewValidator
                 SELECT granularity, campaign_id, bucket_start_ms - ((bucket_start_ms % {DayMs}) + {DayMs}) % {DayMs} AS day_ms,
                        sum(impressions) AS i, sum(views) AS v, sum(clicks) AS c, sum(spend_micros) AS s,
                        sum(bot_filtered) AS b, sum(duplicates) AS d, max(uniques) AS u_max
-                FROM final_rows GROUP BY ALL)
-            SELECT o.granularity, count(*)
-            FROM g m FULL OUTER JOIN g o
-              ON o.campaign_id = m.campaign_id AND o.day_ms = m.day_ms AND m.granularity = 'minute' AND o.granularity <> 'minute'
-            WHERE (m.granularity = 'minute' OR m.granularity IS NULL) AND (o.granularity <> 'minute' OR o.granularity IS NULL)
-              AND (m.i IS DISTINCT FROM o.i OR m.v IS DISTINCT FROM o.v OR m.c IS DISTINCT FROM o.c OR m.s IS DISTINCT FROM o.s
-                   OR m.b IS DISTINCT FROM o.b OR m.d IS DISTINCT FROM o.d OR o.u_max < m.u_max)
+                FROM final_rows GROUP BY ALL),
+                 m AS (SELECT r.granularity AS rollup, g.* FROM g CROSS JOIN (VALUES ('hour'), ('day')) r(granularity)
+                       WHERE g.granularity = 'minute'),
+                 o AS (SELECT * FROM g WHERE granularity <> 'minute')
+            SELECT coalesce(o.granularity, m.rollup), count(*)
+            FROM m FULL OUTER JOIN o ON o.granularity = m.rollup AND o.campaign_id = m.campaign_id AND o.day_ms = m.day_ms
+            WHERE m.i IS DISTINCT FROM o.i OR m.v IS DISTINCT FROM o.v OR m.c IS DISTINCT FROM o.c OR m.s IS DISTINCT FROM o.s
+                  OR m.b IS DISTINCT FROM o.b OR m.d IS DISTINCT FROM o.d OR o.u_max < m.u_max
             GROUP BY 1
             """);
         while (reader.Read())
         {
-            var granularity = reader.IsNull(0) ? "hour/day" : reader.GetString(0);
+            var granularity = reader.GetString(0);
             problems.Add(Invariant($"{reader.GetInt64(1)} campaign-days whose {granularity} rows do not add up to their minute rows"));
         }
     }

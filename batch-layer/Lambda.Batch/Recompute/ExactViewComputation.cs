@@ -1,13 +1,12 @@
 using Lambda.DuckDb;
 using Lambda.SharedModel.Bots;
 using Lambda.SharedModel.Events;
-using Lambda.SharedModel.Sketches;
 
 namespace Lambda.Batch.Recompute;
 
 /// <summary>
-/// One run's work inside DuckDB: day by day over the master files into <c>view_rows</c> and
-/// <c>sketches</c>, days copied from the base version, then <c>final_rows</c> written as Parquet.
+/// One run's work inside DuckDB: day by day over the master files into <c>final_rows</c> (the rows and
+/// sketches built by <see cref="DayRowBuilder"/>), days copied from the base version, then written as Parquet.
 /// Days are independent once the ad map is known: a duplicate is a resend of the same event, so its
 /// copies share the event time and the date folder, and dedupe within a date is exact.
 /// </summary>
@@ -20,15 +19,20 @@ internal sealed class ExactViewComputation
     private const long DayMs = 86_400_000;
 
     private readonly DuckDbConnection _connection;
+    private readonly DayRowBuilder _rows = new();
 
-    public ExactViewComputation(DuckDbConnection connection, BotRules rules, MasterSnapshot snapshot)
+    public ExactViewComputation(DuckDbConnection connection, BotRules rules, MasterSnapshot snapshot, RecomputeTimings? timings = null)
     {
         _connection = connection;
+        Timings = timings ?? new RecomputeTimings();
         _connection.Execute(ExactViewSql.CreateTables);
         _connection.Execute("CREATE TEMP TABLE copied_days (day_ms BIGINT)");
         BotRuleTables.Load(connection, rules);
-        _connection.Execute(ExactViewSql.CreateAdMap(snapshot.FilesOf(Topics.Served)));
+        Timings.Measure("ad map", () => _connection.Execute(ExactViewSql.CreateAdMap(snapshot.FilesOf(Topics.Served))));
     }
+
+    /// <summary>Where the time went.</summary>
+    public RecomputeTimings Timings { get; }
 
     /// <summary>The newest log time over <paramref name="files"/>, or null if they hold no record.</summary>
     public static long? NewestLogTime(DuckDbConnection connection, IReadOnlyList<MasterFile> files)
@@ -63,19 +67,17 @@ internal sealed class ExactViewComputation
     /// <summary>Computes every row of one event date and returns the date's totals.</summary>
     public DayTotals ComputeDay(DateOnly date, MasterSnapshot snapshot)
     {
-        _connection.Execute(ExactViewSql.CreateDayEvents(
-            snapshot.FilesOf(Topics.Served, date), snapshot.FilesOf(Topics.Views, date), snapshot.FilesOf(Topics.Clicks, date)));
-        using (var check = _connection.Prepare(ExactViewSql.InsertDayCheck))
+        Timings.Measure("read+bots", () => _connection.Execute(ExactViewSql.CreateDayEvents(
+            snapshot.FilesOf(Topics.Served, date), snapshot.FilesOf(Topics.Views, date), snapshot.FilesOf(Topics.Clicks, date))));
+        Timings.Measure("day check", () =>
         {
+            using var check = _connection.Prepare(ExactViewSql.InsertDayCheck);
             check.BindInt64(1, BatchWatermark.StartOf(date));
             check.Execute();
-        }
+        });
 
-        _connection.Execute(ExactViewSql.CreateAttributed);
-        _connection.Execute(ExactViewSql.InsertRows("minute", "minute_ms"));
-        _connection.Execute(ExactViewSql.InsertRows("hour", "hour_ms"));
-        _connection.Execute(ExactViewSql.InsertRows("day", "day_ms"));
-        DaySketchBuilder.Build(_connection);
+        Timings.Measure("dedupe+attribute", () => _connection.Execute(ExactViewSql.CreateAttributed));
+        Timings.Measure("rows+sketches", () => _rows.Build(_connection));
 
         long views, clicks, bots, duplicates;
         using (var reader = _connection.Query(ExactViewSql.SelectUnattributed))
@@ -93,10 +95,18 @@ internal sealed class ExactViewComputation
             }
         }
 
-        using var totals = _connection.Prepare("SELECT served, views, clicks, bots, records FROM day_checks WHERE day_ms = $1");
+        using var totals = _connection.Prepare("SELECT served, views, clicks, bots, records, user_ids, user_hashes FROM day_checks WHERE day_ms = $1");
         totals.BindInt64(1, BatchWatermark.StartOf(date));
         using var row = totals.Query();
         row.Read();
+        if (row.GetInt64(5) != row.GetInt64(6))
+        {
+            // A 64-bit collision between two user ids (or a user_hash that is not UserHash.Of(user_id)):
+            // distinct hashes would undercount users. Never seen; refuse rather than publish a wrong count.
+            throw new InvalidDataException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"{date:yyyy-MM-dd}: {row.GetInt64(5)} distinct user ids but {row.GetInt64(6)} distinct user hashes in the master dataset"));
+        }
+
         _connection.Execute("DROP TABLE ev; DROP TABLE evc");
         return new DayTotals(date, row.GetInt64(0), row.GetInt64(1), row.GetInt64(2), row.GetInt64(3), row.GetInt64(4),
             views, clicks, bots, duplicates, ads);
@@ -129,23 +139,17 @@ internal sealed class ExactViewComputation
             """);
     }
 
-    /// <summary>Joins the computed rows with their sketches (an empty sketch where no user counted) and adds the copied rows.</summary>
+    /// <summary>Adds the copied rows to the computed ones.</summary>
     public void CreateFinalRows(bool withCopiedRows)
     {
-        using var statement = _connection.Prepare($"""
-            CREATE TEMP TABLE final_rows AS
-            SELECT r.granularity, r.campaign_id, r.bucket_start_ms, r.impressions, r.views, r.clicks, r.spend_micros,
-                   r.bot_filtered, r.late, r.unattributed, r.duplicates, r.uniques, coalesce(s.sketch, $1) AS uniques_sketch
-            FROM view_rows r
-            LEFT JOIN sketches s ON s.granularity = r.granularity AND s.campaign_id = r.campaign_id AND s.bucket_start_ms = r.bucket_start_ms
-            {(withCopiedRows ? "UNION ALL SELECT * FROM copied_rows" : "")}
-            """);
-        statement.BindBlob(1, new HyperLogLog().ToBytes());
-        statement.Execute();
+        if (withCopiedRows)
+        {
+            Timings.Measure("final rows", () => _connection.Execute("INSERT INTO final_rows SELECT * FROM copied_rows"));
+        }
     }
 
     /// <summary>Writes <c>final_rows</c> as one Parquet file per granularity; returns the row counts.</summary>
-    public (long Minute, long Hour, long Day) WriteParquet(string directory)
+    public (long Minute, long Hour, long Day) WriteParquet(string directory) => Timings.Measure("write parquet", () =>
     {
         var counts = new long[3];
         for (var i = 0; i < BatchViewFiles.Granularities.Count; i++)
@@ -160,7 +164,7 @@ internal sealed class ExactViewComputation
         }
 
         return (counts[0], counts[1], counts[2]);
-    }
+    });
 
     /// <summary>The connection, for validation queries.</summary>
     public DuckDbConnection Connection => _connection;

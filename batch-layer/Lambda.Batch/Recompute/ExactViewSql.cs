@@ -15,13 +15,12 @@ internal static class ExactViewSql
     public const string CreateTables = """
         CREATE TEMP TABLE bot_ip (start_hi UBIGINT, start_lo UBIGINT, end_hi UBIGINT, end_lo UBIGINT);
         CREATE TEMP TABLE bot_ua (s VARCHAR);
-        CREATE TEMP TABLE view_rows (
+        CREATE TEMP TABLE final_rows (
             granularity VARCHAR, campaign_id VARCHAR, bucket_start_ms BIGINT,
             impressions BIGINT, views BIGINT, clicks BIGINT, spend_micros BIGINT,
-            bot_filtered BIGINT, late BIGINT, unattributed BIGINT, duplicates BIGINT, uniques BIGINT);
-        CREATE TEMP TABLE sketches (granularity VARCHAR, campaign_id VARCHAR, bucket_start_ms BIGINT, sketch BLOB);
+            bot_filtered BIGINT, late BIGINT, unattributed BIGINT, duplicates BIGINT, uniques BIGINT, uniques_sketch BLOB);
         CREATE TEMP TABLE day_checks (
-            day_ms BIGINT, served BIGINT, views BIGINT, clicks BIGINT, bots BIGINT, records BIGINT);
+            day_ms BIGINT, served BIGINT, views BIGINT, clicks BIGINT, bots BIGINT, records BIGINT, user_ids BIGINT, user_hashes BIGINT);
         """;
 
     /// <summary>The ad→campaign map: the first served record of an ad by log position fixes its campaign (bots included, as in the speed layer).</summary>
@@ -63,7 +62,9 @@ internal static class ExactViewSql
     /// Attribution and dedupe: served records keep their own campaign, views and clicks take their
     /// ad's (NULL when no served record ever named the ad). Among non-bot copies of an event_id within
     /// a topic the first by log position is copy 1; later copies are duplicates. Bots are filtered
-    /// first, so every bot copy counts as a bot.
+    /// first, so every bot copy counts as a bot. The join is on ad_id alone (served records ignore its
+    /// result): a condition on the left side only (<c>e.kind &lt;&gt; 0</c>) in the ON clause of a LEFT JOIN
+    /// made DuckDB plan a nested loop, the slowest stage of the whole run.
     /// </summary>
     public const string CreateAttributed = """
         CREATE OR REPLACE TEMP TABLE evc AS
@@ -75,24 +76,7 @@ internal static class ExactViewSql
                CASE WHEN e.is_bot THEN 0
                     ELSE row_number() OVER (PARTITION BY e.is_bot, e.kind, e.event_id ORDER BY e.log_partition, e.log_offset)
                END AS copy
-        FROM ev e LEFT JOIN ad_map m ON e.kind <> 0 AND m.ad_id = e.ad_id
-        """;
-
-    /// <summary>The metrics of one granularity; <paramref name="bucketColumn"/> is one of minute_ms, hour_ms, day_ms.</summary>
-    public static string InsertRows(string granularity, string bucketColumn) => $"""
-        INSERT INTO view_rows
-        SELECT '{granularity}', campaign_id, {bucketColumn},
-               count(*) FILTER (WHERE NOT is_bot AND copy = 1 AND kind = 0),
-               count(*) FILTER (WHERE NOT is_bot AND copy = 1 AND kind = 1),
-               count(*) FILTER (WHERE NOT is_bot AND copy = 1 AND kind = 2),
-               coalesce(sum(cost_micros) FILTER (WHERE NOT is_bot AND copy = 1 AND kind = 0), 0)::BIGINT,
-               count(*) FILTER (WHERE is_bot),
-               0, 0,
-               count(*) FILTER (WHERE NOT is_bot AND copy > 1),
-               count(DISTINCT user_id) FILTER (WHERE NOT is_bot AND copy = 1)
-        FROM evc
-        WHERE campaign_id IS NOT NULL
-        GROUP BY campaign_id, {bucketColumn}
+        FROM ev e LEFT JOIN ad_map m ON m.ad_id = e.ad_id
         """;
 
     /// <summary>What could not be attributed this day: views and clicks (and their bot and duplicate copies) of ads no served record names.</summary>
@@ -108,44 +92,37 @@ internal static class ExactViewSql
     /// <summary>The ads of the day's unattributed records.</summary>
     public const string SelectUnattributedAds = "SELECT DISTINCT ad_id FROM evc WHERE campaign_id IS NULL ORDER BY ad_id";
 
-    /// <summary>The day's campaigns, numbered for the register query.</summary>
-    public const string SelectDayCampaigns = """
-        SELECT DISTINCT campaign_id FROM evc WHERE campaign_id IS NOT NULL AND NOT is_bot AND copy = 1 ORDER BY campaign_id
-        """;
+    /// <summary>How a record of <see cref="SelectDayRecords"/> counts (its fourth column): copy 1 of a non-bot event.</summary>
+    public const int Counted = 0;
+
+    /// <summary>A bot record.</summary>
+    public const int Bot = 1;
+
+    /// <summary>A later non-bot copy of an event id.</summary>
+    public const int Duplicate = 2;
+
+    /// <summary>The day's campaigns (with any attributed record), in the order <see cref="SelectDayRecords"/> numbers them.</summary>
+    public const string SelectDayCampaigns = "SELECT DISTINCT campaign_id FROM evc WHERE campaign_id IS NOT NULL ORDER BY campaign_id";
 
     /// <summary>
-    /// The register of a row's <c>user_hash</c> (UBIGINT) as columns idx and rho, exactly as
-    /// <c>HyperLogLog.Register</c>: index = the top 14 bits; rho = 51 - the bit length of the low 50 bits,
-    /// found by smearing the highest set bit down and counting bits (DuckDB has no count-leading-zeros,
-    /// and &lt;&lt; on UBIGINT raises on overflow). Scratch columns r0..r6 come along.
+    /// The day's attributed records, campaign numbered as in <see cref="SelectDayCampaigns"/>, ordered by
+    /// campaign and minute for <see cref="DayRowBuilder"/>: kind, how it counts, cost and user hash.
     /// </summary>
-    public const string RegisterColumns = """
-        (user_hash >> 50)::INTEGER AS idx,
-        user_hash & 1125899906842623::UBIGINT AS r0,
-        r0 | (r0 >> 1) AS r1, r1 | (r1 >> 2) AS r2, r2 | (r2 >> 4) AS r3,
-        r3 | (r3 >> 8) AS r4, r4 | (r4 >> 16) AS r5, r5 | (r5 >> 32) AS r6,
-        (51 - bit_count(r6))::UTINYINT AS rho
-        """;
-
-    /// <summary>
-    /// HyperLogLog registers per campaign-minute, as shared-model/Sketches/README.md defines them:
-    /// index = the top 14 bits of user_hash, rho = 51 - bit length of the low 50 bits (the highest set
-    /// bit smeared down, then counted). Ordered for a single streaming pass in C#.
-    /// </summary>
-    public const string SelectMinuteRegisters = $"""
+    public const string SelectDayRecords = """
         WITH c AS (SELECT campaign_id, (row_number() OVER (ORDER BY campaign_id) - 1)::INTEGER AS cid
-                   FROM (SELECT DISTINCT campaign_id FROM evc WHERE campaign_id IS NOT NULL AND NOT is_bot AND copy = 1)),
-             h AS (SELECT c.cid, e.minute_ms, e.user_hash,
-                          {RegisterColumns}
-                   FROM evc e JOIN c ON c.campaign_id = e.campaign_id
-                   WHERE NOT e.is_bot AND e.copy = 1)
-        SELECT cid, minute_ms, idx, max(rho) AS rho
-        FROM h
-        GROUP BY cid, minute_ms, idx
-        ORDER BY cid, minute_ms, idx
+                   FROM (SELECT DISTINCT campaign_id FROM evc WHERE campaign_id IS NOT NULL))
+        SELECT c.cid, e.minute_ms, e.kind::INTEGER,
+               (CASE WHEN e.is_bot THEN 1 WHEN e.copy > 1 THEN 2 ELSE 0 END)::INTEGER,
+               e.cost_micros, e.user_hash
+        FROM evc e JOIN c ON c.campaign_id = e.campaign_id
+        ORDER BY c.cid, e.minute_ms
         """;
 
-    /// <summary>The day's reconciliation inputs, counted straight from the records: distinct non-bot event ids per topic.</summary>
+    /// <summary>
+    /// The day's reconciliation inputs, counted straight from the records: distinct non-bot event ids per
+    /// topic; and distinct user ids and user hashes: equal when the hash is injective on the day's users,
+    /// which makes distinct hashes an exact count of distinct users.
+    /// </summary>
     public const string InsertDayCheck = """
         INSERT INTO day_checks
         SELECT $1::BIGINT,
@@ -153,7 +130,9 @@ internal static class ExactViewSql
                count(DISTINCT event_id) FILTER (WHERE NOT is_bot AND kind = 1),
                count(DISTINCT event_id) FILTER (WHERE NOT is_bot AND kind = 2),
                count(*) FILTER (WHERE is_bot),
-               count(*)
+               count(*),
+               count(DISTINCT user_id),
+               count(DISTINCT user_hash)
         FROM ev
         """;
 

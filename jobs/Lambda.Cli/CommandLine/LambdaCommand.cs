@@ -33,7 +33,10 @@ internal static class LambdaCommand
         return root;
     }
 
-    /// <summary>Parses and runs; parse errors and <see cref="UsageException"/> exit with code 2.</summary>
+    /// <summary>
+    /// Parses and runs; parse errors and <see cref="UsageException"/> exit with code 2, an expected failure
+    /// (<see cref="ExpectedFailure"/>) prints one line and exits with code 1.
+    /// </summary>
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error)
     {
         var platform = new PlatformOptions();
@@ -78,9 +81,9 @@ internal static class LambdaCommand
         {
             return ExitCodes.Ok;
         }
-        catch (Exception ex) when (ex is IOException or InvalidOperationException or UnauthorizedAccessException or InvalidDataException)
+        catch (Exception ex) when (ExpectedFailure.Is(ex))
         {
-            await error.WriteLineAsync($"error: {ex.Message}").ConfigureAwait(false);
+            await error.WriteLineAsync($"error: {ExpectedFailure.OneLine(ex)}").ConfigureAwait(false);
             return ExitCodes.Failed;
         }
         finally

@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Globalization;
 using Lambda.Batch.Recompute;
 using Lambda.Cli.CommandLine;
-using Lambda.SharedModel.Bots;
 using Microsoft.Extensions.Logging;
 
 namespace Lambda.Cli.Commands;
@@ -14,17 +13,9 @@ internal static class BatchRecomputeCommand
     {
         var date = new Option<string?>("--date") { Description = "Also recompute this UTC date (YYYY-MM-DD), besides the dates new data made dirty." };
         var full = new Option<bool>("--full") { Description = "Recompute every complete date from the master dataset." };
-        var cutoff = new Option<int>("--cutoff-minutes")
-        {
-            Description = "How long after a day's end the archived log must reach before the day is complete (default 60).",
-            DefaultValueFactory = _ => 60,
-        };
-        var keep = new Option<int>("--keep") { Description = "Versions to keep (default 7).", DefaultValueFactory = _ => 7 };
-        var threads = new Option<int?>("--threads") { Description = "DuckDB threads (default: all cores)." };
-        var memory = new Option<string?>("--memory-limit") { Description = "DuckDB memory cap, e.g. 4GB (default: 80% of RAM)." };
-        var bots = new Option<string?>("--bot-rules") { Description = "Bot rules file (default: the built-in rules); use the speed layer's." };
+        var recompute = new RecomputeCommandOptions();
         var command = new Command("recompute", "Recompute the exact views into a new batch version, validate it and make it current.");
-        foreach (var option in new Option[] { date, full, cutoff, keep, threads, memory, bots })
+        foreach (var option in new Option[] { date, full }.Concat(recompute.All))
         {
             command.Options.Add(option);
         }
@@ -32,51 +23,39 @@ internal static class BatchRecomputeCommand
         command.SetAction(async (parsed, cancellationToken) =>
         {
             var dates = ParseDate(parsed.GetValue(date), parsed.GetValue(full));
-            RecomputeOptions options;
-            try
-            {
-                options = new RecomputeOptions
-                {
-                    DataDirectory = platform.DataDirectory(parsed),
-                    CompletenessCutoff = TimeSpan.FromMinutes(parsed.GetValue(cutoff)),
-                    KeepVersions = parsed.GetValue(keep),
-                    Threads = parsed.GetValue(threads),
-                    MemoryLimit = parsed.GetValue(memory),
-                    BotRules = LoadBotRules(parsed.GetValue(bots)),
-                };
-                options.Validate();
-            }
-            catch (ArgumentException ex)
-            {
-                throw new UsageException(ex.Message);
-            }
-
+            var options = recompute.Build(platform, parsed);
             using var loggers = Logging.Create();
             await using var store = await platform.OpenStoreAsync(parsed, cancellationToken).ConfigureAwait(false);
             var recomputer = new BatchRecomputer(store, options, loggers.CreateLogger("Lambda.Batch"));
             var result = await recomputer.RunAsync(new RecomputeRequest(parsed.GetValue(full), dates), cancellationToken).ConfigureAwait(false);
-            var output = parsed.InvocationConfiguration.Output;
-            switch (result.Outcome)
-            {
-                case RecomputeOutcome.NothingToDo:
-                    await output.WriteLineAsync("nothing to recompute: no day of the master dataset is complete yet").ConfigureAwait(false);
-                    return ExitCodes.Ok;
-                case RecomputeOutcome.ValidationFailed:
-                    await parsed.InvocationConfiguration.Error.WriteLineAsync(
-                        $"error: version {result.VersionId} failed validation; the current version is unchanged:").ConfigureAwait(false);
-                    foreach (var problem in result.Problems)
-                    {
-                        await parsed.InvocationConfiguration.Error.WriteLineAsync("  " + problem).ConfigureAwait(false);
-                    }
-
-                    return ExitCodes.Failed;
-                default:
-                    await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                        $"version {result.VersionId} is current: W {BatchCommand.Iso(result.WatermarkMs!.Value)}, {result.Rows} rows; recomputed {Dates(result.RecomputedDates)}; copied {Dates(result.CopiedDates)} from version {result.BaseVersionId?.ToString(CultureInfo.InvariantCulture) ?? "-"}")).ConfigureAwait(false);
-                    return ExitCodes.Ok;
-            }
+            return await ReportAsync(parsed, result).ConfigureAwait(false);
         });
         return command;
+    }
+
+    /// <summary>Prints a recompute's outcome; returns the exit code (a validation failure is 1).</summary>
+    public static async Task<int> ReportAsync(ParseResult parsed, RecomputeResult result)
+    {
+        var output = parsed.InvocationConfiguration.Output;
+        switch (result.Outcome)
+        {
+            case RecomputeOutcome.NothingToDo:
+                await output.WriteLineAsync("nothing to recompute: no day of the master dataset is complete yet").ConfigureAwait(false);
+                return ExitCodes.Ok;
+            case RecomputeOutcome.ValidationFailed:
+                await parsed.InvocationConfiguration.Error.WriteLineAsync(
+                    $"error: version {result.VersionId} failed validation; the current version is unchanged:").ConfigureAwait(false);
+                foreach (var problem in result.Problems)
+                {
+                    await parsed.InvocationConfiguration.Error.WriteLineAsync("  " + problem).ConfigureAwait(false);
+                }
+
+                return ExitCodes.Failed;
+            default:
+                await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                    $"version {result.VersionId} is current: W {BatchCommand.Iso(result.WatermarkMs!.Value)}, {result.Rows} rows; recomputed {Dates(result.RecomputedDates)}; copied {Dates(result.CopiedDates)} from version {result.BaseVersionId?.ToString(CultureInfo.InvariantCulture) ?? "-"}")).ConfigureAwait(false);
+                return ExitCodes.Ok;
+        }
     }
 
     private static List<DateOnly>? ParseDate(string? text, bool full)
@@ -94,28 +73,6 @@ internal static class BatchRecomputeCommand
         return DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date)
             ? [date]
             : throw new UsageException($"--date '{text}' is not a date: expected YYYY-MM-DD");
-    }
-
-    private static BotRules LoadBotRules(string? path)
-    {
-        if (path is null)
-        {
-            return BotRules.Default;
-        }
-
-        if (!File.Exists(path))
-        {
-            throw new UsageException($"--bot-rules file '{path}' does not exist");
-        }
-
-        try
-        {
-            return BotRules.Load(path);
-        }
-        catch (FormatException ex)
-        {
-            throw new UsageException($"--bot-rules: {ex.Message}");
-        }
     }
 
     private static string Dates(IReadOnlyList<DateOnly> dates) => dates.Count switch

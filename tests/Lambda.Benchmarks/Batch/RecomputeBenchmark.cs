@@ -107,7 +107,7 @@ public class RecomputeBenchmark
         var computation = new ExactViewComputation(connection, BotRules.Default, _snapshot);
         var days = _snapshot.Dates.Where(d => BatchWatermark.IsBefore(d, watermark)).Select(d => computation.ComputeDay(d, _snapshot)).ToList();
         computation.CreateFinalRows(withCopiedRows: false);
-        var problems = BatchViewValidator.Validate(connection, days, watermark);
+        var problems = computation.Timings.Measure("validate", () => BatchViewValidator.Validate(connection, days, watermark));
         if (problems.Count > 0)
         {
             throw new InvalidOperationException(string.Join("; ", problems));
@@ -115,6 +115,7 @@ public class RecomputeBenchmark
 
         var (minute, hour, day) = computation.WriteParquet(output);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"// {days.Count} days, rows: {minute:N0} minute, {hour:N0} hour, {day:N0} day"));
+        Console.WriteLine("// stages: " + computation.Timings);
         return minute + hour + day;
     }
 
