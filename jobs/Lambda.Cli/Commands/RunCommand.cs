@@ -72,7 +72,7 @@ internal static class RunCommand
             await output.FlushAsync(cancellationToken).ConfigureAwait(false);
 
             var demoTask = isDemo
-                ? Task.Run(() => new DemoTraffic(log, store, keys, jobs, demoSettings, output).RunAsync(sinceStart, cancellationToken), CancellationToken.None)
+                ? Task.Run(() => new DemoTraffic(log, store, keys, jobs, demoSettings, dataDirectory, output, loggers.CreateLogger("Lambda.Demo")).RunAsync(sinceStart, cancellationToken), CancellationToken.None)
                 : Task.CompletedTask;
             try
             {
