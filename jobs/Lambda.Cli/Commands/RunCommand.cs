@@ -74,6 +74,7 @@ internal static class RunCommand
             var demoTask = isDemo
                 ? Task.Run(() => new DemoTraffic(log, store, keys, jobs, demoSettings, dataDirectory, output, loggers.CreateLogger("Lambda.Demo")).RunAsync(sinceStart, cancellationToken), CancellationToken.None)
                 : Task.CompletedTask;
+            var statsTask = ProcessStats.RunAsync(logger, cancellationToken);
             try
             {
                 await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
@@ -85,6 +86,7 @@ internal static class RunCommand
 
             logger.LogInformation("stopping: traffic, scheduler, speed layer, server");
             await IgnoreCancellation(demoTask).ConfigureAwait(false);
+            await statsTask.ConfigureAwait(false);
             await jobs.StopAsync(CancellationToken.None).ConfigureAwait(false);
             await IgnoreCancellation(speedTask).ConfigureAwait(false);
             await app.StopAsync(CancellationToken.None).ConfigureAwait(false);

@@ -30,7 +30,7 @@ internal sealed record DemoSettings(int HistoryDays, int EventsPerSecond, int Ca
         var sendRate = settings.GetInt("demo_send_rate", 0, 0, 1_000_000);
         return new DemoSettings(
             settings.GetInt("demo_days", 3, 1, 30),
-            settings.GetInt("demo_rate", 2, 1, 100_000),
+            settings.GetInt("demo_rate", 2, 1, 1_000_000),
             settings.GetInt("demo_campaigns", 20, 1, 10_000),
             settings.Get("demo_seed", 1UL, s => ulong.Parse(s, NumberStyles.Integer, CultureInfo.InvariantCulture), "an unsigned integer"),
             settings.Get<DateTimeOffset?>("demo_start", null,
