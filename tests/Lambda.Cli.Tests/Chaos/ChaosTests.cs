@@ -39,7 +39,8 @@ public sealed class ChaosTests(ITestOutputHelper output)
         foreach (var phase in ChaosPhase.All)
         {
             var kills = run.Kills.Where(k => k.Phase == phase).ToList();
-            output.WriteLine($"{phase.Name}: {kills.Count} kills, line seen before {kills.Count(k => k.PhaseSeen)}, landed inside {kills.Count(k => k.LandedInside == true)}");
+            var inside = phase.EndMarker is null ? "n/a (no end line)" : kills.Count(k => k.LandedInside == true).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            output.WriteLine($"{phase.Name}: {kills.Count} kills, start line seen {kills.Count(k => k.PhaseSeen)}, landed before the end line {inside}");
         }
 
         output.WriteLine($"{verdict.Records} records; batch: {batchRows} rows equal to the oracle; speed: {speed}");
