@@ -38,6 +38,11 @@ internal sealed class ChaosRun(string dataDir, ChaosSettings settings, Action<st
                 ? null
                 : !linesAtKill.Skip(seen + 1).Any(l => l.Contains(phase.EndMarker, StringComparison.Ordinal));
             var kill = new ChaosKill(k, phase, seen >= 0, inside, delay, (DateTime.UtcNow - started).TotalSeconds);
+            if (seen < 0)
+            {
+                say($"  no '{phase.StartMarker}' line; the jobs said:\n  " + string.Join("\n  ", linesAtKill.Where(IsJobLine).TakeLast(12)));
+            }
+
             Kills.Add(kill);
             say($"kill {k}: {phase.Name} (line seen: {kill.PhaseSeen}, inside: {inside?.ToString() ?? "?"}, +{delay} ms, up {kill.UptimeSeconds:F1} s)");
         }
@@ -109,6 +114,10 @@ internal sealed class ChaosRun(string dataDir, ChaosSettings settings, Action<st
         await store.InitializeAsync();
         return (await store.ListPartitionStatusAsync()).Sum(s => s.Processed);
     }
+
+    private static bool IsJobLine(string line) =>
+        line.Contains("Lambda.Jobs", StringComparison.Ordinal) || line.Contains("Lambda.Batch", StringComparison.Ordinal)
+        || line.Contains("fail", StringComparison.Ordinal) || line.Contains("crit", StringComparison.Ordinal);
 
     private static string Tail(LambdaProcess host) => string.Join('\n', host.Errors.TakeLast(40));
 
