@@ -81,17 +81,23 @@ internal sealed partial class DemoTraffic(IEventLog log, IViewStore store, IApiK
             : $"demo: resumed the stream: {resume.Skipped:N0} records already in the log, {sent:N0} sent to catch up ({sinceStart.Elapsed.TotalSeconds:F1} s since start)").ConfigureAwait(false);
 
         await Say($"demo: live traffic at {stream.SendRate} records/s").ConfigureAwait(false);
-        var live = pacer.RunAsync(batch, Send, cancellationToken);
+        // Live traffic (and a bounded stream's completion) never waits for the keys or the recompute.
+        var live = LiveAsync(pacer, batch, Send, resume, generator, cancellationToken);
         await CreateKeysAsync(generator, cancellationToken).ConfigureAwait(false);
         var run = await scheduler.RunNowAsync(JobNames.Recompute, cancellationToken).ConfigureAwait(false);
         var version = await store.GetCurrentBatchVersionAsync(cancellationToken).ConfigureAwait(false);
         await Say(run.Outcome == JobOutcomes.Succeeded
             ? $"demo: batch view v{version?.VersionId} ready, {run.Rows:N0} rows, watermark {FormatMs(version?.WatermarkMs)} ({sinceStart.Elapsed.TotalSeconds:F1} s since start)"
             : $"demo: the recompute {run.Outcome}: {run.Error}").ConfigureAwait(false);
+        await live.ConfigureAwait(false);
+    }
 
+    private async Task LiveAsync(OpenLoopPacer pacer, GeneratedBatch batch, Func<GeneratedBatch, CancellationToken, ValueTask> send,
+        StreamResume resume, TrafficGenerator generator, CancellationToken cancellationToken)
+    {
         try
         {
-            await live.ConfigureAwait(false);
+            await pacer.RunAsync(batch, send, cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

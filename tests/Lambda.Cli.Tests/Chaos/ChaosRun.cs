@@ -53,6 +53,11 @@ internal sealed class ChaosRun(string dataDir, ChaosSettings settings, Action<st
     {
         using var host = Start();
         await host.WaitForLineAsync("demo: stream complete", 600);
+        if (!await WaitForStdoutAsync(host, "demo: batch view", TimeSpan.FromMinutes(5)))
+        {
+            Assert.Fail("the demo's recompute did not end within 5 minutes; the jobs said:\n" + string.Join('\n', host.Errors.Where(IsJobLine).TakeLast(40)));
+        }
+
         var deadline = DateTime.UtcNow.AddMinutes(5);
         while (await ProcessedAsync() < records)
         {
@@ -106,6 +111,22 @@ internal sealed class ChaosRun(string dataDir, ChaosSettings settings, Action<st
         }
 
         return -1;
+    }
+
+    private static async Task<bool> WaitForStdoutAsync(LambdaProcess host, string prefix, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!host.Output.Any(l => l.StartsWith(prefix, StringComparison.Ordinal)))
+        {
+            if (DateTime.UtcNow > deadline || host.HasExited)
+            {
+                return false;
+            }
+
+            await Task.Delay(250);
+        }
+
+        return true;
     }
 
     private async Task<long> ProcessedAsync()
