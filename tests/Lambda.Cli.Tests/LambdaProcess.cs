@@ -12,6 +12,12 @@ public sealed class LambdaProcess : IDisposable
     private readonly Process _process;
 
     public LambdaProcess(params string[] args)
+        : this(new Dictionary<string, string>(), args)
+    {
+    }
+
+    /// <summary>Starts `lambda` with <paramref name="args"/> and extra environment variables.</summary>
+    public LambdaProcess(IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -26,6 +32,11 @@ public sealed class LambdaProcess : IDisposable
         }
 
         start.Environment["LAMBDA_LOG_FORMAT"] = "text";
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
         _process = Process.Start(start)!;
         _process.OutputDataReceived += (_, e) => { if (e.Data is not null) Output.Enqueue(e.Data); };
         _process.ErrorDataReceived += (_, e) => { if (e.Data is not null) Errors.Enqueue(e.Data); };
@@ -38,6 +49,15 @@ public sealed class LambdaProcess : IDisposable
     public ConcurrentQueue<string> Errors { get; } = new();
 
     public int Id => _process.Id;
+
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>SIGKILL: no flush, no checkpoint, no goodbye. Waits until the process is gone.</summary>
+    public async Task KillAsync()
+    {
+        _process.Kill(entireProcessTree: true);
+        await _process.WaitForExitAsync();
+    }
 
     /// <summary>The first stdout line starting with <paramref name="prefix"/>, waiting up to <paramref name="seconds"/>.</summary>
     public async Task<string> WaitForLineAsync(string prefix, int seconds)

@@ -5,7 +5,7 @@ namespace Lambda.Cli.CommandLine;
 /// <summary>
 /// Structured logging for long-running commands: JSON lines (one object per event, with its
 /// event id and named fields) when output is not a terminal, or when LAMBDA_LOG_FORMAT=json;
-/// a compact single line per event on a terminal.
+/// a compact single line per event on a terminal. LAMBDA_LOG_LEVEL sets the level of the platform's own categories.
 /// </summary>
 internal static class Logging
 {
@@ -40,6 +40,13 @@ internal static class Logging
             }
 
             builder.AddFilter("Microsoft", LogLevel.Warning);
+            // LAMBDA_LOG_LEVEL=debug shows the platform's own debug lines (e.g. each flush, checkpoint and
+            // append starting, which the chaos test kills on) without the libraries' debug noise.
+            if (Enum.TryParse<LogLevel>(Environment.GetEnvironmentVariable("LAMBDA_LOG_LEVEL"), ignoreCase: true, out var level))
+            {
+                builder.AddFilter("Lambda", level);
+            }
+
             builder.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         });
     }

@@ -46,7 +46,33 @@ internal static class BenchCommand
             return ExitCodes.Ok;
         });
 
+        var soakRate = new Option<long>("--rate") { Description = "Open-loop events/s into the host (default 200000).", DefaultValueFactory = _ => 200_000 };
+        var minutes = new Option<double>("--minutes") { Description = "How long to run (default 10).", DefaultValueFactory = _ => 10 };
+        var window = new Option<int>("--window") { Description = "Seconds of the warm-up, and of the first and last windows compared (default 60).", DefaultValueFactory = _ => 60 };
+        var sample = new Option<int>("--sample") { Description = "Seconds between CSV rows (default 10).", DefaultValueFactory = _ => 10 };
+        var outCsv = new Option<string>("--out") { Description = "CSV file of the samples (default soak.csv).", DefaultValueFactory = _ => "soak.csv" };
+        var soak = new Command("soak", "Memory, lag and p99 query latency of `lambda run` under a steady load, checked flat at the end (exit 1 if not).")
+            { soakRate, minutes, window, sample, outCsv, dir };
+        soak.SetAction(async (parsed, ct) =>
+        {
+            var duration = TimeSpan.FromMinutes(parsed.GetValue(minutes));
+            var windowSpan = TimeSpan.FromSeconds(parsed.GetValue(window));
+            if (parsed.GetValue(soakRate) is < 1 or > 1_000_000 || parsed.GetValue(sample) < 1 || windowSpan < TimeSpan.FromSeconds(parsed.GetValue(sample)))
+            {
+                throw new UsageException("--rate must be between 1 and 1000000, --sample at least 1 and --window at least --sample");
+            }
+
+            if (duration < 3 * windowSpan)
+            {
+                throw new UsageException("--minutes must cover three windows: the warm-up, the first and the last");
+            }
+
+            return await SoakBench.RunAsync(parsed.GetValue(soakRate), duration, windowSpan, TimeSpan.FromSeconds(parsed.GetValue(sample)),
+                parsed.GetValue(outCsv)!, parsed.GetValue(dir), parsed.InvocationConfiguration.Output, ct).ConfigureAwait(false);
+        });
+
         command.Subcommands.Add(throughput);
+        command.Subcommands.Add(soak);
         command.Subcommands.Add(latency);
         return command;
     }

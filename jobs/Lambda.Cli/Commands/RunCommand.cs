@@ -81,8 +81,9 @@ internal static class RunCommand
             await output.FlushAsync(cancellationToken).ConfigureAwait(false);
 
             var demoTask = isDemo
-                ? Task.Run(() => new DemoTraffic(log, store, keys, jobs, demoSettings, output).RunAsync(sinceStart, cancellationToken), CancellationToken.None)
+                ? Task.Run(() => new DemoTraffic(log, store, keys, jobs, demoSettings, dataDirectory, output, loggers.CreateLogger("Lambda.Demo")).RunAsync(sinceStart, cancellationToken), CancellationToken.None)
                 : Task.CompletedTask;
+            var statsTask = ProcessStats.RunAsync(logger, cancellationToken);
             try
             {
                 await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
@@ -94,6 +95,7 @@ internal static class RunCommand
 
             logger.LogInformation("stopping: traffic, scheduler, speed layer, server");
             await IgnoreCancellation(demoTask).ConfigureAwait(false);
+            await statsTask.ConfigureAwait(false);
             await (jobs?.StopAsync(CancellationToken.None) ?? Task.CompletedTask).ConfigureAwait(false);
             await IgnoreCancellation(speedTask).ConfigureAwait(false);
             await (app?.StopAsync(CancellationToken.None) ?? Task.CompletedTask).ConfigureAwait(false);

@@ -2,57 +2,87 @@ using System.Diagnostics;
 using System.Globalization;
 using Lambda.Generator;
 using Lambda.Generator.Pacing;
+using Lambda.Generator.Resume;
 using Lambda.Jobs;
 using Lambda.SharedModel.Access;
-using Lambda.SharedModel.Events;
+using Lambda.SharedModel.IO;
 using Lambda.SharedModel.Jobs;
 using Lambda.SharedModel.Log;
 using Lambda.SharedModel.Views;
+using Microsoft.Extensions.Logging;
 
 namespace Lambda.Cli.Hosting;
 
 /// <summary>
-/// The demo of `lambda run --demo`: at the first start, days of past traffic written as fast as the log
-/// takes it (event time ending now); then an archive and recompute straight away, so batch numbers exist
-/// for past days; then live open-loop traffic at the same rate, so the speed layer shows today. Prints
-/// an admin key and an advertiser key for the dashboard.
+/// The demo of `lambda run --demo`: one deterministic stream (<see cref="DemoStream"/>), fixed at the first
+/// start. What is due is sent at once (at the first start: days of past traffic), then an archive and
+/// recompute run while live traffic goes on at the stream's rate. A restart, clean or not, regenerates
+/// the stream and skips what the log already holds (<see cref="StreamResume"/>), so no record is sent
+/// twice or lost, and what fell due while it was down goes out as a catch-up burst. A bounded stream
+/// writes its exact oracle when complete. Prints an admin key and an advertiser key for the dashboard.
 /// </summary>
-internal sealed class DemoTraffic(IEventLog log, IViewStore store, IApiKeyStore keys, JobScheduler? scheduler, DemoSettings settings,
-    TextWriter output)
+internal sealed partial class DemoTraffic(IEventLog log, IViewStore store, IApiKeyStore keys, JobScheduler? scheduler, DemoSettings settings,
+    string dataDirectory, TextWriter output, ILogger logger)
 {
+    private string Directory => Path.Combine(dataDirectory, "demo");
+
     public async Task RunAsync(Stopwatch sinceStart, CancellationToken cancellationToken)
     {
-        var now = DateTimeOffset.UtcNow;
-        var fresh = await IsEmptyAsync(cancellationToken).ConfigureAwait(false);
-        var options = new GeneratorOptions
+        try
         {
-            // A restart draws new event ids (and so new campaigns): the same seed would replay ids the log already has.
-            Seed = fresh ? 1 : (ulong)now.ToUnixTimeSeconds(),
-            Campaigns = settings.Campaigns,
-            AdsPerCampaign = 5,
-            Advertisers = Math.Max(1, settings.Campaigns / 5),
-            Users = 20_000,
-            EventsPerSecond = settings.EventsPerSecond,
-            StartTime = fresh ? now.AddDays(-settings.HistoryDays) : now,
-        };
-        var generator = new TrafficGenerator(options);
+            await RunStreamAsync(sinceStart, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            LogFailed(logger, e);
+            await Say($"demo: failed: {e.Message}").ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private async Task RunStreamAsync(Stopwatch sinceStart, CancellationToken cancellationToken)
+    {
+        var now = DateTimeOffset.UtcNow;
+        var stream = DemoStream.TryRead(Directory);
+        var fresh = stream is null;
+        stream ??= DemoStream.Create(Directory, settings, now, await StreamResume.EndOffsetsAsync(log, cancellationToken).ConfigureAwait(false));
+        var generator = new TrafficGenerator(stream.GeneratorOptions);
+        var resume = await StreamResume.ReadAsync(log, stream.BaseOffsetsByPartition, cancellationToken).ConfigureAwait(false);
+        var pacer = new OpenLoopPacer(generator, TimeProvider.System, DateTimeOffset.FromUnixTimeMilliseconds(stream.FirstDueMs), stream.SendRate);
         var batch = new GeneratedBatch(8192);
         await using var producer = log.CreateProducer();
-        if (fresh)
+        long sent = 0;
+        var appendLog = Stopwatch.StartNew();
+        async ValueTask Send(GeneratedBatch b, CancellationToken ct)
         {
-            var history = (long)settings.HistoryDays * 86_400 * settings.EventsPerSecond;
-            long written = 0;
-            while (written < history && !cancellationToken.IsCancellationRequested)
+            // At most one line per 50 ms: enough for the chaos test to aim a kill at an append.
+            if (logger.IsEnabled(LogLevel.Debug) && appendLog.Elapsed >= TimeSpan.FromMilliseconds(50))
             {
-                var n = generator.NextBatch(batch, (int)Math.Min(batch.Capacity, history - written));
-                Enqueue(producer, batch);
-                await producer.FlushAsync(cancellationToken).ConfigureAwait(false);
-                written += n;
+                LogAppending(logger, b.Count, b.Event(0).Sequence);
+                appendLog.Restart();
             }
 
-            await Say($"demo: wrote {written:N0} records of {settings.HistoryDays} past days into the log ({sinceStart.Elapsed.TotalSeconds:F1} s since start)").ConfigureAwait(false);
+            for (var i = 0; i < b.Count; i++)
+            {
+                var topic = b.Topic(i);
+                if (resume.IsNew(topic, b.Key(i), b.Value(i), out var partition))
+                {
+                    producer.Enqueue(new TopicPartition(topic, partition), b.Key(i), b.Value(i), 0);
+                    sent++;
+                }
+            }
+
+            await producer.FlushAsync(ct).ConfigureAwait(false);
         }
 
+        await pacer.SendDueAsync(batch, Send, cancellationToken).ConfigureAwait(false);
+        await Say(fresh
+            ? $"demo: wrote {sent:N0} records of past traffic into the log ({sinceStart.Elapsed.TotalSeconds:F1} s since start)"
+            : $"demo: resumed the stream: {resume.Skipped:N0} records already in the log, {sent:N0} sent to catch up ({sinceStart.Elapsed.TotalSeconds:F1} s since start)").ConfigureAwait(false);
+
+        await Say($"demo: live traffic at {stream.SendRate} records/s").ConfigureAwait(false);
+        // Live traffic (and a bounded stream's completion) never waits for the keys or the recompute.
+        var live = LiveAsync(pacer, batch, Send, resume, generator, cancellationToken);
         await CreateKeysAsync(generator, cancellationToken).ConfigureAwait(false);
         if (scheduler is null)
         {
@@ -67,19 +97,36 @@ internal sealed class DemoTraffic(IEventLog log, IViewStore store, IApiKeyStore 
                 : $"demo: the recompute {run.Outcome}: {run.Error}").ConfigureAwait(false);
         }
 
-        var pacer = new OpenLoopPacer(generator, TimeProvider.System);
-        await Say($"demo: live traffic at {settings.EventsPerSecond} records/s").ConfigureAwait(false);
+        await live.ConfigureAwait(false);
+    }
+
+    private async Task LiveAsync(OpenLoopPacer pacer, GeneratedBatch batch, Func<GeneratedBatch, CancellationToken, ValueTask> send,
+        StreamResume resume, TrafficGenerator generator, CancellationToken cancellationToken)
+    {
         try
         {
-            await pacer.RunAsync(batch, async (b, ct) =>
-            {
-                Enqueue(producer, b);
-                await producer.FlushAsync(ct).ConfigureAwait(false);
-            }, cancellationToken).ConfigureAwait(false);
+            await pacer.RunAsync(batch, send, cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            // Ctrl-C: what was flushed is in the log; the rest of the schedule is simply not sent.
+            // Ctrl-C: what was flushed is in the log; the next start resumes from there.
+            return;
+        }
+
+        if (resume.IsSkipping)
+        {
+            throw new InvalidDataException("the stream is complete but the log holds more of it than it has: the log holds records that are not from this stream");
+        }
+
+        if (generator.Oracle is { } oracle)
+        {
+            var path = Path.Combine(Directory, DemoStream.OracleFileName);
+            DurableFiles.Replace(path, file =>
+            {
+                using var writer = new StreamWriter(file, leaveOpen: true);
+                oracle.WriteCsv(writer);
+            });
+            await Say($"demo: stream complete: {generator.Emitted} records, {oracle.Totals().Unattributed} unattributed, oracle in {path}").ConfigureAwait(false);
         }
     }
 
@@ -108,35 +155,6 @@ internal sealed class DemoTraffic(IEventLog log, IViewStore store, IApiKeyStore 
         }
     }
 
-    private async Task<bool> IsEmptyAsync(CancellationToken cancellationToken)
-    {
-        foreach (var topic in await log.ListTopicsAsync(cancellationToken).ConfigureAwait(false))
-        {
-            if (topic.Name != Topics.Served)
-            {
-                continue;
-            }
-
-            for (var p = 0; p < topic.Partitions; p++)
-            {
-                if ((await log.GetOffsetsAsync(new TopicPartition(topic.Name, p), cancellationToken).ConfigureAwait(false)).End > 0)
-                {
-                    return false;
-                }
-            }
-        }
-
-        return true;
-    }
-
-    private static void Enqueue(ILogProducer producer, GeneratedBatch batch)
-    {
-        for (var i = 0; i < batch.Count; i++)
-        {
-            producer.Enqueue(batch.Topic(i), batch.Key(i), batch.Value(i), 0);
-        }
-    }
-
     private static string FormatMs(long? ms) =>
         ms is { } v ? DateTimeOffset.FromUnixTimeMilliseconds(v).UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture) : "-";
 
@@ -145,4 +163,10 @@ internal sealed class DemoTraffic(IEventLog log, IViewStore store, IApiKeyStore 
         await output.WriteLineAsync(line).ConfigureAwait(false);
         await output.FlushAsync().ConfigureAwait(false);
     }
+
+    [LoggerMessage(EventId = 7000, Level = LogLevel.Debug, Message = "Demo traffic appends {Records} records from slot {Slot}")]
+    private static partial void LogAppending(ILogger logger, int records, long slot);
+
+    [LoggerMessage(EventId = 7001, Level = LogLevel.Error, Message = "Demo traffic failed")]
+    private static partial void LogFailed(ILogger logger, Exception exception);
 }

@@ -26,6 +26,25 @@ public sealed class OpenLoopPacer
         _firstEmitted = generator.Emitted;
     }
 
+    /// <summary>
+    /// Paces <paramref name="generator"/> (not yet advanced) on an absolute schedule: slot n is due at
+    /// <paramref name="firstDue"/> + (n + 1) / <paramref name="sendRate"/>, so a pacer made again after a
+    /// restart keeps the original schedule and sends what fell due meanwhile as one catch-up burst.
+    /// </summary>
+    public OpenLoopPacer(TrafficGenerator generator, TimeProvider clock, DateTimeOffset firstDue, long sendRate)
+    {
+        ArgumentNullException.ThrowIfNull(generator);
+        ArgumentNullException.ThrowIfNull(clock);
+        ArgumentOutOfRangeException.ThrowIfLessThan(sendRate, 1);
+        Generator = generator;
+        _clock = clock;
+        _rate = sendRate;
+        var sinceFirstDue = clock.GetUtcNow() - firstDue;
+        _startTimestamp = clock.GetTimestamp() - (long)(sinceFirstDue.TotalSeconds * clock.TimestampFrequency);
+        _firstSlot = 0;
+        _firstEmitted = generator.Emitted;
+    }
+
     /// <summary>A pacer whose generator starts its event time at the clock's now, so event time follows the clock.</summary>
     public static OpenLoopPacer FollowingClock(GeneratorOptions options, TimeProvider clock)
     {
@@ -62,6 +81,22 @@ public sealed class OpenLoopPacer
         while (NextDueBatch(batch, due) > 0)
         {
             sink(batch);
+        }
+
+        return Sent - before;
+    }
+
+    /// <summary>Sends every record due by now through <paramref name="sink"/>, a batch at a time; returns how many.</summary>
+    public async Task<long> SendDueAsync(GeneratedBatch batch, Func<GeneratedBatch, CancellationToken, ValueTask> sink,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        ArgumentNullException.ThrowIfNull(sink);
+        var before = Sent;
+        var due = DueCount();
+        while (NextDueBatch(batch, due) > 0)
+        {
+            await sink(batch, cancellationToken).ConfigureAwait(false);
         }
 
         return Sent - before;

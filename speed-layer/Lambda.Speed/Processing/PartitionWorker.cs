@@ -173,6 +173,7 @@ internal sealed partial class PartitionWorker
             .Select(g => g.Last())
             .ToArray();
         _campaigns.AddRange(_processor.TakeNewCampaigns());
+        LogFlushing(_logger, _partition, rows.Length);
         await _deadLetters.FlushAsync(cancellationToken).ConfigureAwait(false);
         var status = await BuildStatusAsync(cancellationToken).ConfigureAwait(false);
         await _writer.WriteAsync(rows, _campaigns.ToArray(), status, cancellationToken).ConfigureAwait(false);
@@ -186,6 +187,7 @@ internal sealed partial class PartitionWorker
 
     private void Checkpoint()
     {
+        LogCheckpointing(_logger, _partition, _checkpoints.Sequence + 1);
         _checkpoints.Checkpoint(_processor);
         _lastCheckpoint = _time.GetUtcNow();
         _processedAtCheckpoint = _processor.Counters.Processed;
@@ -224,4 +226,10 @@ internal sealed partial class PartitionWorker
 
     [LoggerMessage(EventId = 3003, Level = LogLevel.Warning, Message = "Partition {Partition} was lost to another owner after {Processed} records; its state is dropped without a checkpoint")]
     private static partial void LogAbandoned(ILogger logger, int partition, long processed);
+
+    [LoggerMessage(EventId = 3010, Level = LogLevel.Debug, Message = "Partition {Partition} flush of {Rows} rows starts")]
+    private static partial void LogFlushing(ILogger logger, int partition, int rows);
+
+    [LoggerMessage(EventId = 3011, Level = LogLevel.Debug, Message = "Partition {Partition} checkpoint {Sequence} starts")]
+    private static partial void LogCheckpointing(ILogger logger, int partition, long sequence);
 }
