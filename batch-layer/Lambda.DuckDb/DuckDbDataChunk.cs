@@ -79,7 +79,7 @@ public sealed unsafe class DuckDbDataChunk : IDisposable
     /// <summary>The values of a DOUBLE column, writable.</summary>
     public Span<double> DoubleColumn(int column) => Column<double>(column, DuckDbType.Double);
 
-    /// <summary>Sets a VARCHAR (UTF-8 bytes, not checked here: DuckDB checks them on append) or BLOB value.</summary>
+    /// <summary>Sets a VARCHAR (must be valid UTF-8: not checked here) or BLOB value; the bytes are copied.</summary>
     public void SetBytes(int column, int row, ReadOnlySpan<byte> value)
     {
         CheckCell(column, row);
