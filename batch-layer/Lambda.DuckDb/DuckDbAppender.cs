@@ -87,6 +87,17 @@ public sealed class DuckDbAppender : IDisposable
     public void AppendTimestamp(DateTime value) =>
         Check(NativeMethods.AppendTimestamp(_handle.Value, DuckDbTime.ToMicros(value)));
 
+    /// <summary>
+    /// Appends the first <see cref="DuckDbDataChunk.Size"/> rows of <paramref name="chunk"/> (its column
+    /// types must match the table's, or be castable); then <see cref="DuckDbDataChunk.Reset"/> it to refill.
+    /// </summary>
+    public void AppendChunk(DuckDbDataChunk chunk)
+    {
+        ArgumentNullException.ThrowIfNull(chunk);
+        chunk.PrepareAppend();
+        Check(NativeMethods.AppendDataChunk(_handle.Value, chunk.Handle));
+    }
+
     /// <summary>Finishes the current row; every column must have had a value.</summary>
     public void EndRow() => Check(NativeMethods.AppenderEndRow(_handle.Value));
 

@@ -16,81 +16,114 @@ internal sealed class DayRowBuilder
     private const long HourMs = 3_600_000;
     private const long DayMs = 86_400_000;
 
-    private readonly Bucket _minute = new("minute");
-    private readonly Bucket _hour = new("hour");
-    private readonly Bucket _day = new("day");
+    /// <summary>The column types of <c>final_rows</c>, in order.</summary>
+    private static readonly DuckDbType[] RowTypes =
+    [
+        DuckDbType.Varchar, DuckDbType.Varchar, DuckDbType.BigInt, DuckDbType.BigInt, DuckDbType.BigInt, DuckDbType.BigInt,
+        DuckDbType.BigInt, DuckDbType.BigInt, DuckDbType.BigInt, DuckDbType.BigInt, DuckDbType.BigInt, DuckDbType.BigInt,
+        DuckDbType.Blob,
+    ];
+
+    private readonly Bucket _minute = new("minute"u8.ToArray());
+    private readonly Bucket _hour = new("hour"u8.ToArray());
+    private readonly Bucket _day = new("day"u8.ToArray());
     private readonly byte[] _emptySketch = new HyperLogLog().ToBytes();
+    private readonly byte[] _sketch = new byte[SketchRegisters.MaxSerializedLength];
     private readonly List<ulong> _minuteUsers = [];
 
-    /// <summary>Streams the day's records from <c>evc</c> and appends its rows; returns the number of rows appended.</summary>
-    public long Build(DuckDbConnection connection)
+    /// <summary>
+    /// Streams the day's records from <c>evc</c> chunk by chunk (column vectors, no call per value) and
+    /// appends its rows in data chunks (no call per value either); returns the number of rows appended.
+    /// </summary>
+    public long Build(DuckDbConnection connection, RecomputeTimings timings)
     {
-        var campaigns = new List<string>();
-        using (var reader = connection.Query(ExactViewSql.SelectDayCampaigns))
+        var campaigns = new List<byte[]>();
+        using var records = timings.Measure("day records query", () =>
         {
-            while (reader.Read())
+            using (var reader = connection.Query(ExactViewSql.SelectDayCampaigns))
             {
-                campaigns.Add(reader.GetString(0));
+                while (reader.Read())
+                {
+                    campaigns.Add(reader.GetBytes(0).ToArray());
+                }
             }
-        }
+
+            return connection.Query(ExactViewSql.SelectDayRecords);
+        });
 
         if (campaigns.Count == 0)
         {
             return 0;
         }
 
-        long rows = 0;
-        using var appender = connection.CreateAppender("final_rows");
-        using var records = connection.Query(ExactViewSql.SelectDayRecords);
-        int cid = -1;
-        long minuteMs = long.MinValue;
-        while (records.Read())
+        return timings.Measure("rows+sketches", () =>
         {
-            var rowCid = records.GetInt32(0);
-            var rowMinute = records.GetInt64(1);
-            if (rowCid != cid || rowMinute != minuteMs)
+            long rows = 0;
+            using var appender = connection.CreateAppender("final_rows");
+            using var chunk = new DuckDbDataChunk(RowTypes);
+            int cid = -1;
+            long minuteMs = long.MinValue;
+            while (records.ReadChunk())
             {
-                if (cid >= 0)
+                var n = records.ChunkRowCount;
+                var cids = records.GetInt32Vector(0);
+                var minutes = records.GetInt64Vector(1);
+                var kinds = records.GetInt32Vector(2);
+                var counts = records.GetInt32Vector(3);
+                var costs = records.GetInt64Vector(4);
+                var hashes = records.GetUInt64Vector(5);
+                var costsValid = records.HasNoNulls(4);
+                var hashesValid = records.HasNoNulls(5);
+                for (var i = 0; i < n; i++)
                 {
-                    rows += Emit(appender, campaigns[cid], minuteMs, rowCid != cid, rowMinute);
+                    var rowCid = cids[i];
+                    var rowMinute = minutes[i];
+                    if (rowCid != cid || rowMinute != minuteMs)
+                    {
+                        if (cid >= 0)
+                        {
+                            rows += Emit(appender, chunk, campaigns[cid], minuteMs, rowCid != cid, rowMinute);
+                        }
+
+                        cid = rowCid;
+                        minuteMs = rowMinute;
+                    }
+
+                    switch (counts[i])
+                    {
+                        case ExactViewSql.Bot:
+                            _minute.Bots++;
+                            break;
+                        case ExactViewSql.Duplicate:
+                            _minute.Duplicates++;
+                            break;
+                        default:
+                            var cost = costsValid || !records.IsNullAt(4, i) ? costs[i] : 0;
+                            bool hasUser = hashesValid || !records.IsNullAt(5, i);
+                            Count(kinds[i], cost, hasUser, hasUser ? hashes[i] : 0);
+                            break;
+                    }
                 }
-
-                cid = rowCid;
-                minuteMs = rowMinute;
             }
 
-            var kind = records.GetInt32(2);
-            var counted = records.GetInt32(3);
-            switch (counted)
+            if (cid >= 0)
             {
-                case ExactViewSql.Bot:
-                    _minute.Bots++;
-                    break;
-                case ExactViewSql.Duplicate:
-                    _minute.Duplicates++;
-                    break;
-                default:
-                    Count(kind, records);
-                    break;
+                rows += Emit(appender, chunk, campaigns[cid], minuteMs, campaignEnds: true, nextMinuteMs: long.MinValue);
             }
-        }
 
-        if (cid >= 0)
-        {
-            rows += Emit(appender, campaigns[cid], minuteMs, campaignEnds: true, nextMinuteMs: long.MinValue);
-        }
-
-        appender.Close();
-        return rows;
+            Flush(appender, chunk);
+            appender.Close();
+            return rows;
+        });
     }
 
-    private void Count(int kind, DuckDbDataReader records)
+    private void Count(int kind, long cost, bool hasUser, ulong hash)
     {
         switch (kind)
         {
             case 0:
                 _minute.Impressions++;
-                _minute.Spend += records.IsNull(4) ? 0 : records.GetInt64(4);
+                _minute.Spend += cost;
                 break;
             case 1:
                 _minute.Views++;
@@ -100,12 +133,11 @@ internal sealed class DayRowBuilder
                 break;
         }
 
-        if (records.IsNull(5))
+        if (!hasUser)
         {
             return;
         }
 
-        var hash = records.GetUInt64(5);
         _minuteUsers.Add(hash);
         _hour.Users.Add(hash);
         _day.Users.Add(hash);
@@ -116,49 +148,63 @@ internal sealed class DayRowBuilder
     }
 
     /// <summary>Ends the minute; also the hour when the next record is in another hour or campaign, and the day with the campaign.</summary>
-    private long Emit(DuckDbAppender appender, string campaignId, long minuteMs, bool campaignEnds, long nextMinuteMs)
+    private long Emit(DuckDbAppender appender, DuckDbDataChunk chunk, byte[] campaignId, long minuteMs, bool campaignEnds, long nextMinuteMs)
     {
         _minute.Uniques = DistinctCount(_minuteUsers);
         _minuteUsers.Clear();
         _hour.AddCounters(_minute);
         _day.AddCounters(_minute);
-        Append(appender, _minute, campaignId, minuteMs);
+        Append(appender, chunk, _minute, campaignId, minuteMs);
         long rows = 1;
         var hourMs = Floor(minuteMs, HourMs);
         if (campaignEnds || Floor(nextMinuteMs, HourMs) != hourMs)
         {
             _hour.Uniques = _hour.Users.Count;
-            Append(appender, _hour, campaignId, hourMs);
+            Append(appender, chunk, _hour, campaignId, hourMs);
             rows++;
         }
 
         if (campaignEnds)
         {
             _day.Uniques = _day.Users.Count;
-            Append(appender, _day, campaignId, Floor(minuteMs, DayMs));
+            Append(appender, chunk, _day, campaignId, Floor(minuteMs, DayMs));
             rows++;
         }
 
         return rows;
     }
 
-    private void Append(DuckDbAppender appender, Bucket bucket, string campaignId, long bucketStartMs)
+    private void Append(DuckDbAppender appender, DuckDbDataChunk chunk, Bucket bucket, byte[] campaignId, long bucketStartMs)
     {
-        appender.AppendVarchar(bucket.Granularity);
-        appender.AppendVarchar(campaignId);
-        appender.AppendInt64(bucketStartMs);
-        appender.AppendInt64(bucket.Impressions);
-        appender.AppendInt64(bucket.Views);
-        appender.AppendInt64(bucket.Clicks);
-        appender.AppendInt64(bucket.Spend);
-        appender.AppendInt64(bucket.Bots);
-        appender.AppendInt64(0); // late: the exact layer has no late records
-        appender.AppendInt64(0); // unattributed: such records are in no row
-        appender.AppendInt64(bucket.Duplicates);
-        appender.AppendInt64(bucket.Uniques);
-        appender.AppendBlob(bucket.Registers.Count == 0 ? _emptySketch : bucket.Registers.ToBytes());
-        appender.EndRow();
+        var row = chunk.Size;
+        chunk.SetBytes(0, row, bucket.Granularity);
+        chunk.SetBytes(1, row, campaignId);
+        chunk.Int64Column(2)[row] = bucketStartMs;
+        chunk.Int64Column(3)[row] = bucket.Impressions;
+        chunk.Int64Column(4)[row] = bucket.Views;
+        chunk.Int64Column(5)[row] = bucket.Clicks;
+        chunk.Int64Column(6)[row] = bucket.Spend;
+        chunk.Int64Column(7)[row] = bucket.Bots;
+        chunk.Int64Column(8)[row] = 0; // late: the exact layer has no late records
+        chunk.Int64Column(9)[row] = 0; // unattributed: such records are in no row
+        chunk.Int64Column(10)[row] = bucket.Duplicates;
+        chunk.Int64Column(11)[row] = bucket.Uniques;
+        chunk.SetBytes(12, row, bucket.Registers.Count == 0 ? _emptySketch : _sketch.AsSpan(0, bucket.Registers.WriteTo(_sketch)));
+        chunk.Size = row + 1;
         bucket.Reset();
+        if (chunk.IsFull)
+        {
+            Flush(appender, chunk);
+        }
+    }
+
+    private static void Flush(DuckDbAppender appender, DuckDbDataChunk chunk)
+    {
+        if (chunk.Size > 0)
+        {
+            appender.AppendChunk(chunk);
+            chunk.Reset();
+        }
     }
 
     private static long DistinctCount(List<ulong> hashes)
@@ -185,9 +231,9 @@ internal sealed class DayRowBuilder
     private static long Floor(long ms, long unit) => ms - (((ms % unit) + unit) % unit);
 
     /// <summary>One bucket being built: counters, the users seen (hour and day) and the registers.</summary>
-    private sealed class Bucket(string granularity)
+    private sealed class Bucket(byte[] granularity)
     {
-        public string Granularity { get; } = granularity;
+        public byte[] Granularity { get; } = granularity;
         public long Impressions { get; set; }
         public long Views { get; set; }
         public long Clicks { get; set; }

@@ -77,7 +77,7 @@ internal sealed class ExactViewComputation
         });
 
         Timings.Measure("dedupe+attribute", () => _connection.Execute(ExactViewSql.CreateAttributed));
-        Timings.Measure("rows+sketches", () => _rows.Build(_connection));
+        _rows.Build(_connection, Timings);
 
         long views, clicks, bots, duplicates;
         using (var reader = _connection.Query(ExactViewSql.SelectUnattributed))

@@ -54,17 +54,26 @@ internal sealed class SketchRegisters
         _touchedCount = 0;
     }
 
+    /// <summary>Bytes a buffer for <see cref="WriteTo"/> needs at most (a dense sketch).</summary>
+    public const int MaxSerializedLength = HeaderLength + DensePayloadLength;
+
     /// <summary>The canonical serialized sketch of the registers.</summary>
     public byte[] ToBytes()
+    {
+        var buffer = new byte[MaxSerializedLength];
+        return buffer.AsSpan(0, WriteTo(buffer)).ToArray();
+    }
+
+    /// <summary>Writes the canonical serialized sketch into <paramref name="buffer"/> (at least <see cref="MaxSerializedLength"/> bytes); returns its length.</summary>
+    public int WriteTo(Span<byte> buffer)
     {
         var touched = _touched.AsSpan(0, _touchedCount);
         if (_touchedCount > HyperLogLog.SparseMaxRegisters)
         {
-            return Dense();
+            return Dense(buffer);
         }
 
         touched.Sort();
-        Span<byte> buffer = stackalloc byte[HeaderLength + 3 + (3 * HyperLogLog.SparseMaxRegisters)];
         buffer[0] = HyperLogLog.FormatVersion;
         buffer[1] = HyperLogLog.Precision;
         buffer[2] = SparseEncoding;
@@ -77,12 +86,11 @@ internal sealed class SketchRegisters
             previous = entry;
         }
 
-        return buffer[..length].ToArray();
+        return length;
     }
 
-    private byte[] Dense()
+    private int Dense(Span<byte> bytes)
     {
-        var bytes = new byte[HeaderLength + DensePayloadLength];
         bytes[0] = HyperLogLog.FormatVersion;
         bytes[1] = HyperLogLog.Precision;
         bytes[2] = DenseEncoding;
@@ -95,7 +103,7 @@ internal sealed class SketchRegisters
             bytes[o + 2] = (byte)(v >> 16);
         }
 
-        return bytes;
+        return HeaderLength + DensePayloadLength;
     }
 
     private static int WriteVarint(Span<byte> destination, uint value)

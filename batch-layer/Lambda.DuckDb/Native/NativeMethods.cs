@@ -191,6 +191,32 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(Library, EntryPoint = "duckdb_appender_destroy")]
     internal static partial int AppenderDestroy(ref nint appender);
 
+    [LibraryImport(Library, EntryPoint = "duckdb_append_data_chunk")]
+    internal static partial int AppendDataChunk(nint appender, nint chunk);
+
+    // --- data chunks for writing ---
+
+    [LibraryImport(Library, EntryPoint = "duckdb_create_logical_type")]
+    internal static partial nint CreateLogicalType(DuckDbType type);
+
+    [LibraryImport(Library, EntryPoint = "duckdb_create_data_chunk")]
+    internal static partial nint CreateDataChunk(nint* types, ulong columnCount);
+
+    [LibraryImport(Library, EntryPoint = "duckdb_data_chunk_set_size")]
+    internal static partial void DataChunkSetSize(nint chunk, ulong size);
+
+    [LibraryImport(Library, EntryPoint = "duckdb_data_chunk_reset")]
+    internal static partial void DataChunkReset(nint chunk);
+
+    [LibraryImport(Library, EntryPoint = "duckdb_vector_size")]
+    internal static partial ulong VectorSize();
+
+    [LibraryImport(Library, EntryPoint = "duckdb_vector_assign_string_element_len")]
+    internal static partial void VectorAssignStringElementLength(nint vector, ulong index, byte* data, ulong length);
+
+    [LibraryImport(Library, EntryPoint = "duckdb_vector_ensure_validity_writable")]
+    internal static partial void VectorEnsureValidityWritable(nint vector);
+
     [LibraryImport(Library, EntryPoint = "duckdb_appender_end_row")]
     internal static partial int AppenderEndRow(nint appender);
 
