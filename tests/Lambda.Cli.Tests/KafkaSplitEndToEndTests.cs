@@ -169,6 +169,7 @@ public sealed class KafkaSplitEndToEndTests : IAsyncLifetime
         var deadline = DateTime.UtcNow.AddSeconds(seconds);
         while (!process.Errors.Any(l => l.Contains(fragment, StringComparison.Ordinal)))
         {
+            Assert.False(process.HasExited, $"lambda exited before logging '{fragment}'; stderr:\n{string.Join('\n', process.Errors.TakeLast(30))}");
             Assert.True(DateTime.UtcNow < deadline, $"no '{fragment}' logged within {seconds} s; stderr:\n{string.Join('\n', process.Errors.TakeLast(30))}");
             await Task.Delay(200);
         }

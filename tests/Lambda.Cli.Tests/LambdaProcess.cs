@@ -39,6 +39,9 @@ public sealed class LambdaProcess : IDisposable
 
     public int Id => _process.Id;
 
+    /// <summary>Whether the process has ended.</summary>
+    public bool HasExited => _process.HasExited;
+
     /// <summary>The first stdout line starting with <paramref name="prefix"/>, waiting up to <paramref name="seconds"/>.</summary>
     public async Task<string> WaitForLineAsync(string prefix, int seconds)
     {
