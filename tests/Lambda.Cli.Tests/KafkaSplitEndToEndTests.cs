@@ -22,7 +22,7 @@ public sealed class KafkaSplitEndToEndTests : IAsyncLifetime
 {
     private const string DefaultConnectionString = "Host=127.0.0.1;Username=lambda;Password=lambda;Database=lambda_test";
     private const int Partitions = 2;
-    private const int Campaigns = 5;
+    private const int Campaigns = 10;
     private const ulong Seed = 7;
 
     private readonly string _connectionString =
@@ -108,7 +108,7 @@ public sealed class KafkaSplitEndToEndTests : IAsyncLifetime
             "--start", start.ToString("O", CultureInfo.InvariantCulture),
             "--event-rate", rate.ToString(CultureInfo.InvariantCulture), "--events", (rate * span).ToString(CultureInfo.InvariantCulture)))
         {
-            Assert.Equal(0, await generate.WaitForExitAsync(300));
+            Assert.True(await generate.WaitForExitAsync(300) == 0, string.Join("\n", generate.Errors.TakeLast(20)));
             Assert.Contains(generate.Output, l => l.StartsWith("generated ", StringComparison.Ordinal) && l.Contains("into the log", StringComparison.Ordinal));
         }
 
