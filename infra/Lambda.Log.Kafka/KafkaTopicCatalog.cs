@@ -76,6 +76,15 @@ internal sealed class KafkaTopicCatalog : IDisposable
             return;
         }
 
+        // Ask the cluster first: a topic created by someone else needs no CreateTopics, which some
+        // clusters refuse (no controller in librdkafka's mock cluster, ACLs on managed clusters).
+        await Task.Run(Refresh, cancellationToken).ConfigureAwait(false);
+        if (_partitions.TryGetValue(topic, out known))
+        {
+            ThrowIfCountDiffers(topic, known, partitions);
+            return;
+        }
+
         var spec = new TopicSpecification
         {
             Name = topic,

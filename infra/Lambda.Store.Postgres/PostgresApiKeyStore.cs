@@ -64,7 +64,7 @@ public sealed partial class PostgresApiKeyStore : IApiKeyStore
         });
         try
         {
-            await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            await PostgresBrokenConnections.Guard(_dataSource, insert.ExecuteNonQueryAsync(cancellationToken)).ConfigureAwait(false);
         }
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
         {
@@ -79,7 +79,7 @@ public sealed partial class PostgresApiKeyStore : IApiKeyStore
         await using var update = _dataSource.CreateCommand($"UPDATE {_table} SET revoked_at = $1 WHERE key_id = $2 AND revoked_at IS NULL");
         update.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = revokedAt.ToUniversalTime() });
         update.Parameters.Add(new NpgsqlParameter<string> { TypedValue = keyId });
-        return await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+        return await PostgresBrokenConnections.Guard(_dataSource, update.ExecuteNonQueryAsync(cancellationToken)).ConfigureAwait(false) == 1;
     }
 
     /// <inheritdoc />
@@ -88,7 +88,7 @@ public sealed partial class PostgresApiKeyStore : IApiKeyStore
         ArgumentNullException.ThrowIfNull(hash);
         await using var select = _dataSource.CreateCommand($"SELECT {Columns} FROM {_table} WHERE key_hash = $1");
         select.Parameters.Add(new NpgsqlParameter<byte[]> { TypedValue = hash });
-        await using var reader = await select.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using var reader = await PostgresBrokenConnections.Guard(_dataSource, select.ExecuteReaderAsync(cancellationToken)).ConfigureAwait(false);
         return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? Map(reader) : null;
     }
 
@@ -96,7 +96,7 @@ public sealed partial class PostgresApiKeyStore : IApiKeyStore
     public async Task<IReadOnlyList<ApiKeyRecord>> ListAsync(CancellationToken cancellationToken = default)
     {
         await using var select = _dataSource.CreateCommand($"SELECT {Columns} FROM {_table} ORDER BY created_at, key_id");
-        await using var reader = await select.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using var reader = await PostgresBrokenConnections.Guard(_dataSource, select.ExecuteReaderAsync(cancellationToken)).ConfigureAwait(false);
         var keys = new List<ApiKeyRecord>();
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {

@@ -69,7 +69,7 @@ public sealed partial class PostgresJobHistoryStore : IJobHistoryStore
         insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = instance });
         insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = trigger });
         insert.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = startedAt.ToUniversalTime() });
-        return (long)(await insert.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+        return (long)(await PostgresBrokenConnections.Guard(_dataSource, insert.ExecuteScalarAsync(cancellationToken)).ConfigureAwait(false))!;
     }
 
     /// <inheritdoc />
@@ -85,7 +85,7 @@ public sealed partial class PostgresJobHistoryStore : IJobHistoryStore
         update.Parameters.Add(new NpgsqlParameter<int> { TypedValue = attempts });
         update.Parameters.Add(new NpgsqlParameter { Value = (object?)error ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
         update.Parameters.Add(new NpgsqlParameter<long> { TypedValue = runId });
-        if (await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) != 1)
+        if (await PostgresBrokenConnections.Guard(_dataSource, update.ExecuteNonQueryAsync(cancellationToken)).ConfigureAwait(false) != 1)
         {
             throw new InvalidOperationException($"job run {runId} does not exist");
         }
@@ -114,10 +114,10 @@ public sealed partial class PostgresJobHistoryStore : IJobHistoryStore
     /// <inheritdoc />
     public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
 
-    private static async Task<IReadOnlyList<JobRun>> ReadAsync(NpgsqlCommand select, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<JobRun>> ReadAsync(NpgsqlCommand select, CancellationToken cancellationToken)
     {
         var runs = new List<JobRun>();
-        await using var r = await select.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using var r = await PostgresBrokenConnections.Guard(_dataSource, select.ExecuteReaderAsync(cancellationToken)).ConfigureAwait(false);
         while (await r.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
             runs.Add(new JobRun(

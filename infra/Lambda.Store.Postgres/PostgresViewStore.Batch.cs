@@ -16,7 +16,7 @@ public sealed partial class PostgresViewStore
         Add(command, version.CreatedAt.ToUniversalTime());
         Add(command, version.CoveredOffsetsJson);
         Add(command, version.RowCount);
-        if (await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 0)
+        if (await PostgresBrokenConnections.Guard(_dataSource, command.ExecuteNonQueryAsync(cancellationToken)).ConfigureAwait(false) == 0)
         {
             throw new InvalidOperationException($"Batch version {version.VersionId} already exists.");
         }
@@ -60,7 +60,7 @@ public sealed partial class PostgresViewStore
             await using var command = new NpgsqlCommand(_sql.MarkBatchVersionReady, connection, transaction);
             Add(command, versionId);
             Add(command, rowCount);
-            if (await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 0)
+            if (await PostgresBrokenConnections.Guard(_dataSource, command.ExecuteNonQueryAsync(cancellationToken)).ConfigureAwait(false) == 0)
             {
                 // A retried call on a version already Ready with the same count is a no-op.
                 var version = await GetVersionAsync(connection, transaction, _sql.GetBatchVersion, versionId,
@@ -84,7 +84,7 @@ public sealed partial class PostgresViewStore
                 BatchVersionStates.Ready, cancellationToken).ConfigureAwait(false);
             await using var command = new NpgsqlCommand(_sql.SetCurrentBatchVersion, connection, transaction);
             Add(command, versionId);
-            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            await PostgresBrokenConnections.Guard(_dataSource, command.ExecuteNonQueryAsync(cancellationToken)).ConfigureAwait(false);
             return 0;
         }, cancellationToken);
 
@@ -124,7 +124,7 @@ public sealed partial class PostgresViewStore
             {
                 await using var delete = new NpgsqlCommand(sql, connection, transaction);
                 Add(delete, versionId);
-                await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                await PostgresBrokenConnections.Guard(_dataSource, delete.ExecuteNonQueryAsync(cancellationToken)).ConfigureAwait(false);
             }
             return 0;
         }, cancellationToken);
@@ -152,7 +152,7 @@ public sealed partial class PostgresViewStore
         }
     }
 
-    private static async Task<BatchVersionInfo?> GetVersionAsync(NpgsqlConnection connection, NpgsqlTransaction transaction,
+    private async Task<BatchVersionInfo?> GetVersionAsync(NpgsqlConnection connection, NpgsqlTransaction transaction,
         string sql, long versionId, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand(sql, connection, transaction);
@@ -160,7 +160,7 @@ public sealed partial class PostgresViewStore
         return await ReadSingleAsync(command, PostgresRows.Version, cancellationToken).ConfigureAwait(false);
     }
 
-    private static async Task RequireStateAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string lockSql,
+    private async Task RequireStateAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string lockSql,
         long versionId, string state, CancellationToken cancellationToken)
     {
         var version = await GetVersionAsync(connection, transaction, lockSql, versionId, cancellationToken).ConfigureAwait(false);

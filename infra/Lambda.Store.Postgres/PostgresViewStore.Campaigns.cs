@@ -21,7 +21,7 @@ public sealed partial class PostgresViewStore
         await using var command = Command(_sql.UpsertCampaigns);
         Add(command, latest.Keys.ToArray());
         Add(command, latest.Values.ToArray());
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        await PostgresBrokenConnections.Guard(_dataSource, command.ExecuteNonQueryAsync(cancellationToken)).ConfigureAwait(false);
     }
 
     /// <inheritdoc />

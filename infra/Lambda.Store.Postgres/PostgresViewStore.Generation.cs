@@ -6,6 +6,6 @@ public sealed partial class PostgresViewStore
     public async ValueTask<long> GetViewGenerationAsync(CancellationToken cancellationToken = default)
     {
         await using var command = Command(_sql.GetViewGeneration);
-        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is long generation ? generation : 0L;
+        return await PostgresBrokenConnections.Guard(_dataSource, command.ExecuteScalarAsync(cancellationToken)).ConfigureAwait(false) is long generation ? generation : 0L;
     }
 }

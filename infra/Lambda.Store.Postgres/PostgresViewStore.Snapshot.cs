@@ -12,7 +12,7 @@ public sealed partial class PostgresViewStore
     {
         ArgumentNullException.ThrowIfNull(campaignId);
         ArgumentNullException.ThrowIfNull(batchGranularity);
-        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await PostgresBrokenConnections.Guard(_dataSource, _dataSource.OpenConnectionAsync(cancellationToken)).ConfigureAwait(false);
         // REPEATABLE READ takes one snapshot at the first query and keeps it for the transaction, so
         // the version, its rows and the speed rows agree even if a flip commits in between. Npgsql
         // sends the BEGIN with the batch below: the read is two round trips (batch, commit).
@@ -34,7 +34,7 @@ public sealed partial class PostgresViewStore
         batch.BatchCommands.Add(speedRows);
 
         ViewSnapshot snapshot;
-        await using (var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        await using (var reader = await PostgresBrokenConnections.Guard(_dataSource, batch.ExecuteReaderAsync(cancellationToken)).ConfigureAwait(false))
         {
             // SET returns no result set: the reader starts at the version query.
             var current = await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? PostgresRows.Version(reader) : null;

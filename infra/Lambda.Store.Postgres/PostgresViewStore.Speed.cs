@@ -53,7 +53,7 @@ public sealed partial class PostgresViewStore
         }
         Add(command, sketch);
         Add(command, final);
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        await PostgresBrokenConnections.Guard(_dataSource, command.ExecuteNonQueryAsync(cancellationToken)).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -72,7 +72,7 @@ public sealed partial class PostgresViewStore
     public async Task<long?> GetOldestSpeedBucketAsync(CancellationToken cancellationToken = default)
     {
         await using var command = Command(_sql.OldestSpeedBucket);
-        var value = await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+        var value = await PostgresBrokenConnections.Guard(_dataSource, command.ExecuteScalarAsync(cancellationToken)).ConfigureAwait(false);
         return value is long ms ? ms : null;
     }
 
@@ -81,7 +81,7 @@ public sealed partial class PostgresViewStore
     {
         await using var command = Command(_sql.DeleteSpeedRowsBefore);
         Add(command, bucketStartMs);
-        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        return await PostgresBrokenConnections.Guard(_dataSource, command.ExecuteNonQueryAsync(cancellationToken)).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -112,7 +112,7 @@ public sealed partial class PostgresViewStore
         Add(command, all.Select(s => s.Duplicates).ToArray());
         Add(command, all.Select(s => s.DeadLettered).ToArray());
         Add(command, all.Select(s => s.UpdatedAt.ToUniversalTime()).ToArray());
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        await PostgresBrokenConnections.Guard(_dataSource, command.ExecuteNonQueryAsync(cancellationToken)).ConfigureAwait(false);
     }
 
     /// <inheritdoc />

@@ -85,7 +85,7 @@ public sealed partial class PostgresViewStore : IViewStore
     private async Task<T> InTransactionAsync<T>(Func<NpgsqlConnection, NpgsqlTransaction, Task<T>> work,
         CancellationToken cancellationToken)
     {
-        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await PostgresBrokenConnections.Guard(_dataSource, _dataSource.OpenConnectionAsync(cancellationToken)).ConfigureAwait(false);
         await using var transaction = await connection
             .BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken).ConfigureAwait(false);
         var result = await work(connection, transaction).ConfigureAwait(false);
@@ -93,10 +93,10 @@ public sealed partial class PostgresViewStore : IViewStore
         return result;
     }
 
-    private static async Task<List<T>> ReadAllAsync<T>(NpgsqlCommand command, Func<NpgsqlDataReader, T> map,
+    private async Task<List<T>> ReadAllAsync<T>(NpgsqlCommand command, Func<NpgsqlDataReader, T> map,
         CancellationToken cancellationToken)
     {
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using var reader = await PostgresBrokenConnections.Guard(_dataSource, command.ExecuteReaderAsync(cancellationToken)).ConfigureAwait(false);
         return await ReadAllAsync(reader, map, cancellationToken).ConfigureAwait(false);
     }
 
@@ -111,10 +111,10 @@ public sealed partial class PostgresViewStore : IViewStore
         return rows;
     }
 
-    private static async Task<T?> ReadSingleAsync<T>(NpgsqlCommand command, Func<NpgsqlDataReader, T> map,
+    private async Task<T?> ReadSingleAsync<T>(NpgsqlCommand command, Func<NpgsqlDataReader, T> map,
         CancellationToken cancellationToken) where T : class
     {
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using var reader = await PostgresBrokenConnections.Guard(_dataSource, command.ExecuteReaderAsync(cancellationToken)).ConfigureAwait(false);
         return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? map(reader) : null;
     }
 

@@ -50,6 +50,7 @@ public sealed class LambdaProcess : IDisposable
 
     public int Id => _process.Id;
 
+    /// <summary>Whether the process has ended.</summary>
     public bool HasExited => _process.HasExited;
 
     /// <summary>SIGKILL: no flush, no checkpoint, no goodbye. Waits until the process is gone.</summary>

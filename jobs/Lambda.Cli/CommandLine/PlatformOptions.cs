@@ -38,6 +38,13 @@ internal sealed class PlatformOptions
         DefaultValueFactory = _ => Environment.GetEnvironmentVariable("LAMBDA_KAFKA_BOOTSTRAP"),
     };
 
+    public Option<string?> KafkaConfig { get; } = new("--kafka-config")
+    {
+        Description = "Extra librdkafka settings for every Kafka client, key=value[,key=value] (env LAMBDA_KAFKA_CONFIG).",
+        Recursive = true,
+        DefaultValueFactory = _ => Environment.GetEnvironmentVariable("LAMBDA_KAFKA_CONFIG"),
+    };
+
     public Option<int> Partitions { get; } = new("--partitions")
     {
         Description = "Partitions per topic when the topics are created (default 4).",
@@ -79,7 +86,7 @@ internal sealed class PlatformOptions
         });
     }
 
-    public IEnumerable<Option> All => [DataDir, LogKind, KafkaBootstrap, Partitions, StoreKind, PostgresConnection, PostgresSchema];
+    public IEnumerable<Option> All => [DataDir, LogKind, KafkaBootstrap, KafkaConfig, Partitions, StoreKind, PostgresConnection, PostgresSchema];
 
     /// <summary>Opens the configured view store and creates its schema if missing.</summary>
     public async Task<IViewStore> OpenStoreAsync(ParseResult parsed, CancellationToken cancellationToken)
@@ -188,7 +195,17 @@ internal sealed class PlatformOptions
                 throw new UsageException("--log kafka needs --kafka-bootstrap (or LAMBDA_KAFKA_BOOTSTRAP)");
             }
 
-            log = new KafkaEventLog(new KafkaLogOptions { BootstrapServers = bootstrap, DefaultPartitions = partitions });
+            IReadOnlyDictionary<string, string> extra;
+            try
+            {
+                extra = KafkaClientSettings.Parse(parsed.GetValue(KafkaConfig));
+            }
+            catch (FormatException ex)
+            {
+                throw new UsageException($"--kafka-config: {ex.Message}");
+            }
+
+            log = new KafkaEventLog(KafkaClientSettings.Options(bootstrap, partitions, extra));
         }
         else
         {

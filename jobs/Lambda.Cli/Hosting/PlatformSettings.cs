@@ -19,13 +19,17 @@ namespace Lambda.Cli.Hosting;
 internal sealed record PlatformSettings(string DataDirectory, string Log, string? KafkaBootstrap, int Partitions, string Store, string? Postgres,
     string PostgresSchema, bool PostgresSchemaGiven)
 {
+    /// <summary>Extra librdkafka settings for every Kafka client (setting kafka_config).</summary>
+    public IReadOnlyDictionary<string, string> KafkaConfig { get; init; } = new Dictionary<string, string>();
+
     /// <summary>The setting keys this record reads.</summary>
-    public static readonly string[] Keys = ["data_dir", "log", "kafka_bootstrap", "partitions", "store", "pg", "pg_schema"];
+    public static readonly string[] Keys = ["data_dir", "log", "kafka_bootstrap", "kafka_config", "partitions", "store", "pg", "pg_schema"];
 
     public static PlatformSettings Read(ParseResult parsed, PlatformOptions platform, RunSettings settings, string dataDirectory)
     {
         settings.SetFlag(parsed, "log", platform.LogKind);
         settings.SetFlag(parsed, "kafka_bootstrap", platform.KafkaBootstrap);
+        settings.SetFlag(parsed, "kafka_config", platform.KafkaConfig);
         settings.SetFlag(parsed, "partitions", platform.Partitions);
         settings.SetFlag(parsed, "store", platform.StoreKind);
         settings.SetFlag(parsed, "pg", platform.PostgresConnection);
@@ -50,7 +54,10 @@ internal sealed record PlatformSettings(string DataDirectory, string Log, string
 
         var result = new PlatformSettings(dataDirectory, log, settings.GetString("kafka_bootstrap", null),
             settings.GetInt("partitions", 4, 1, 1024), store, settings.GetString("pg", null),
-            schema ?? PostgresViewStore.DefaultSchema, schema is not null);
+            schema ?? PostgresViewStore.DefaultSchema, schema is not null)
+        {
+            KafkaConfig = settings.Get<IReadOnlyDictionary<string, string>>("kafka_config", new Dictionary<string, string>(), KafkaClientSettings.Parse, "key=value[,key=value] pairs of settings the log does not set itself"),
+        };
         if (log == "kafka" && string.IsNullOrWhiteSpace(result.KafkaBootstrap))
         {
             throw settings.Bad("kafka_bootstrap", "is required with log kafka");
@@ -77,7 +84,7 @@ internal sealed record PlatformSettings(string DataDirectory, string Log, string
     public async Task<IEventLog> OpenLogAsync(CancellationToken cancellationToken, bool readOnly = false, string owner = "lambda")
     {
         IEventLog log = Log == "kafka"
-            ? new KafkaEventLog(new KafkaLogOptions { BootstrapServers = KafkaBootstrap!, DefaultPartitions = Partitions })
+            ? new KafkaEventLog(KafkaClientSettings.Options(KafkaBootstrap!, Partitions, KafkaConfig))
             : EmbeddedEventLog.Open(new EmbeddedLogOptions { RootPath = LogDirectory, DefaultPartitions = Partitions, ReadOnly = readOnly, Owner = owner });
         if (readOnly)
         {
