@@ -20,6 +20,8 @@ public sealed partial class SpeedLayer
     // quiet host then costs well under 2% of a core, and a burst after a lull waits 200 ms at most.
     private static readonly TimeSpan MinIdleDelay = TimeSpan.FromMilliseconds(20);
     private static readonly TimeSpan MaxIdleDelay = TimeSpan.FromMilliseconds(200);
+    // An idle worker still wakes for its partitions' next flush, but never spins.
+    private static readonly TimeSpan MinFlushWait = TimeSpan.FromMilliseconds(2);
 
     private readonly IEventLog _log;
     private readonly IViewStore _store;
@@ -89,7 +91,7 @@ public sealed partial class SpeedLayer
 
                 if (processed == 0)
                 {
-                    await Task.Delay(idleDelay, _time, cancellationToken).ConfigureAwait(false);
+                    await Task.Delay(UntilNextFlush(partitions, idleDelay), _time, cancellationToken).ConfigureAwait(false);
                     idleDelay = TimeSpan.FromTicks(Math.Min(idleDelay.Ticks * 2, MaxIdleDelay.Ticks));
                 }
                 else
@@ -108,6 +110,23 @@ public sealed partial class SpeedLayer
         {
             await partition.StopAsync(shutdown.Token).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>The idle back-off, cut short so that no partition's flush waits for it.</summary>
+    private TimeSpan UntilNextFlush(IReadOnlyList<PartitionWorker> partitions, TimeSpan backoff)
+    {
+        var wait = backoff;
+        var now = _time.GetUtcNow();
+        foreach (var partition in partitions)
+        {
+            var untilFlush = partition.NextFlushDue - now;
+            if (untilFlush < wait)
+            {
+                wait = untilFlush < MinFlushWait ? MinFlushWait : untilFlush;
+            }
+        }
+
+        return wait;
     }
 
     private async Task<IReadOnlyList<int>> AllPartitionsAsync(CancellationToken cancellationToken)

@@ -13,8 +13,10 @@ internal sealed class DedupeWindow
     /// <summary>Width of one slice of event time.</summary>
     public const long SliceMs = 10_000;
 
-    private readonly Dictionary<ulong, long> _sliceById = [];
+    private readonly EventKeySet _ids = new();
     private readonly SortedDictionary<long, Slice> _slices = [];
+    // Id lists of dropped slices, cleared, for new slices to reuse: a steady window allocates nothing per id.
+    private readonly Stack<List<ulong>> _spareLists = new();
     private readonly SortedSet<long> _droppedSinceCheckpoint = [];
     private readonly int _capacity;
     private long _lastSliceStart;
@@ -22,7 +24,7 @@ internal sealed class DedupeWindow
 
     public DedupeWindow(int capacity) => _capacity = capacity;
 
-    public int Count => _sliceById.Count;
+    public int Count => _ids.Count;
 
     /// <summary>
     /// True if the id was seen; otherwise remembers it and returns false. An id whose slice the
@@ -35,10 +37,10 @@ internal sealed class DedupeWindow
         var sliceStart = eventTimeMs - Modulo(eventTimeMs, SliceMs);
         if (sliceStart + SliceMs <= watermarkMs)
         {
-            return _sliceById.ContainsKey(eventKey);
+            return _ids.Contains(eventKey);
         }
 
-        if (!_sliceById.TryAdd(eventKey, sliceStart))
+        if (!_ids.Add(eventKey))
         {
             return true;
         }
@@ -46,7 +48,7 @@ internal sealed class DedupeWindow
         // Consecutive events mostly share a slice: remember the last one instead of searching the tree.
         var slice = _lastSliceStart == sliceStart && _lastSlice is { } last ? last : SliceAt(sliceStart);
         slice.Ids.Add(eventKey);
-        if (_sliceById.Count > _capacity)
+        if (_ids.Count > _capacity)
         {
             ForgetOldestSlice();
         }
@@ -85,7 +87,7 @@ internal sealed class DedupeWindow
         var slice = SliceAt(sliceStart);
         foreach (var id in ids)
         {
-            if (_sliceById.TryAdd(id, sliceStart))
+            if (_ids.Add(id))
             {
                 slice.Ids.Add(id);
             }
@@ -104,8 +106,11 @@ internal sealed class DedupeWindow
 
             foreach (var id in slice.Ids)
             {
-                _sliceById.Remove(id);
+                _ids.Remove(id);
             }
+
+            slice.Ids.Clear();
+            _spareLists.Push(slice.Ids);
         }
     }
 
@@ -124,7 +129,7 @@ internal sealed class DedupeWindow
     {
         if (!_slices.TryGetValue(sliceStart, out var slice))
         {
-            slice = new Slice();
+            slice = new Slice(_spareLists.TryPop(out var ids) ? ids : []);
             _slices.Add(sliceStart, slice);
         }
 
@@ -145,9 +150,9 @@ internal sealed class DedupeWindow
         return r < 0 ? r + divisor : r;
     }
 
-    private sealed class Slice
+    private sealed class Slice(List<ulong> ids)
     {
-        public List<ulong> Ids { get; } = [];
+        public List<ulong> Ids { get; } = ids;
 
         /// <summary>How many of <see cref="Ids"/> the last checkpoint holds.</summary>
         public int Checkpointed { get; set; }
