@@ -53,7 +53,7 @@ internal static class SpeedThroughputBench
         var rate = processed / pipeline.Elapsed.TotalSeconds;
         var replayRate = replayed / replay.Elapsed.TotalSeconds;
         await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"""
-            speed throughput: {processed:N0} events, {campaigns} campaigns (Zipf 1.1), {workers} workers, {Environment.ProcessorCount} cores, load average {LoadAverage()}
+            speed throughput: {processed:N0} events ({string.Join(" + ", pipeline.PerPartition.Select(p => p.ToString("N0", CultureInfo.InvariantCulture)))} by partition), {campaigns} campaigns (Zipf 1.1), {workers} workers, {Environment.ProcessorCount} cores, load average {LoadAverage()}
               generate + append: {events / append.Elapsed.TotalSeconds:N0} events/s
               replay (reference): {replayRate:N0} records/s
               pipeline (log -> views): {pipeline.Elapsed.TotalSeconds:F2} s = {rate:N0} events/s  (ratio to replay {rate / replayRate:F3})
@@ -80,7 +80,7 @@ internal static class SpeedThroughputBench
         }
     }
 
-    private readonly record struct Measured(TimeSpan Elapsed, double CpuSeconds, long AllocatedBytes, int Gen0, int Gen2);
+    private readonly record struct Measured(TimeSpan Elapsed, double CpuSeconds, long AllocatedBytes, int Gen0, int Gen2, long[] PerPartition);
 
     /// <summary>
     /// Runs the speed layer until flushes report every record processed and visible; returns how
@@ -117,7 +117,7 @@ internal static class SpeedThroughputBench
         var running = speed.RunAsync(stop.Token);
         await caughtUp.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
         var measured = new Measured(clock.Elapsed, (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds,
-            GC.GetTotalAllocatedBytes() - allocated, GC.CollectionCount(0) - gen0, GC.CollectionCount(2) - gen2);
+            GC.GetTotalAllocatedBytes() - allocated, GC.CollectionCount(0) - gen0, GC.CollectionCount(2) - gen2, [.. perPartition]);
         var processed = perPartition.Sum();
         await stop.CancelAsync().ConfigureAwait(false);
         await running.ConfigureAwait(false);

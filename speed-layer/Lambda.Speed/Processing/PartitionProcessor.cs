@@ -113,6 +113,10 @@ internal sealed partial class PartitionProcessor
 
     private void Apply(EventKind kind, ref AdEvent ev)
     {
+        // The dedupe probe is a likely cache miss in a table of millions of ids: start it now and
+        // let the ad lookup and the bot filter run while it loads.
+        var eventKey = IdHash.EventKey(kind, ev.EventId);
+        _dedupe.Prefetch(eventKey);
         var adHash = IdHash.Of128(ev.AdId);
         int campaign;
         if (kind == EventKind.Served)
@@ -150,7 +154,7 @@ internal sealed partial class PartitionProcessor
             return;
         }
 
-        if (_dedupe.IsDuplicate(IdHash.EventKey(kind, ev.EventId), ev.EventTimeMs, _watermark.Current))
+        if (_dedupe.IsDuplicate(eventKey, ev.EventTimeMs, _watermark.Current))
         {
             Counters.Duplicates++;
             if (campaign >= 0)

@@ -26,6 +26,9 @@ internal sealed class DedupeWindow
 
     public int Count => _ids.Count;
 
+    /// <summary>Starts loading what <see cref="IsDuplicate"/> of this key will read (see <see cref="EventKeySet.Prefetch"/>).</summary>
+    public void Prefetch(ulong eventKey) => _ids.Prefetch(eventKey);
+
     /// <summary>
     /// True if the id was seen; otherwise remembers it and returns false. An id whose slice the
     /// watermark has already passed is only looked up, never remembered: re-creating a dropped

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Lambda.Speed.State;
 
@@ -40,6 +41,21 @@ internal sealed class EventKeySet
             if (found == 0)
             {
                 return false;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Starts loading the key's slot into the cache without waiting for it: a caller with other
+    /// work to do first hides most of the memory latency of the <see cref="Add"/> that follows.
+    /// </summary>
+    public unsafe void Prefetch(ulong key)
+    {
+        if (Sse.IsSupported)
+        {
+            fixed (ulong* slot = &_slots[Home(key)])
+            {
+                Sse.Prefetch0(slot);
             }
         }
     }
