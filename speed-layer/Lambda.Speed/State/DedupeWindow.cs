@@ -7,6 +7,8 @@ namespace Lambda.Speed.State;
 /// Everything is driven by the input alone, so a replay rebuilds the same window.
 /// A slice's ids only ever grow at the end until the slice is dropped, so a checkpoint delta is
 /// "slices dropped" plus "ids appended past what the last checkpoint held".
+/// The set of ids (the index that answers "seen?") is built only for a window that dedupes: a
+/// window read from checkpoint files just to be written again (a compaction) never needs it.
 /// </summary>
 internal sealed class DedupeWindow
 {
@@ -19,12 +21,46 @@ internal sealed class DedupeWindow
     private readonly Stack<List<ulong>> _spareLists = new();
     private readonly SortedSet<long> _droppedSinceCheckpoint = [];
     private readonly int _capacity;
+    private bool _indexed = true;
+    private int _count;
     private long _lastSliceStart;
     private Slice? _lastSlice;
 
     public DedupeWindow(int capacity) => _capacity = capacity;
 
-    public int Count => _ids.Count;
+    public int Count => _count;
+
+    /// <summary>Starts a restore: until <see cref="BuildIndex"/>, appended ids go to their slices only.</summary>
+    public void BeginRestore()
+    {
+        if (_count != 0 || _slices.Count != 0)
+        {
+            throw new InvalidOperationException("a dedupe window can only be restored into when empty");
+        }
+
+        _indexed = false;
+    }
+
+    /// <summary>Indexes every held id (after a restore), so the window can dedupe.</summary>
+    public void BuildIndex()
+    {
+        if (_indexed)
+        {
+            return;
+        }
+
+        // Every id of a checkpoint chain is held once (each was new when it was appended), so the
+        // index holds exactly the ids of the slices.
+        foreach (var slice in _slices.Values)
+        {
+            foreach (var id in slice.Ids)
+            {
+                _ids.Add(id);
+            }
+        }
+
+        _indexed = true;
+    }
 
     /// <summary>Starts loading what <see cref="IsDuplicate"/> of this key will read (see <see cref="EventKeySet.Prefetch"/>).</summary>
     public void Prefetch(ulong eventKey) => _ids.Prefetch(eventKey);
@@ -37,6 +73,7 @@ internal sealed class DedupeWindow
     /// </summary>
     public bool IsDuplicate(ulong eventKey, long eventTimeMs, long watermarkMs)
     {
+        BuildIndex();
         var sliceStart = eventTimeMs - Modulo(eventTimeMs, SliceMs);
         if (sliceStart + SliceMs <= watermarkMs)
         {
@@ -51,7 +88,8 @@ internal sealed class DedupeWindow
         // Consecutive events mostly share a slice: remember the last one instead of searching the tree.
         var slice = _lastSliceStart == sliceStart && _lastSlice is { } last ? last : SliceAt(sliceStart);
         slice.Ids.Add(eventKey);
-        if (_ids.Count > _capacity)
+        _count++;
+        if (_count > _capacity)
         {
             ForgetOldestSlice();
         }
@@ -88,11 +126,19 @@ internal sealed class DedupeWindow
     public void Append(long sliceStart, IReadOnlyList<ulong> ids)
     {
         var slice = SliceAt(sliceStart);
+        if (!_indexed)
+        {
+            slice.Ids.AddRange(ids);
+            _count += ids.Count;
+            return;
+        }
+
         foreach (var id in ids)
         {
             if (_ids.Add(id))
             {
                 slice.Ids.Add(id);
+                _count++;
             }
         }
     }
@@ -107,10 +153,15 @@ internal sealed class DedupeWindow
                 _lastSlice = null;
             }
 
-            foreach (var id in slice.Ids)
+            if (_indexed)
             {
-                _ids.Remove(id);
+                foreach (var id in slice.Ids)
+                {
+                    _ids.Remove(id);
+                }
             }
+
+            _count -= slice.Ids.Count;
 
             slice.Ids.Clear();
             _spareLists.Push(slice.Ids);
