@@ -156,6 +156,7 @@ public sealed partial class SpeedLayer
         }
     }
 
+    /// <summary>The idle back-off, cut short so that no partition's flush waits for it.</summary>
     private async Task<IReadOnlyList<int>> AllPartitionsAsync(CancellationToken cancellationToken)
     {
         var topics = await _log.ListTopicsAsync(cancellationToken).ConfigureAwait(false);

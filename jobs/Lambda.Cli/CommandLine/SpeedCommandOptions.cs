@@ -12,7 +12,7 @@ internal sealed class SpeedCommandOptions
     public Option<TimeSpan> Lateness { get; } = new("--allowed-lateness") { Description = "How late an event may be and still count (default 00:01:00).", DefaultValueFactory = _ => Defaults.AllowedLateness };
     public Option<TimeSpan> JoinHorizon { get; } = new("--join-horizon") { Description = "How long a view waits for its ad (default 00:10:00).", DefaultValueFactory = _ => Defaults.JoinHorizon };
     public Option<TimeSpan> IdleTimeout { get; } = new("--idle-timeout") { Description = "Log time after which a quiet topic stops holding the watermark (default 00:00:30).", DefaultValueFactory = _ => Defaults.IdleTimeout };
-    public Option<TimeSpan> Flush { get; } = new("--flush-interval") { Description = "How often changed rows are written (default 00:00:01).", DefaultValueFactory = _ => Defaults.FlushInterval };
+    public Option<TimeSpan> Flush { get; } = new("--flush-interval") { Description = "How often changed rows are written (default 00:00:00.5).", DefaultValueFactory = _ => Defaults.FlushInterval };
     public Option<TimeSpan> Checkpoint { get; } = new("--checkpoint-interval") { Description = "How often state is checkpointed (default 00:00:05).", DefaultValueFactory = _ => Defaults.CheckpointInterval };
     public Option<int> Workers { get; } = new("--workers") { Description = "Worker loops sharing the partitions (default: the core count).", DefaultValueFactory = _ => Defaults.Workers };
     public Option<string> ConsumerGroup { get; } = new("--consumer-group") { Description = "With --log kafka: the consumer group whose members share the partitions (default lambda-speed).", DefaultValueFactory = _ => Defaults.ConsumerGroup };

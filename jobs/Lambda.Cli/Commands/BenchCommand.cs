@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Lambda.Cli.Bench;
 using Lambda.Cli.CommandLine;
+using Lambda.Speed;
 
 namespace Lambda.Cli.Commands;
 
@@ -31,7 +32,7 @@ internal static class BenchCommand
         var rate = new Option<long>("--rate") { Description = "Open-loop events/s (default 170000, YSB's top published load).", DefaultValueFactory = _ => 170_000 };
         var seconds = new Option<int>("--seconds") { Description = "Measured seconds after the warm-up (default 60).", DefaultValueFactory = _ => 60 };
         var warmup = new Option<int>("--warmup") { Description = "Warm-up seconds excluded from the figures (default 10).", DefaultValueFactory = _ => 10 };
-        var flush = new Option<TimeSpan>("--flush-interval") { Description = "The speed layer's flush interval (default 00:00:01, the speed layer's default).", DefaultValueFactory = _ => TimeSpan.FromSeconds(1) };
+        var flush = new Option<TimeSpan>("--flush-interval") { Description = "The speed layer's flush interval (default: the speed layer's, 00:00:00.5).", DefaultValueFactory = _ => new SpeedOptions().FlushInterval };
         var latency = new Command("speed-latency", "p50/p99 append-to-visible latency under an open-loop load.") { rate, seconds, warmup, flush, dir, workers };
         latency.SetAction(async (parsed, ct) =>
         {

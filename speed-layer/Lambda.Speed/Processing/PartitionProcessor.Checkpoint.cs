@@ -79,6 +79,7 @@ internal sealed partial class PartitionProcessor
         }
 
         p.ReadPending(r);
+        p._dedupe.BeginRestore();
         var slices = ReadCount(r);
         for (var i = 0; i < slices; i++)
         {
@@ -111,6 +112,7 @@ internal sealed partial class PartitionProcessor
             AddToBucket(_windows[key].Final ? _finalBuckets : _openBuckets, key.BucketStartMs, key);
         }
 
+        _dedupe.BuildIndex();
         MarkCheckpointed();
         _campaigns.MarkAllUnreported();
     }

@@ -10,8 +10,11 @@ namespace Lambda.Speed.Processing;
 /// <summary>
 /// Drives one partition: reads its three topics, merges them in log-time order, feeds the
 /// processor, writes changed rows every flush interval and checkpoints every checkpoint interval.
-/// A checkpoint is taken only right after a successful flush, so the state it records never runs
-/// ahead of the speed view; offsets are committed to the consumer group only after the checkpoint.
+/// Flushes fall on a wall-clock grid of the flush interval (every partition flushes at the same
+/// moments) and are handed to the view writer without waiting for the store, so processing goes on
+/// while rows are written; one flush per partition is in flight at a time. A checkpoint waits for
+/// its flush to be in the store, so the state it records never runs ahead of the speed view;
+/// offsets are committed to the consumer group only after the checkpoint.
 /// A worker lives while its process owns the partition: <see cref="StopAsync"/> hands the partition
 /// on (flush, checkpoint, commit), <see cref="AbandonAsync"/> drops it when it is already lost.
 /// </summary>
@@ -37,6 +40,13 @@ internal sealed partial class PartitionWorker
     private ILogReader _reader = null!;
     private long _processedAtLastFlush;
     private DateTimeOffset _lastFlush;
+    private DateTimeOffset _nextFlush;
+    // The flush being written, and what it carries (put back for the next flush if it fails).
+    private Task _write = Task.CompletedTask;
+    private SpeedViewRow[] _writingRows = [];
+    private CampaignInfo[] _writingCampaigns = [];
+    // Per topic: the last read filled a whole batch, so the log had more waiting.
+    private readonly bool[] _fullRead = new bool[PartitionProcessor.TopicCount];
     private DateTimeOffset _lastCheckpoint;
     private long _processedAtCheckpoint = -1;
     private long _rowsSinceCheckpoint;
@@ -65,6 +75,9 @@ internal sealed partial class PartitionWorker
     /// <summary>The latest status, refreshed at every flush.</summary>
     public SpeedPartitionStatus? Status { get; private set; }
 
+    /// <summary>When the next flush is due (wall clock): an idle worker sleeps no later than this.</summary>
+    public DateTimeOffset NextFlushDue => _nextFlush;
+
     /// <summary>Restores the checkpoint (or starts empty) and opens the partition's reader and producer.</summary>
     public void Start()
     {
@@ -74,6 +87,7 @@ internal sealed partial class PartitionWorker
         LogStarted(_logger, _partition, _processor.NextOffsets[0], _processor.NextOffsets[1], _processor.NextOffsets[2]);
         _reader = _log.CreateReader();
         _lastFlush = _lastCheckpoint = _time.GetUtcNow();
+        _nextFlush = NextGridPoint(_lastFlush);
         _processedAtLastFlush = _processor.Counters.Processed;
     }
 
@@ -83,11 +97,12 @@ internal sealed partial class PartitionWorker
     /// </summary>
     public async Task<int> StepAsync(CancellationToken cancellationToken)
     {
+        var wasBacklogged = Backlogged;
         var processed = await PumpAsync(_reader, _merger, cancellationToken).ConfigureAwait(false);
         var now = _time.GetUtcNow();
         if (now - _lastCheckpoint >= _options.CheckpointInterval)
         {
-            await FlushAsync(cancellationToken).ConfigureAwait(false);
+            await FlushAndWaitAsync(cancellationToken).ConfigureAwait(false);
             if (_processor.Counters.Processed == _processedAtCheckpoint && _rowsSinceCheckpoint == 0)
             {
                 // Nothing processed and no row changed: the last checkpoint still describes this state
@@ -100,9 +115,11 @@ internal sealed partial class PartitionWorker
                 await CommitAsync(cancellationToken).ConfigureAwait(false);
             }
         }
-        else if (now - _lastFlush >= _options.FlushInterval)
+        else if (now >= _nextFlush || (wasBacklogged && !Backlogged))
         {
-            await FlushAsync(cancellationToken).ConfigureAwait(false);
+            // Due on the grid, or a backlog (a replay, a burst) has just been worked off: its rows
+            // are shown at once rather than at the next grid point.
+            await StartFlushAsync(cancellationToken).ConfigureAwait(false);
         }
 
         return processed;
@@ -111,7 +128,7 @@ internal sealed partial class PartitionWorker
     /// <summary>A clean stop: the last flush, a checkpoint and an offset commit.</summary>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        await FlushAsync(cancellationToken).ConfigureAwait(false);
+        await FlushAndWaitAsync(cancellationToken).ConfigureAwait(false);
         Checkpoint();
         await CommitAsync(cancellationToken).ConfigureAwait(false);
         await _checkpoints.Compaction.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -122,15 +139,20 @@ internal sealed partial class PartitionWorker
 
     /// <summary>
     /// Drops the partition without a flush or checkpoint: it was lost to another owner, which replays
-    /// from the last checkpoint to the same rows. Only a running compaction is waited for.
+    /// from the last checkpoint to the same rows. Only a write already in flight (so that it cannot land
+    /// after the new owner's) and a running compaction are waited for.
     /// </summary>
     public async Task AbandonAsync(CancellationToken cancellationToken)
     {
+        await CompleteWriteAsync().ConfigureAwait(false);
         await _checkpoints.Compaction.WaitAsync(cancellationToken).ConfigureAwait(false);
         _reader.Dispose();
         await _producer.DisposeAsync().ConfigureAwait(false);
         LogAbandoned(_logger, _partition, _processor.Counters.Processed);
     }
+
+    /// <summary>Whether a topic's last read filled a whole batch: the partition is behind the log.</summary>
+    private bool Backlogged => Array.IndexOf(_fullRead, true) >= 0;
 
     /// <summary>Reads what is available without waiting and processes every record the merge can release.</summary>
     private async Task<int> PumpAsync(ILogReader reader, TopicMerger merger, CancellationToken cancellationToken)
@@ -139,9 +161,11 @@ internal sealed partial class PartitionWorker
         {
             if (merger.NeedsRead(t))
             {
-                await reader.ReadAsync(_inputs[t], _processor.NextOffsets[t], merger.BatchFor(t), _options.ReadBatchSize,
+                var batch = merger.BatchFor(t);
+                await reader.ReadAsync(_inputs[t], _processor.NextOffsets[t], batch, _options.ReadBatchSize,
                     TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
                 merger.Refilled(t);
+                _fullRead[t] = batch.Count >= _options.ReadBatchSize;
             }
         }
 
@@ -151,7 +175,11 @@ internal sealed partial class PartitionWorker
         {
             _processor.Process(topic, merger.Head(topic));
             merger.Advance(topic);
-            processed++;
+            // A long backlog must not hold up a due flush: stop here, the next step goes on.
+            if ((++processed & 4095) == 0 && _time.GetUtcNow() >= _nextFlush)
+            {
+                return processed;
+            }
         }
 
         // Every topic drained: the log's promise lets idle topics stop holding the watermark back.
@@ -163,10 +191,18 @@ internal sealed partial class PartitionWorker
         return processed;
     }
 
-    private async Task FlushAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Collects the changed rows and hands them to the writer without waiting for the store. If the
+    /// previous flush is still being written, does nothing: the next step tries again.
+    /// </summary>
+    private async Task StartFlushAsync(CancellationToken cancellationToken)
     {
-        // Rows of a flush that failed or was cancelled stay in _rows and go out with the next one;
-        // a window changed again since then is sent once, with its newest full value.
+        if (!_write.IsCompleted)
+        {
+            return;
+        }
+
+        await CompleteWriteAsync().ConfigureAwait(false);
         _processor.CollectChanges(_rows);
         var rows = _rows.Count == 0 ? [] : _rows
             .GroupBy(r => (r.CampaignId, r.BucketStartMs))
@@ -176,13 +212,67 @@ internal sealed partial class PartitionWorker
         LogFlushing(_logger, _partition, rows.Length);
         await _deadLetters.FlushAsync(cancellationToken).ConfigureAwait(false);
         var status = await BuildStatusAsync(cancellationToken).ConfigureAwait(false);
-        await _writer.WriteAsync(rows, _campaigns.ToArray(), status, cancellationToken).ConfigureAwait(false);
+        var campaigns = _campaigns.ToArray();
         _rows.Clear();
         _campaigns.Clear();
-        Status = status;
         _rowsSinceCheckpoint += rows.Length;
-        _onFlushed?.Invoke(new SpeedFlushReport(_partition, _processor.LogTimeMs, _time.GetUtcNow(), rows.Length, _processor.Counters.Processed));
+        var report = new SpeedFlushReport(_partition, _processor.LogTimeMs, default, rows.Length, _processor.Counters.Processed);
+        (_writingRows, _writingCampaigns) = (rows, campaigns);
+        _write = WriteAsync(rows, campaigns, status, report, cancellationToken);
         _lastFlush = _time.GetUtcNow();
+        _nextFlush = NextGridPoint(_lastFlush);
+    }
+
+    /// <summary>Flushes and waits until the store holds every row so far (before a checkpoint or a stop).</summary>
+    private async Task FlushAndWaitAsync(CancellationToken cancellationToken)
+    {
+        await CompleteWriteAsync().ConfigureAwait(false);
+        await StartFlushAsync(cancellationToken).ConfigureAwait(false);
+        if (!await CompleteWriteAsync().ConfigureAwait(false))
+        {
+            throw new OperationCanceledException("the speed view write was cancelled", cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// Waits for the flush in flight. If it was cancelled (the writer retries every other failure),
+    /// its rows and campaigns go out with the next flush, and this returns false.
+    /// </summary>
+    private async Task<bool> CompleteWriteAsync()
+    {
+        try
+        {
+            await _write.ConfigureAwait(false);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            // Re-sent first, so a window changed again since is still written last, with its newest value.
+            _rows.InsertRange(0, _writingRows);
+            _campaigns.InsertRange(0, _writingCampaigns);
+            return false;
+        }
+        finally
+        {
+            _write = Task.CompletedTask;
+            (_writingRows, _writingCampaigns) = ([], []);
+        }
+    }
+
+    private async Task WriteAsync(SpeedViewRow[] rows, CampaignInfo[] campaigns, SpeedPartitionStatus status, SpeedFlushReport report,
+        CancellationToken cancellationToken)
+    {
+        await _writer.WriteAsync(rows, campaigns, status, cancellationToken).ConfigureAwait(false);
+        Status = status;
+        _onFlushed?.Invoke(report with { VisibleAt = _time.GetUtcNow() });
+    }
+
+    /// <summary>The first multiple of the flush interval (since the epoch) after <paramref name="now"/>.</summary>
+    private DateTimeOffset NextGridPoint(DateTimeOffset now)
+    {
+        var interval = _options.FlushInterval.Ticks;
+        var ticks = now.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks;
+        return DateTimeOffset.UnixEpoch.AddTicks((ticks / interval + 1) * interval);
     }
 
     private void Checkpoint()

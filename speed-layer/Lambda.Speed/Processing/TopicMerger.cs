@@ -14,11 +14,15 @@ internal sealed class TopicMerger
 {
     private readonly RecordBatch[] _batches;
     private readonly int[] _positions;
+    // Log time of each topic's head record (when it has one): the merge decision per record reads
+    // these instead of materializing a record per topic.
+    private readonly long[] _headTimes;
 
     public TopicMerger(int topics, int batchSize)
     {
         _batches = new RecordBatch[topics];
         _positions = new int[topics];
+        _headTimes = new long[topics];
         for (var t = 0; t < topics; t++)
         {
             _batches[t] = new RecordBatch(batchSize, batchSize * 256);
@@ -31,7 +35,11 @@ internal sealed class TopicMerger
     /// <summary>The batch to read topic <paramref name="topic"/> into; call <see cref="Refilled"/> after.</summary>
     public RecordBatch BatchFor(int topic) => _batches[topic];
 
-    public void Refilled(int topic) => _positions[topic] = 0;
+    public void Refilled(int topic)
+    {
+        _positions[topic] = 0;
+        SetHead(topic);
+    }
 
     /// <summary>
     /// The topic whose head record is next in the merged order, or -1 if the next record cannot be
@@ -43,14 +51,10 @@ internal sealed class TopicMerger
         var bestTime = long.MaxValue;
         for (var t = 0; t < _batches.Length; t++)
         {
-            if (!NeedsRead(t))
+            if (!NeedsRead(t) && (best < 0 || _headTimes[t] < bestTime))
             {
-                var time = _batches[t][_positions[t]].TimestampMs;
-                if (time < bestTime)
-                {
-                    best = t;
-                    bestTime = time;
-                }
+                best = t;
+                bestTime = _headTimes[t];
             }
         }
 
@@ -78,7 +82,20 @@ internal sealed class TopicMerger
     /// <summary>The head record of <paramref name="topic"/>; <see cref="Advance"/> moves past it.</summary>
     public LogRecord Head(int topic) => _batches[topic][_positions[topic]];
 
-    public void Advance(int topic) => _positions[topic]++;
+    public void Advance(int topic)
+    {
+        _positions[topic]++;
+        SetHead(topic);
+    }
+
+    private void SetHead(int topic)
+    {
+        var batch = _batches[topic];
+        if (_positions[topic] < batch.Count)
+        {
+            _headTimes[topic] = batch[_positions[topic]].TimestampMs;
+        }
+    }
 
     /// <summary>The lowest frontier among topics with nothing buffered, or null if every topic has records.</summary>
     public long? QuietFrontier()

@@ -14,6 +14,8 @@ internal sealed partial class WorkerLoop
     // then costs well under 2% of a core, and a burst (or a revoke) after a lull waits 200 ms at most.
     private static readonly TimeSpan MinIdleDelay = TimeSpan.FromMilliseconds(20);
     private static readonly TimeSpan MaxIdleDelay = TimeSpan.FromMilliseconds(200);
+    // An idle loop still wakes for its partitions' next flush, but never spins.
+    private static readonly TimeSpan MinFlushWait = TimeSpan.FromMilliseconds(2);
     private static readonly TimeSpan HandOverTimeout = TimeSpan.FromSeconds(30);
 
     // At most one command per partition per rebalance is waiting, so the channel needs no bound.
@@ -73,7 +75,7 @@ internal sealed partial class WorkerLoop
 
                 if (processed == 0)
                 {
-                    await Task.Delay(idleDelay, _time, stop).ConfigureAwait(false);
+                    await Task.Delay(UntilNextFlush(idleDelay), _time, stop).ConfigureAwait(false);
                     idleDelay = TimeSpan.FromTicks(Math.Min(idleDelay.Ticks * 2, MaxIdleDelay.Ticks));
                 }
                 else
@@ -122,6 +124,23 @@ internal sealed partial class WorkerLoop
                 command.Done.TrySetResult();
             }
         }
+    }
+
+    /// <summary>The idle back-off, cut short so the loop wakes for its partitions' next flush.</summary>
+    private TimeSpan UntilNextFlush(TimeSpan backoff)
+    {
+        var wait = backoff;
+        var now = _time.GetUtcNow();
+        foreach (var worker in _workers)
+        {
+            var untilFlush = worker.NextFlushDue - now;
+            if (untilFlush < wait)
+            {
+                wait = untilFlush < MinFlushWait ? MinFlushWait : untilFlush;
+            }
+        }
+
+        return wait;
     }
 
     private Task Post(Change change, int partition)

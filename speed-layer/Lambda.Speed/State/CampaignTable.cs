@@ -11,6 +11,7 @@ internal sealed class CampaignTable
 {
     private readonly Dictionary<UInt128, int> _byHash = [];
     private readonly List<CampaignInfo> _campaigns = [];
+    private readonly List<byte[]> _idBytes = [];
     private int _reported;
 
     public int Count => _campaigns.Count;
@@ -28,6 +29,9 @@ internal sealed class CampaignTable
 
         return Add(hash, new CampaignInfo(Encoding.UTF8.GetString(campaignId), Encoding.UTF8.GetString(advertiserId)));
     }
+
+    /// <summary>Whether the campaign at <paramref name="index"/> has this id: a byte compare, cheaper than <see cref="GetOrAdd"/>'s hash and probe.</summary>
+    public bool HasId(int index, ReadOnlySpan<byte> campaignId) => campaignId.SequenceEqual(_idBytes[index]);
 
     /// <summary>Restores a campaign from a checkpoint, at the next index.</summary>
     public int Add(CampaignInfo campaign) =>
@@ -54,6 +58,7 @@ internal sealed class CampaignTable
         var index = _campaigns.Count;
         _byHash.Add(hash, index);
         _campaigns.Add(campaign);
+        _idBytes.Add(Encoding.UTF8.GetBytes(campaign.CampaignId));
         return index;
     }
 }

@@ -7,22 +7,63 @@ namespace Lambda.Speed.State;
 /// Everything is driven by the input alone, so a replay rebuilds the same window.
 /// A slice's ids only ever grow at the end until the slice is dropped, so a checkpoint delta is
 /// "slices dropped" plus "ids appended past what the last checkpoint held".
+/// The set of ids (the index that answers "seen?") is built only for a window that dedupes: a
+/// window read from checkpoint files just to be written again (a compaction) never needs it.
 /// </summary>
 internal sealed class DedupeWindow
 {
     /// <summary>Width of one slice of event time.</summary>
     public const long SliceMs = 10_000;
 
-    private readonly Dictionary<ulong, long> _sliceById = [];
+    private readonly EventKeySet _ids = new();
     private readonly SortedDictionary<long, Slice> _slices = [];
+    // Id lists of dropped slices, cleared, for new slices to reuse: a steady window allocates nothing per id.
+    private readonly Stack<List<ulong>> _spareLists = new();
     private readonly SortedSet<long> _droppedSinceCheckpoint = [];
     private readonly int _capacity;
+    private bool _indexed = true;
+    private int _count;
     private long _lastSliceStart;
     private Slice? _lastSlice;
 
     public DedupeWindow(int capacity) => _capacity = capacity;
 
-    public int Count => _sliceById.Count;
+    public int Count => _count;
+
+    /// <summary>Starts a restore: until <see cref="BuildIndex"/>, appended ids go to their slices only.</summary>
+    public void BeginRestore()
+    {
+        if (_count != 0 || _slices.Count != 0)
+        {
+            throw new InvalidOperationException("a dedupe window can only be restored into when empty");
+        }
+
+        _indexed = false;
+    }
+
+    /// <summary>Indexes every held id (after a restore), so the window can dedupe.</summary>
+    public void BuildIndex()
+    {
+        if (_indexed)
+        {
+            return;
+        }
+
+        // Every id of a checkpoint chain is held once (each was new when it was appended), so the
+        // index holds exactly the ids of the slices.
+        foreach (var slice in _slices.Values)
+        {
+            foreach (var id in slice.Ids)
+            {
+                _ids.Add(id);
+            }
+        }
+
+        _indexed = true;
+    }
+
+    /// <summary>Starts loading what <see cref="IsDuplicate"/> of this key will read (see <see cref="EventKeySet.Prefetch"/>).</summary>
+    public void Prefetch(ulong eventKey) => _ids.Prefetch(eventKey);
 
     /// <summary>
     /// True if the id was seen; otherwise remembers it and returns false. An id whose slice the
@@ -32,13 +73,14 @@ internal sealed class DedupeWindow
     /// </summary>
     public bool IsDuplicate(ulong eventKey, long eventTimeMs, long watermarkMs)
     {
+        BuildIndex();
         var sliceStart = eventTimeMs - Modulo(eventTimeMs, SliceMs);
         if (sliceStart + SliceMs <= watermarkMs)
         {
-            return _sliceById.ContainsKey(eventKey);
+            return _ids.Contains(eventKey);
         }
 
-        if (!_sliceById.TryAdd(eventKey, sliceStart))
+        if (!_ids.Add(eventKey))
         {
             return true;
         }
@@ -46,7 +88,8 @@ internal sealed class DedupeWindow
         // Consecutive events mostly share a slice: remember the last one instead of searching the tree.
         var slice = _lastSliceStart == sliceStart && _lastSlice is { } last ? last : SliceAt(sliceStart);
         slice.Ids.Add(eventKey);
-        if (_sliceById.Count > _capacity)
+        _count++;
+        if (_count > _capacity)
         {
             ForgetOldestSlice();
         }
@@ -83,11 +126,19 @@ internal sealed class DedupeWindow
     public void Append(long sliceStart, IReadOnlyList<ulong> ids)
     {
         var slice = SliceAt(sliceStart);
+        if (!_indexed)
+        {
+            slice.Ids.AddRange(ids);
+            _count += ids.Count;
+            return;
+        }
+
         foreach (var id in ids)
         {
-            if (_sliceById.TryAdd(id, sliceStart))
+            if (_ids.Add(id))
             {
                 slice.Ids.Add(id);
+                _count++;
             }
         }
     }
@@ -102,10 +153,18 @@ internal sealed class DedupeWindow
                 _lastSlice = null;
             }
 
-            foreach (var id in slice.Ids)
+            if (_indexed)
             {
-                _sliceById.Remove(id);
+                foreach (var id in slice.Ids)
+                {
+                    _ids.Remove(id);
+                }
             }
+
+            _count -= slice.Ids.Count;
+
+            slice.Ids.Clear();
+            _spareLists.Push(slice.Ids);
         }
     }
 
@@ -124,7 +183,7 @@ internal sealed class DedupeWindow
     {
         if (!_slices.TryGetValue(sliceStart, out var slice))
         {
-            slice = new Slice();
+            slice = new Slice(_spareLists.TryPop(out var ids) ? ids : []);
             _slices.Add(sliceStart, slice);
         }
 
@@ -145,9 +204,9 @@ internal sealed class DedupeWindow
         return r < 0 ? r + divisor : r;
     }
 
-    private sealed class Slice
+    private sealed class Slice(List<ulong> ids)
     {
-        public List<ulong> Ids { get; } = [];
+        public List<ulong> Ids { get; } = ids;
 
         /// <summary>How many of <see cref="Ids"/> the last checkpoint holds.</summary>
         public int Checkpointed { get; set; }

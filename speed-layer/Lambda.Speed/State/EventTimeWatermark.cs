@@ -16,6 +16,9 @@ internal sealed class EventTimeWatermark
     private readonly bool[] _seen;
     private readonly long _latenessMs;
     private readonly long _idleMs;
+    // Whether anything Recompute reads changed since it last ran: most records change nothing (same
+    // millisecond, no new maximum), and then the watermark cannot move.
+    private bool _changed = true;
 
     public EventTimeWatermark(int topics, TimeSpan allowedLateness, TimeSpan idleTimeout)
     {
@@ -41,12 +44,14 @@ internal sealed class EventTimeWatermark
         if (!_seen[topic] || eventTimeMs > _maxEventTime[topic])
         {
             _maxEventTime[topic] = eventTimeMs;
+            _seen[topic] = true;
+            _changed = true;
         }
 
-        _seen[topic] = true;
         if (logTimeMs > _lastLogTime[topic])
         {
             _lastLogTime[topic] = logTimeMs;
+            _changed = true;
         }
 
         AdvanceLogTime(logTimeMs);
@@ -58,12 +63,19 @@ internal sealed class EventTimeWatermark
         if (logTimeMs > LogTimeMs)
         {
             LogTimeMs = logTimeMs;
+            _changed = true;
         }
     }
 
     /// <summary>Recomputes the watermark; returns true if it moved.</summary>
     public bool Recompute()
     {
+        if (!_changed)
+        {
+            return false;
+        }
+
+        _changed = false;
         var activeMin = long.MaxValue;
         var anyActive = false;
         var overallMax = long.MinValue;
@@ -107,6 +119,7 @@ internal sealed class EventTimeWatermark
     {
         Current = current;
         LogTimeMs = logTimeMs;
+        _changed = true;
         for (var t = 0; t < topics.Count && t < _seen.Length; t++)
         {
             (_maxEventTime[t], _lastLogTime[t], _seen[t]) = topics[t];
