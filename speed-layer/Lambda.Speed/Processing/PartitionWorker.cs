@@ -100,26 +100,32 @@ internal sealed partial class PartitionWorker
         var wasBacklogged = Backlogged;
         var processed = await PumpAsync(_reader, _merger, cancellationToken).ConfigureAwait(false);
         var now = _time.GetUtcNow();
-        if (now - _lastCheckpoint >= _options.CheckpointInterval)
+        if (now < _nextFlush && !(wasBacklogged && !Backlogged))
         {
-            await FlushAndWaitAsync(cancellationToken).ConfigureAwait(false);
-            if (_processor.Counters.Processed == _processedAtCheckpoint && _rowsSinceCheckpoint == 0)
-            {
-                // Nothing processed and no row changed: the last checkpoint still describes this state
-                // (up to a log clock that a replay advances alike), so an idle partition writes nothing.
-                _lastCheckpoint = now;
-            }
-            else
-            {
-                Checkpoint();
-                await CommitAsync(cancellationToken).ConfigureAwait(false);
-            }
+            return processed;
         }
-        else if (now >= _nextFlush || (wasBacklogged && !Backlogged))
+
+        // Due on the grid, or a backlog (a replay, a burst) has just been worked off: its rows are
+        // shown at once rather than at the next grid point.
+        if (now - _lastCheckpoint < _options.CheckpointInterval)
         {
-            // Due on the grid, or a backlog (a replay, a burst) has just been worked off: its rows
-            // are shown at once rather than at the next grid point.
             await StartFlushAsync(cancellationToken).ConfigureAwait(false);
+            return processed;
+        }
+
+        // A checkpoint goes with a flush: waiting for the write and writing the checkpoint then
+        // hold up processing only, never a flush (the next one is a whole interval away).
+        await FlushAndWaitAsync(cancellationToken).ConfigureAwait(false);
+        if (_processor.Counters.Processed == _processedAtCheckpoint && _rowsSinceCheckpoint == 0)
+        {
+            // Nothing processed and no row changed: the last checkpoint still describes this state
+            // (up to a log clock that a replay advances alike), so an idle partition writes nothing.
+            _lastCheckpoint = now;
+        }
+        else
+        {
+            Checkpoint();
+            await CommitAsync(cancellationToken).ConfigureAwait(false);
         }
 
         return processed;
