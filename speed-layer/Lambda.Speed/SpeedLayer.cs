@@ -48,7 +48,7 @@ public sealed partial class SpeedLayer
         _partitions = partitions;
     }
 
-    /// <summary>Called after every successful flush of a partition (on the worker's thread: keep it cheap).</summary>
+    /// <summary>Called once each flush of a partition is in the store (on a thread-pool thread, concurrently across partitions: keep it cheap and thread-safe).</summary>
     public Action<SpeedFlushReport>? OnFlushed { get; init; }
 
     /// <summary>True when the partitions come from a consumer group (a Kafka log and no fixed list).</summary>
