@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Sockets;
 using System.Text.Json;
 
 namespace Lambda.Cli.Tests;
@@ -16,7 +15,7 @@ public sealed class RunDemoEndToEndTests : IDisposable
     [Fact]
     public async Task the_demo_serves_batch_days_then_speed_today_and_stops_cleanly_on_ctrl_c()
     {
-        var url = $"http://127.0.0.1:{FreePort()}";
+        var url = $"http://127.0.0.1:{SplitApi.FreePort()}";
         using var lambda = new LambdaProcess("run", "--demo", "--demo-days", "2", "--data-dir", _dataDir, "--urls", url, "--partitions", "2");
 
         var keyLine = await lambda.WaitForLineAsync("demo: admin key", 120);
@@ -63,12 +62,5 @@ public sealed class RunDemoEndToEndTests : IDisposable
         {
             Directory.Delete(_dataDir, recursive: true);
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -1,13 +1,13 @@
-using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using Lambda.Jobs;
 using Lambda.SharedModel.Jobs;
 using Lambda.Store.Postgres;
 using Npgsql;
+
+using Lambda.Tests.Shared;
 
 namespace Lambda.Cli.Tests;
 
@@ -56,8 +56,8 @@ public sealed class SplitEndToEndTests : IAsyncLifetime
     [SkippableFact]
     public async Task serve_and_two_schedulers_run_beside_the_process_that_owns_the_embedded_log()
     {
-        SkipUnlessAvailable();
-        var urlB = $"http://127.0.0.1:{FreePort()}";
+        FaultEnvironment.Require(_unavailable);
+        var urlB = $"http://127.0.0.1:{SplitApi.FreePort()}";
 
         using var a = Lambda("run", "--demo", "--demo-days", "2", "--no-serve", "--no-scheduler");
         var key = (await a.WaitForLineAsync("demo: admin key", 180)).Split(' ', StringSplitOptions.RemoveEmptyEntries)[^1];
@@ -73,7 +73,7 @@ public sealed class SplitEndToEndTests : IAsyncLifetime
 
         // B answers with A's speed rows for today, from PostgreSQL.
         var today = DateTime.UtcNow.Date;
-        var speedOnly = await UntilAsync(http, campaign, m => m.Speed.Any(r => r.Bucket == today && r.Impressions > 0), 120);
+        var speedOnly = await SplitApi.UntilAsync(http, campaign, m => m.Speed.Any(r => r.Bucket == today && r.Impressions > 0), 120);
         Assert.Null(speedOnly.Watermark);
 
         // B cannot append to a log it does not own: a 503 that names the owner, never a 500.
@@ -90,7 +90,7 @@ public sealed class SplitEndToEndTests : IAsyncLifetime
         await c2.WaitForLineAsync("scheduler node-c2 running", 120);
 
         // After a recompute, B serves batch rows for past days and speed rows for today, split at W.
-        var merged = await UntilAsync(http, campaign, m => m.Watermark is not null && m.Batch.Any(r => r.Impressions > 0), 300);
+        var merged = await SplitApi.UntilAsync(http, campaign, m => m.Watermark is not null && m.Batch.Any(r => r.Impressions > 0), 300);
         Assert.All(merged.Batch, r => Assert.True(r.Bucket < merged.Watermark, $"batch bucket {r.Bucket:O} is not before W {merged.Watermark:O}"));
         Assert.All(merged.Speed, r => Assert.True(r.Bucket >= merged.Watermark, $"speed bucket {r.Bucket:O} is before W {merged.Watermark:O}"));
         Assert.Contains(merged.Speed, r => r.Bucket == today && r.Impressions > 0);
@@ -162,68 +162,4 @@ public sealed class SplitEndToEndTests : IAsyncLifetime
             await Task.Delay(500);
         }
     }
-
-    /// <summary>Asks B for the campaign's days until <paramref name="done"/> holds.</summary>
-    private static async Task<DayMetrics> UntilAsync(HttpClient http, string campaign, Func<DayMetrics, bool> done, int seconds)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(seconds);
-        while (true)
-        {
-            var metrics = await DaysAsync(http, campaign);
-            if (done(metrics))
-            {
-                return metrics;
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, $"not seen within {seconds} s; last answer: W {metrics.Watermark:O}, "
-                + $"{metrics.Batch.Count} batch and {metrics.Speed.Count} speed days");
-            await Task.Delay(1000);
-        }
-    }
-
-    private static async Task<DayMetrics> DaysAsync(HttpClient http, string campaign)
-    {
-        var today = DateTime.UtcNow.Date;
-        var from = today.AddDays(-3).ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
-        var to = today.AddDays(1).ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
-        using var response = await http.GetAsync($"/v1/campaigns/{campaign}/metrics?granularity=day&from={from}&to={to}");
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        using var answer = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-        var root = answer.RootElement;
-        DateTime? watermark = root.GetProperty("batch_watermark") is { ValueKind: JsonValueKind.String } w ? w.GetDateTime().ToUniversalTime() : null;
-        var rows = root.GetProperty("rows").EnumerateArray()
-            .Select(r => (Bucket: r.GetProperty("bucket").GetDateTime().ToUniversalTime(), Source: r.GetProperty("source").GetString(),
-                Impressions: r.GetProperty("impressions").GetInt64()))
-            .ToList();
-        return new DayMetrics(watermark,
-            [.. rows.Where(r => r.Source == "batch").Select(r => new DayRow(r.Bucket, r.Impressions))],
-            [.. rows.Where(r => r.Source == "speed").Select(r => new DayRow(r.Bucket, r.Impressions))]);
-    }
-
-    private void SkipUnlessAvailable()
-    {
-        if (_unavailable is null)
-        {
-            return;
-        }
-
-        var ci = Environment.GetEnvironmentVariable("CI");
-        if (!string.IsNullOrEmpty(ci) && ci != "false" && ci != "0")
-        {
-            throw new InvalidOperationException($"{_unavailable} (CI is set, so this is a failure, not a skip)");
-        }
-
-        Skip.If(true, _unavailable);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private sealed record DayRow(DateTime Bucket, long Impressions);
-
-    private sealed record DayMetrics(DateTime? Watermark, IReadOnlyList<DayRow> Batch, IReadOnlyList<DayRow> Speed);
 }

@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using Lambda.Store.Sqlite;
 
 namespace Lambda.Cli.Tests.Chaos;
@@ -83,7 +81,7 @@ internal sealed class ChaosRun(string dataDir, ChaosSettings settings, Action<st
             ["LAMBDA_DEMO_SEND_RATE"] = settings.SendRate.ToString(CultureInfo.InvariantCulture),
         };
         return new LambdaProcess(environment,
-            "run", "--demo", "--data-dir", dataDir, "--urls", $"http://127.0.0.1:{FreePort()}", "--partitions", "2",
+            "run", "--demo", "--data-dir", dataDir, "--urls", $"http://127.0.0.1:{SplitApi.FreePort()}", "--partitions", "2",
             "--workers", "2", "--flush-interval", "00:00:00.200", "--checkpoint-interval", "00:00:01",
             "--archive-cron", "0/3 * * * * ?", "--recompute-cron", "1/7 * * * * ?",
             // Speed rows must outlive the run: the comparison reads them all.
@@ -141,11 +139,4 @@ internal sealed class ChaosRun(string dataDir, ChaosSettings settings, Action<st
         || line.Contains("fail", StringComparison.Ordinal) || line.Contains("crit", StringComparison.Ordinal);
 
     private static string Tail(LambdaProcess host) => string.Join('\n', host.Errors.TakeLast(40));
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }
