@@ -1,5 +1,6 @@
 using Lambda.Generator;
 using Lambda.Log.Embedded;
+using Lambda.SharedModel.Log;
 using Lambda.SharedModel.Events;
 using Lambda.SharedModel.Views;
 using Lambda.Store.Sqlite;
@@ -37,6 +38,15 @@ internal static class TrafficFixture
             await log.CreateTopicAsync(topic, 4);
         }
 
+        return await ProduceAsync(log, options, records);
+    }
+
+    /// <summary>
+    /// Produces <paramref name="records"/> generated records into any log, flushing each batch; returns the
+    /// generator (and its oracle). Timestamp 0: the log stamps its own append time.
+    /// </summary>
+    public static async Task<TrafficGenerator> ProduceAsync(IEventLog log, GeneratorOptions options, long records)
+    {
         var generator = new TrafficGenerator(options);
         await using var producer = log.CreateProducer();
         var batch = new GeneratedBatch(4096);

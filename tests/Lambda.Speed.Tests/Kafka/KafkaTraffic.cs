@@ -48,29 +48,8 @@ internal sealed class KafkaTraffic : IDisposable
     public async Task<TrafficGenerator> ProduceAsync(GeneratorOptions options, long records)
     {
         await using var log = OpenLog();
-        var generator = new TrafficGenerator(options);
-        await using var producer = log.CreateProducer();
-        var batch = new GeneratedBatch(4096);
-        long written = 0;
-        while (written < records)
-        {
-            var n = generator.NextBatch(batch, (int)Math.Min(batch.Capacity, records - written));
-            if (n == 0)
-            {
-                break;
-            }
-
-            for (var i = 0; i < batch.Count; i++)
-            {
-                // Timestamp 0: librdkafka stamps the produce time, standing in for the broker's append time.
-                producer.Enqueue(batch.Topic(i), batch.Key(i), batch.Value(i), 0);
-            }
-
-            await producer.FlushAsync();
-            written += n;
-        }
-
-        return generator;
+        // librdkafka stamps the produce time, standing in for the broker's append time.
+        return await TrafficFixture.ProduceAsync(log, options, records);
     }
 
     /// <summary>
