@@ -9,7 +9,8 @@ namespace Lambda.Log.Kafka;
 /// <summary>
 /// An idempotent Kafka producer. The partition is chosen here with <see cref="KafkaPartitioner"/>
 /// (the Java client's murmur2) and produced explicitly, because librdkafka's default partitioner
-/// (consistent_random, CRC32) would place keys differently from the embedded log.
+/// (consistent_random, CRC32) would place keys differently from the embedded log. The caller's
+/// timestamp is not sent: a record's log time is when it was appended, as in the embedded log.
 /// </summary>
 internal sealed class KafkaLogProducer : ILogProducer
 {
@@ -36,7 +37,7 @@ internal sealed class KafkaLogProducer : ILogProducer
     public int Enqueue(string topic, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, long timestampMs)
     {
         var partition = KafkaPartitioner.PartitionFor(key, _topics.PartitionCount(topic));
-        Produce(topic, partition, key, value, timestampMs);
+        Produce(topic, partition, key, value);
         return partition;
     }
 
@@ -52,7 +53,7 @@ internal sealed class KafkaLogProducer : ILogProducer
                 $"{topicPartition}: topic '{topicPartition.Topic}' has {count} partitions");
         }
 
-        Produce(topicPartition.Topic, topicPartition.Partition, key, value, timestampMs);
+        Produce(topicPartition.Topic, topicPartition.Partition, key, value);
     }
 
     public async ValueTask FlushAsync(CancellationToken cancellationToken = default)
@@ -85,7 +86,7 @@ internal sealed class KafkaLogProducer : ILogProducer
         _onDisposed(this);
     }
 
-    private void Produce(string topic, int partition, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, long timestampMs)
+    private void Produce(string topic, int partition, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         // Confluent.Kafka 1.9 takes byte arrays only; these two copies are the one allocation per record.
@@ -93,7 +94,12 @@ internal sealed class KafkaLogProducer : ILogProducer
         {
             Key = key.ToArray(),
             Value = value.ToArray(),
-            Timestamp = new Timestamp(timestampMs, TimestampType.CreateTime),
+            // No create time from the caller: librdkafka stamps the produce time, and on a LogAppendTime topic
+            // (CreateTopicAsync makes them so) the broker its own. The log time is then the append time on a
+            // CreateTime topic too (one created outside Lambda, or the mock cluster), as in the embedded log:
+            // a caller's past time would break the reader's log-time frontier (the speed layer merges topics by
+            // it) and hold back the recompute's completeness check (the newest log time).
+            Timestamp = Timestamp.Default,
         };
         var target = new KafkaTopicPartition(topic, new Partition(partition));
         Interlocked.Increment(ref _pending);

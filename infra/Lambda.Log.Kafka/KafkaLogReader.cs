@@ -20,7 +20,8 @@ internal sealed class KafkaLogReader : ILogReader
     // Blocking waits are cut in slices so that cancellation is noticed promptly.
     private static readonly TimeSpan PollSlice = TimeSpan.FromMilliseconds(100);
 
-    // Topics use LogAppendTime, so a record appended later carries the broker's clock at append.
+    // Topics use LogAppendTime (or, when created elsewhere with CreateTime, the producer stamps its clock,
+    // never a caller's time), so a record appended later carries the clock at append.
     // Unlike the embedded log, Kafka cannot promise a frontier; this margin covers the broker's
     // clock skew and the delay between append and visibility. It is an assumption, documented.
     private static readonly TimeSpan FrontierMargin = TimeSpan.FromSeconds(5);

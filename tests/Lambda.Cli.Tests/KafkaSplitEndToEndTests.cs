@@ -92,60 +92,62 @@ public sealed class KafkaSplitEndToEndTests : IAsyncLifetime
     public async Task two_speed_members_serve_and_a_scheduler_run_as_separate_processes_over_kafka_and_postgres()
     {
         FaultEnvironment.Require(_unavailable);
-        // Not yet reliable over the in-process mock cluster (speed rows sometimes not seen within 240 s on
-        // this loaded machine; see the branch report): opt in with LAMBDA_KAFKA_SPLIT_MOCK=1.
-        Skip.If(_mock is not null && Environment.GetEnvironmentVariable("LAMBDA_KAFKA_SPLIT_MOCK") != "1",
-            "over librdkafka's mock cluster this test is opt-in (LAMBDA_KAFKA_SPLIT_MOCK=1) until it passes reliably; set LAMBDA_KAFKA_BOOTSTRAP to run it against a broker");
         var url = $"http://127.0.0.1:{SplitApi.FreePort()}";
-        var today = DateTime.UtcNow.Date;
 
         var key = await AdminKeyAsync();
         using var speed1 = Speed();
         using var speed2 = Speed();
-        await WaitForErrorLineAsync(speed1, "joining consumer group " + _group, 120);
-        await WaitForErrorLineAsync(speed2, "joining consumer group " + _group, 120);
+        var joining = "joining consumer group " + _group;
+        await WaitForErrorLineAsync(speed1, l => l.Contains(joining, StringComparison.Ordinal), joining, 120);
+        await WaitForErrorLineAsync(speed2, l => l.Contains(joining, StringComparison.Ordinal), joining, 120);
 
-        // Traffic from half an hour before midnight until now: a past day for the batch, today for the speed layer.
-        var start = new DateTimeOffset(today.AddMinutes(-30), TimeSpan.Zero);
-        var span = (long)(DateTimeOffset.UtcNow - start).TotalSeconds - 5;
-        var rate = Math.Max(1, 20_000 / span);
+        // Twenty minutes of event time across midnight, produced now: the day before for the batch, the day
+        // after for the speed layer. A fixed count, well below what the mock cluster keeps per partition (it
+        // drops a partition's oldest records beyond 5 MB: with a count growing with the time of day, the
+        // past day's records, the oldest, were gone before the archive read them).
+        var midnight = await MidnightAsync();
+        var oracle = Path.Combine(_dataDir.Path, "oracle.csv");
         using (var generate = Lambda("generate", "--seed", Seed.ToString(CultureInfo.InvariantCulture),
             "--campaigns", Campaigns.ToString(CultureInfo.InvariantCulture), "--users", "1000",
-            "--start", start.ToString("O", CultureInfo.InvariantCulture),
-            "--event-rate", rate.ToString(CultureInfo.InvariantCulture), "--events", (rate * span).ToString(CultureInfo.InvariantCulture)))
+            "--start", new DateTimeOffset(midnight.AddMinutes(-10), TimeSpan.Zero).ToString("O", CultureInfo.InvariantCulture),
+            "--event-rate", "10", "--events", "12000", "--oracle", oracle))
         {
             Assert.True(await generate.WaitForExitAsync(300) == 0, string.Join("\n", generate.Errors.TakeLast(20)));
-            Assert.Contains(generate.Output, l => l.StartsWith("generated ", StringComparison.Ordinal) && l.Contains("into the log", StringComparison.Ordinal));
+            Assert.Contains(generate.Output, l => l.StartsWith("generated 12000 records", StringComparison.Ordinal) && l.Contains("into the log", StringComparison.Ordinal));
         }
 
         // The hottest campaign of the generated traffic (the catalog depends only on the seed and the counts).
         var campaign = new TrafficGenerator(new GeneratorOptions { Seed = Seed, Campaigns = Campaigns, Users = 1000 }).CampaignId(0);
+        var pastDayImpressions = OracleImpressions(oracle, campaign, midnight.AddDays(-1));
+        Assert.True(pastDayImpressions > 0, $"the oracle has no impressions of {campaign} before {midnight:O}");
 
         using var serve = Lambda("serve", "--urls", url);
         await serve.WaitForLineAsync("serving on", 120);
         using var http = new HttpClient { BaseAddress = new Uri(url) };
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
 
-        var speedOnly = await SplitApi.UntilAsync(http, campaign, m => m.Speed.Any(r => r.Bucket == today && r.Impressions > 0), 240);
+        var speedOnly = await SplitApi.UntilAsync(http, campaign, m => m.Speed.Any(r => r.Bucket == midnight && r.Impressions > 0), 240);
         Assert.Null(speedOnly.Watermark);
 
-        // Both members of the group were given partitions of the log.
-        Assert.Contains(speed1.Errors, IsAssignment);
-        Assert.Contains(speed2.Errors, IsAssignment);
+        // Both members of the group are given partitions of the log (the first rows may come before the
+        // second member's assignment: the mock cluster assigns session.timeout.ms - 1 s after a join).
+        await WaitForErrorLineAsync(speed1, IsAssignment, "a partition assignment", 120);
+        await WaitForErrorLineAsync(speed2, IsAssignment, "a partition assignment", 120);
 
         // The scheduler archives the Kafka log into the master dataset and recomputes every 5 s.
         using var scheduler = Lambda("scheduler", "--scheduler-instance", "kafka-c1", "--archive-cron", "0 0 0 1 1 ? 2099",
             "--recompute-cron", "0/5 * * * * ?", "--retention-cron", "0 0 0 1 1 ? 2099", "--batch-threads", "1");
         await scheduler.WaitForLineAsync("scheduler kafka-c1 running", 120);
 
-        // The broker stamps append time, and the batch counts a record whose event time lies far before
-        // its log time as late: traffic produced now for a past day gives no batch impressions (only a run
-        // across midnight could show them). What holds: the archive and recompute run over Kafka, W is set,
-        // batch rows lie before it and today's speed rows after it.
+        // Log time is append time on both logs (event time is in the record), so the day before midnight is
+        // complete once the log holds records appended an hour after it: now. W is midnight, the batch gives
+        // the past day exactly as the generator's oracle counts it, and the speed layer the day after.
         var merged = await SplitApi.UntilAsync(http, campaign, m => m.Watermark is not null, 300);
+        Assert.Equal(midnight, merged.Watermark);
         Assert.All(merged.Batch, r => Assert.True(r.Bucket < merged.Watermark, $"batch bucket {r.Bucket:O} is not before W {merged.Watermark:O}"));
         Assert.All(merged.Speed, r => Assert.True(r.Bucket >= merged.Watermark, $"speed bucket {r.Bucket:O} is before W {merged.Watermark:O}"));
-        Assert.Contains(merged.Speed, r => r.Bucket == today && r.Impressions > 0);
+        Assert.Equal(pastDayImpressions, Assert.Single(merged.Batch, r => r.Bucket == midnight.AddDays(-1)).Impressions);
+        Assert.Contains(merged.Speed, r => r.Bucket == midnight && r.Impressions > 0);
         await using (var history = new PostgresJobHistoryStore(_connectionString, _schema))
         {
             var recomputes = await history.ListRunsAsync(JobNames.Recompute, 100);
@@ -156,6 +158,41 @@ public sealed class KafkaSplitEndToEndTests : IAsyncLifetime
         Assert.Equal(0, await serve.InterruptAsync(60));
         Assert.Equal(0, await speed1.InterruptAsync(120));
         Assert.Equal(0, await speed2.InterruptAsync(120));
+    }
+
+    /// <summary>
+    /// The midnight the traffic straddles. The batch takes the day before it once the log holds a record
+    /// appended an hour past its end (the recompute's completeness cutoff): the records generated now. So
+    /// today's midnight from 01:00 on, yesterday's before; near 01:00 it waits, so that all the records are
+    /// appended on one side of the cutoff.
+    /// </summary>
+    private static async Task<DateTime> MidnightAsync()
+    {
+        var sinceMidnight = DateTime.UtcNow.TimeOfDay;
+        if (sinceMidnight >= TimeSpan.FromMinutes(58) && sinceMidnight < TimeSpan.FromMinutes(62))
+        {
+            await Task.Delay(TimeSpan.FromMinutes(62) - sinceMidnight);
+        }
+
+        var now = DateTime.UtcNow;
+        return now.TimeOfDay >= TimeSpan.FromHours(1) ? now.Date : now.Date.AddDays(-1);
+    }
+
+    private static long OracleImpressions(string oracleCsv, string campaign, DateTime day)
+    {
+        var from = new DateTimeOffset(day, TimeSpan.Zero).ToUnixTimeMilliseconds();
+        var to = new DateTimeOffset(day.AddDays(1), TimeSpan.Zero).ToUnixTimeMilliseconds();
+        long impressions = 0;
+        foreach (var fields in File.ReadLines(oracleCsv).Skip(1).Select(l => l.Split(',')))
+        {
+            var bucket = long.Parse(fields[1], CultureInfo.InvariantCulture);
+            if (fields[0] == campaign && bucket >= from && bucket < to)
+            {
+                impressions += long.Parse(fields[2], CultureInfo.InvariantCulture);
+            }
+        }
+
+        return impressions;
     }
 
     private static bool IsAssignment(string line) =>
@@ -178,13 +215,13 @@ public sealed class KafkaSplitEndToEndTests : IAsyncLifetime
         return Assert.Single(keys.Output).Trim();
     }
 
-    private static async Task WaitForErrorLineAsync(LambdaProcess process, string fragment, int seconds)
+    private static async Task WaitForErrorLineAsync(LambdaProcess process, Func<string, bool> match, string what, int seconds)
     {
         var deadline = DateTime.UtcNow.AddSeconds(seconds);
-        while (!process.Errors.Any(l => l.Contains(fragment, StringComparison.Ordinal)))
+        while (!process.Errors.Any(match))
         {
-            Assert.False(process.HasExited, $"lambda exited before logging '{fragment}'; stderr:\n{string.Join('\n', process.Errors.TakeLast(30))}");
-            Assert.True(DateTime.UtcNow < deadline, $"no '{fragment}' logged within {seconds} s; stderr:\n{string.Join('\n', process.Errors.TakeLast(30))}");
+            Assert.False(process.HasExited, $"lambda exited before logging {what}; stderr:\n{string.Join('\n', process.Errors.TakeLast(30))}");
+            Assert.True(DateTime.UtcNow < deadline, $"no {what} logged within {seconds} s; stderr:\n{string.Join('\n', process.Errors.TakeLast(30))}");
             await Task.Delay(200);
         }
     }

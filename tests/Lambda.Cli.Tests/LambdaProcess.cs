@@ -10,6 +10,8 @@ namespace Lambda.Cli.Tests;
 public sealed class LambdaProcess : IDisposable
 {
     private readonly Process _process;
+    private readonly Lock _transcriptLock = new();
+    private StreamWriter? _transcript;
 
     public LambdaProcess(params string[] args)
         : this(new Dictionary<string, string>(), args)
@@ -38,8 +40,9 @@ public sealed class LambdaProcess : IDisposable
         }
 
         _process = Process.Start(start)!;
-        _process.OutputDataReceived += (_, e) => { if (e.Data is not null) Output.Enqueue(e.Data); };
-        _process.ErrorDataReceived += (_, e) => { if (e.Data is not null) Errors.Enqueue(e.Data); };
+        _transcript = Transcript(args);
+        _process.OutputDataReceived += (_, e) => { if (e.Data is not null) { Output.Enqueue(e.Data); Write("out", e.Data); } };
+        _process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { Errors.Enqueue(e.Data); Write("err", e.Data); } };
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
     }
@@ -110,6 +113,35 @@ public sealed class LambdaProcess : IDisposable
         }
 
         _process.Dispose();
+        lock (_transcriptLock)
+        {
+            _transcript?.Dispose();
+            _transcript = null;
+        }
+    }
+
+    // LAMBDA_TEST_TRANSCRIPTS=<dir>: every child's stdout and stderr, timestamped, in <dir>/<command>-<pid>.log,
+    // for reading what a child did when a multi-process test fails.
+    private StreamWriter? Transcript(string[] args)
+    {
+        if (Environment.GetEnvironmentVariable("LAMBDA_TEST_TRANSCRIPTS") is not { Length: > 0 } dir)
+        {
+            return null;
+        }
+
+        Directory.CreateDirectory(dir);
+        var name = $"{(args.Length > 0 ? args[0] : "lambda")}-{_process.Id}.log";
+        var writer = new StreamWriter(Path.Combine(dir, name)) { AutoFlush = true };
+        writer.WriteLine("lambda " + string.Join(' ', args));
+        return writer;
+    }
+
+    private void Write(string stream, string line)
+    {
+        lock (_transcriptLock)
+        {
+            _transcript?.WriteLine($"{DateTime.UtcNow:HH:mm:ss.fff} {stream} {line}");
+        }
     }
 
     /// <summary>jobs/Lambda.Cli's build output in the same configuration as this test assembly.</summary>

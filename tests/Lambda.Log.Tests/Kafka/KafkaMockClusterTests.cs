@@ -38,7 +38,7 @@ public sealed class KafkaMockClusterTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task keyed_records_land_in_the_murmur2_partition_and_read_back_with_their_timestamps()
+    public async Task keyed_records_land_in_the_murmur2_partition_and_read_back_exactly()
     {
         await using var producer = _log.CreateProducer();
         var keys = Enumerable.Range(0, 100).Select(i => $"ad-{i}").ToArray();
@@ -65,12 +65,38 @@ public sealed class KafkaMockClusterTests : IAsyncLifetime
                 Assert.Equal(i, batch[i].Offset);
                 Assert.Equal(p, KafkaPartitioner.PartitionFor(batch[i].Key, Partitions));
                 Assert.Equal($"v:{key}", Encoding.UTF8.GetString(batch[i].Value));
-                Assert.Equal(1_700_000_000_000 + key.Length, batch[i].TimestampMs);
                 read.Add(key);
             }
         }
 
         Assert.Equal(keys.Order(StringComparer.Ordinal), read.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task a_record_carries_its_append_time_not_the_callers_timestamp_even_on_a_create_time_topic()
+    {
+        // The mock's topics are CreateTime (it ignores topic configs), as is a topic created outside Lambda.
+        var tp = new TopicPartition(Topic, 3);
+        var before = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        await using (var producer = _log.CreateProducer())
+        {
+            producer.Enqueue(tp, "k"u8, "a past create time"u8, 1_700_000_000_000);
+            producer.Enqueue(Topic, "k"u8, "no create time"u8, 0);
+            await producer.FlushAsync();
+        }
+
+        var after = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        using var reader = _log.CreateReader();
+        var batch = new RecordBatch();
+        var read = new List<long>();
+        for (var p = 0; p < Partitions; p++)
+        {
+            await reader.ReadAsync(new TopicPartition(Topic, p), 0, batch, 10, TimeSpan.Zero);
+            read.AddRange(Enumerable.Range(0, batch.Count).Select(i => batch[i].TimestampMs));
+        }
+
+        Assert.Equal(2, read.Count);
+        Assert.All(read, t => Assert.InRange(t, before, after));
     }
 
     [Fact]
