@@ -69,6 +69,14 @@ internal sealed class PostgresSql
                 updated_at        timestamptz NOT NULL
             );
 
+            -- The owner epoch of each speed partition: fenced speed writes must name the current one.
+            CREATE TABLE IF NOT EXISTS {s}.speed_partition_owner (
+                log_partition integer NOT NULL PRIMARY KEY,
+                epoch         bigint  NOT NULL,
+                owner         text    NOT NULL,
+                claimed_at    timestamptz NOT NULL
+            );
+
             CREATE TABLE IF NOT EXISTS {s}.batch_versions (
                 version_id           bigint NOT NULL PRIMARY KEY,
                 watermark_ms         bigint NOT NULL,
@@ -111,6 +119,22 @@ internal sealed class PostgresSql
         // Every write a merged answer depends on bumps the generation in its own statement (so in its
         // transaction): a reader that sees the new generation sees the write.
         var bump = $"WITH bumped AS (UPDATE {s}.view_generation SET generation = generation + 1 WHERE id = 1)";
+        // A fenced speed write (owner epochs in two arrays, the statement's last parameters) locks its
+        // partitions' owner rows FOR SHARE, so a concurrent claim waits for it (or it sees the claim),
+        // and writes nothing, not even the generation bump, if any epoch is not the current one.
+        string Fenced(int p, int e) => $"""
+            WITH held AS (
+                SELECT log_partition, epoch FROM {s}.speed_partition_owner
+                WHERE log_partition = ANY(${p}::integer[]) FOR SHARE
+            ), fenced AS (
+                SELECT 1 FROM unnest(${p}::integer[], ${e}::bigint[]) AS f(log_partition, epoch)
+                LEFT JOIN held h USING (log_partition)
+                WHERE h.epoch IS DISTINCT FROM f.epoch
+            ), bumped AS (
+                UPDATE {s}.view_generation SET generation = generation + 1
+                WHERE id = 1 AND NOT EXISTS (SELECT 1 FROM fenced)
+            )
+            """;
         GetViewGeneration = $"SELECT generation FROM {s}.view_generation WHERE id = 1";
 
         UpsertCampaigns = $"""
@@ -125,10 +149,11 @@ internal sealed class PostgresSql
         GetCampaign = $"SELECT campaign_id, advertiser_id FROM {s}.campaigns WHERE campaign_id = $1";
 
         UpsertSpeedRows = $"""
-            {bump}
+            {Fenced(14, 15)}
             INSERT INTO {s}.speed_rows ({SpeedColumns})
             SELECT * FROM unnest($1::text[], $2::bigint[], $3::integer[], $4::bigint[], $5::bigint[], $6::bigint[],
                 $7::bigint[], $8::bigint[], $9::bigint[], $10::bigint[], $11::bigint[], $12::bytea[], $13::boolean[])
+            WHERE NOT EXISTS (SELECT 1 FROM fenced)
             ON CONFLICT (campaign_id, bucket_start_ms, log_partition) DO UPDATE SET
                 impressions = excluded.impressions, views = excluded.views, clicks = excluded.clicks,
                 spend_micros = excluded.spend_micros, bot_filtered = excluded.bot_filtered, late = excluded.late,
@@ -144,10 +169,11 @@ internal sealed class PostgresSql
         OldestSpeedBucket = $"SELECT min(bucket_start_ms) FROM {s}.speed_rows";
 
         UpsertPartitionStatus = $"""
-            {bump}
+            {Fenced(13, 14)}
             INSERT INTO {s}.speed_partition_status ({StatusColumns})
             SELECT * FROM unnest($1::integer[], $2::text[], $3::bigint[], $4::bigint[], $5::double precision[],
                 $6::bigint[], $7::bigint[], $8::bigint[], $9::bigint[], $10::bigint[], $11::bigint[], $12::timestamptz[])
+            WHERE NOT EXISTS (SELECT 1 FROM fenced)
             ON CONFLICT (log_partition) DO UPDATE SET
                 owner = excluded.owner, watermark_ms = excluded.watermark_ms, lag = excluded.lag,
                 events_per_second = excluded.events_per_second, processed = excluded.processed,
@@ -155,6 +181,14 @@ internal sealed class PostgresSql
                 duplicates = excluded.duplicates, dead_lettered = excluded.dead_lettered, updated_at = excluded.updated_at
             """;
         ListPartitionStatus = $"SELECT {StatusColumns} FROM {s}.speed_partition_status ORDER BY log_partition";
+        ClaimSpeedPartition = $"""
+            INSERT INTO {s}.speed_partition_owner (log_partition, epoch, owner, claimed_at) VALUES ($1, 1, $2, now())
+            ON CONFLICT (log_partition) DO UPDATE SET
+                epoch = speed_partition_owner.epoch + 1, owner = excluded.owner, claimed_at = excluded.claimed_at
+            RETURNING epoch
+            """;
+        SpeedPartitionEpochs =
+            $"SELECT log_partition, epoch FROM {s}.speed_partition_owner WHERE log_partition = ANY($1::integer[])";
 
         InsertBatchVersion = $"""
             INSERT INTO {s}.batch_versions ({VersionColumns}) VALUES ($1, $2, $3, $4, $5, 'loading')
@@ -204,6 +238,8 @@ internal sealed class PostgresSql
     public string OldestSpeedBucket { get; }
     public string UpsertPartitionStatus { get; }
     public string ListPartitionStatus { get; }
+    public string ClaimSpeedPartition { get; }
+    public string SpeedPartitionEpochs { get; }
     public string InsertBatchVersion { get; }
     public string GetBatchVersion { get; }
     public string LockBatchVersionShared { get; }

@@ -5,12 +5,17 @@ namespace Lambda.Store.Postgres;
 public sealed partial class PostgresViewStore
 {
     /// <inheritdoc />
-    public async Task UpsertSpeedRowsAsync(IReadOnlyCollection<SpeedViewRow> rows, CancellationToken cancellationToken = default)
+    public async Task UpsertSpeedRowsAsync(IReadOnlyCollection<SpeedViewRow> rows, IReadOnlyDictionary<int, long>? ownerEpochs = null,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(rows);
         if (rows.Count == 0)
         {
             return;
+        }
+        foreach (var row in rows)
+        {
+            RequireListed(ownerEpochs, row.Partition);
         }
         // One statement over arrays (unnest) is one round trip and one implicit transaction; it beats
         // COPY into a temp table plus a merge, which costs four round trips for the same rows.
@@ -53,7 +58,12 @@ public sealed partial class PostgresViewStore
         }
         Add(command, sketch);
         Add(command, final);
-        await PostgresBrokenConnections.Guard(_dataSource, command.ExecuteNonQueryAsync(cancellationToken)).ConfigureAwait(false);
+        AddOwnerEpochs(command, ownerEpochs);
+        var written = await PostgresBrokenConnections.Guard(_dataSource, command.ExecuteNonQueryAsync(cancellationToken)).ConfigureAwait(false);
+        if (written == 0)
+        {
+            await ThrowFencedAsync(ownerEpochs, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <inheritdoc />
@@ -86,12 +96,16 @@ public sealed partial class PostgresViewStore
 
     /// <inheritdoc />
     public async Task UpsertPartitionStatusAsync(IReadOnlyCollection<SpeedPartitionStatus> statuses,
-        CancellationToken cancellationToken = default)
+        IReadOnlyDictionary<int, long>? ownerEpochs = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(statuses);
         if (statuses.Count == 0)
         {
             return;
+        }
+        foreach (var status in statuses)
+        {
+            RequireListed(ownerEpochs, status.Partition);
         }
         var latest = new SortedDictionary<int, SpeedPartitionStatus>();
         foreach (var status in statuses)
@@ -112,7 +126,12 @@ public sealed partial class PostgresViewStore
         Add(command, all.Select(s => s.Duplicates).ToArray());
         Add(command, all.Select(s => s.DeadLettered).ToArray());
         Add(command, all.Select(s => s.UpdatedAt.ToUniversalTime()).ToArray());
-        await PostgresBrokenConnections.Guard(_dataSource, command.ExecuteNonQueryAsync(cancellationToken)).ConfigureAwait(false);
+        AddOwnerEpochs(command, ownerEpochs);
+        var written = await PostgresBrokenConnections.Guard(_dataSource, command.ExecuteNonQueryAsync(cancellationToken)).ConfigureAwait(false);
+        if (written == 0)
+        {
+            await ThrowFencedAsync(ownerEpochs, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <inheritdoc />

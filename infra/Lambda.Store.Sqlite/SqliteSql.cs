@@ -45,6 +45,14 @@ internal static class SqliteSql
             updated_at_us     INTEGER NOT NULL
         );
 
+        -- The owner epoch of each speed partition: fenced speed writes must name the current one.
+        CREATE TABLE IF NOT EXISTS speed_partition_owner (
+            log_partition INTEGER NOT NULL PRIMARY KEY,
+            epoch         INTEGER NOT NULL,
+            owner         TEXT    NOT NULL,
+            claimed_at_us INTEGER NOT NULL
+        );
+
         CREATE TABLE IF NOT EXISTS batch_versions (
             version_id           INTEGER NOT NULL PRIMARY KEY,
             watermark_ms         INTEGER NOT NULL,
@@ -147,6 +155,15 @@ internal static class SqliteSql
         INSERT OR REPLACE INTO speed_partition_status ({StatusColumns})
         VALUES ($p, $o, $w, $lag, $eps, $n, $bf, $l, $u, $d, $dl, $at)
         """, "$p", "$o", "$w", "$lag", "$eps", "$n", "$bf", "$l", "$u", "$d", "$dl", "$at");
+
+    public static readonly SqliteStatement ClaimSpeedPartition = new("""
+        INSERT INTO speed_partition_owner (log_partition, epoch, owner, claimed_at_us) VALUES ($p, 1, $o, $at)
+        ON CONFLICT (log_partition) DO UPDATE SET
+            epoch = epoch + 1, owner = excluded.owner, claimed_at_us = excluded.claimed_at_us
+        """, "$p", "$o", "$at");
+
+    public static readonly SqliteStatement SpeedPartitionEpoch =
+        new("SELECT epoch FROM speed_partition_owner WHERE log_partition = $p", "$p");
 
     public static readonly SqliteStatement ListPartitionStatus =
         new($"SELECT {StatusColumns} FROM speed_partition_status ORDER BY log_partition");

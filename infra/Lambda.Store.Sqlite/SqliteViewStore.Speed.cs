@@ -5,15 +5,21 @@ namespace Lambda.Store.Sqlite;
 public sealed partial class SqliteViewStore
 {
     /// <inheritdoc />
-    public Task UpsertSpeedRowsAsync(IReadOnlyCollection<SpeedViewRow> rows, CancellationToken cancellationToken = default)
+    public Task UpsertSpeedRowsAsync(IReadOnlyCollection<SpeedViewRow> rows, IReadOnlyDictionary<int, long>? ownerEpochs = null,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(rows);
         if (rows.Count == 0)
         {
             return Task.CompletedTask;
         }
+        foreach (var row in rows)
+        {
+            RequireListed(ownerEpochs, row.Partition);
+        }
         return WriteAsync((session, transaction) =>
         {
+            CheckOwnerEpochs(session, transaction, ownerEpochs);
             var command = session.Command(SqliteSql.UpsertSpeedRow, transaction);
             var p = command.Parameters;
             foreach (var row in rows)
@@ -59,15 +65,20 @@ public sealed partial class SqliteViewStore
 
     /// <inheritdoc />
     public Task UpsertPartitionStatusAsync(IReadOnlyCollection<SpeedPartitionStatus> statuses,
-        CancellationToken cancellationToken = default)
+        IReadOnlyDictionary<int, long>? ownerEpochs = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(statuses);
         if (statuses.Count == 0)
         {
             return Task.CompletedTask;
         }
+        foreach (var status in statuses)
+        {
+            RequireListed(ownerEpochs, status.Partition);
+        }
         return WriteAsync((session, transaction) =>
         {
+            CheckOwnerEpochs(session, transaction, ownerEpochs);
             var command = session.Command(SqliteSql.UpsertPartitionStatus, transaction);
             var p = command.Parameters;
             foreach (var s in statuses)

@@ -27,7 +27,13 @@ public interface IViewStore : IAsyncDisposable
     // Speed rows
 
     /// <summary>Writes full values keyed (campaign, bucket, partition) in one transaction: writing twice changes nothing.</summary>
-    Task UpsertSpeedRowsAsync(IReadOnlyCollection<SpeedViewRow> rows, CancellationToken cancellationToken = default);
+    /// <param name="ownerEpochs">
+    /// Fences the write (partition → owner epoch, every row's partition listed): in the same transaction
+    /// each listed partition's current epoch must equal the given one, else nothing is written and
+    /// <see cref="PartitionFencedException"/> is thrown. Null writes unfenced.
+    /// </param>
+    Task UpsertSpeedRowsAsync(IReadOnlyCollection<SpeedViewRow> rows, IReadOnlyDictionary<int, long>? ownerEpochs = null,
+        CancellationToken cancellationToken = default);
 
     /// <summary>Speed rows of one campaign with bucket start in [fromMs, toMs), every partition, ordered by bucket then partition.</summary>
     Task<IReadOnlyList<SpeedViewRow>> ReadSpeedRowsAsync(string campaignId, long fromMs, long toMs, CancellationToken cancellationToken = default);
@@ -45,7 +51,19 @@ public interface IViewStore : IAsyncDisposable
     // Speed status
 
     /// <summary>Inserts or replaces the status of partitions (keyed by partition).</summary>
-    Task UpsertPartitionStatusAsync(IReadOnlyCollection<SpeedPartitionStatus> statuses, CancellationToken cancellationToken = default);
+    /// <param name="ownerEpochs">Fences the write as in <see cref="UpsertSpeedRowsAsync"/>.</param>
+    Task UpsertPartitionStatusAsync(IReadOnlyCollection<SpeedPartitionStatus> statuses,
+        IReadOnlyDictionary<int, long>? ownerEpochs = null, CancellationToken cancellationToken = default);
+
+    // Speed partition owners
+
+    /// <summary>
+    /// Claims a speed partition for <paramref name="owner"/> and returns its new owner epoch: greater than
+    /// every epoch claimed before for the partition, by any process (one atomic increment). From then on
+    /// writes fenced with an older epoch are refused, so a member that lost the partition without noticing
+    /// cannot write over its new owner.
+    /// </summary>
+    Task<long> ClaimSpeedPartitionAsync(int partition, string owner, CancellationToken cancellationToken = default);
 
     /// <summary>The latest status of every partition, ordered by partition.</summary>
     Task<IReadOnlyList<SpeedPartitionStatus>> ListPartitionStatusAsync(CancellationToken cancellationToken = default);

@@ -1,4 +1,5 @@
 using Lambda.SharedModel.IO;
+using Lambda.SharedModel.Views;
 using Microsoft.Extensions.Logging;
 
 namespace Lambda.Speed.Checkpoints;
@@ -6,22 +7,24 @@ namespace Lambda.Speed.Checkpoints;
 internal sealed partial class CheckpointStore
 {
     /// <summary>
-    /// Restores the newest state the files give: the newest intact base, then its deltas in
+    /// Restores the newest state the files of the lineage give (files of stale owners are ignored,
+    /// and deleted when repairing): the newest intact base, then its deltas in
     /// sequence order up to the first missing, corrupt or unparsable one. With
     /// <paramref name="repair"/> (at startup), corrupt files are renamed aside (<c>.corrupt</c>),
     /// files past the restored sequence are deleted (nothing can reach them any more) and the
     /// next checkpoint continues the chain from the restored sequence; without it (a background
     /// compaction) nothing on disk changes. Returns default if no base is intact.
     /// </summary>
+    /// <exception cref="PartitionFencedException">A newer owner has written checkpoints of the partition.</exception>
     /// <param name="readBase">Parses a base body of the given format version.</param>
     /// <param name="applyDelta">Applies a delta body to the state; must leave the state unchanged if it throws.</param>
     /// <param name="upTo">The highest sequence to restore.</param>
     public (T State, long Sequence)? Load<T>(Func<ushort, BinaryReader, T> readBase, Action<T, ushort, BinaryReader> applyDelta,
         long upTo = long.MaxValue, bool repair = true) where T : class
     {
-        var files = ListFiles().Where(f => f.Sequence <= upTo).ToList();
+        var files = LineageOrFenced(deleteStale: repair).Where(f => f.Sequence <= upTo).ToList();
         var deltas = files.Where(f => f.Kind == CheckpointKind.Delta).ToDictionary(f => f.Sequence, f => f.Path);
-        foreach (var (_, baseSequence, basePath) in files.Where(f => f.Kind == CheckpointKind.Base).OrderByDescending(f => f.Sequence))
+        foreach (var (_, baseSequence, _, basePath) in files.Where(f => f.Kind == CheckpointKind.Base).OrderByDescending(f => f.Sequence))
         {
             var state = TryRead(basePath, CheckpointKind.Base, baseSequence, (version, reader) => readBase(version, reader), repair);
             if (state is null)
@@ -38,7 +41,7 @@ internal sealed partial class CheckpointStore
 
             if (repair)
             {
-                Resume(baseSequence, sequence);
+                Resume(files, baseSequence, sequence);
             }
 
             return (state, sequence);
@@ -46,7 +49,7 @@ internal sealed partial class CheckpointStore
 
         if (repair)
         {
-            Resume(-1, 0);
+            Resume(files, -1, 0);
         }
 
         return null;
@@ -85,12 +88,12 @@ internal sealed partial class CheckpointStore
     }
 
     /// <summary>Continues the chain from the restored state: what lies beyond it can never be applied.</summary>
-    private void Resume(long baseSequence, long sequence)
+    private void Resume(List<CheckpointFile> lineage, long baseSequence, long sequence)
     {
         lock (_lock)
         {
             _deltaBytes.Clear();
-            foreach (var (kind, fileSequence, path) in ListFiles())
+            foreach (var (kind, fileSequence, _, path) in lineage)
             {
                 if (fileSequence > sequence || (baseSequence < 0 && kind == CheckpointKind.Delta))
                 {

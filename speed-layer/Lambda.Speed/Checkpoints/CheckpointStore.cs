@@ -1,4 +1,5 @@
 using Lambda.SharedModel.IO;
+using Lambda.SharedModel.Views;
 using Microsoft.Extensions.Logging;
 
 namespace Lambda.Speed.Checkpoints;
@@ -15,14 +16,23 @@ namespace Lambda.Speed.Checkpoints;
 /// replay from that state's offsets covers the rest.
 /// The worker thread saves deltas; a background compaction may save bases meanwhile, so the
 /// bookkeeping is under a lock.
+/// <para>
+/// Files carry the owner epoch they were written under in their name
+/// (<c>delta-&lt;sequence&gt;-e&lt;epoch&gt;.ckpt</c>; epoch 0, unfenced, keeps the plain name), so two
+/// owners of one partition never write the same file, and a restore follows only the lineage whose
+/// rows are in the view store (see <see cref="SplitLineage"/>).
+/// </para>
 /// </summary>
 internal sealed partial class CheckpointStore
 {
     private const string BasePrefix = "base-";
     private const string DeltaPrefix = "delta-";
     private const string Extension = ".ckpt";
+    private const string EpochMark = "-e";
 
     private readonly string _directory;
+    private readonly int _partition;
+    private readonly long _epoch;
     private readonly ILogger _logger;
     private readonly Lock _lock = new();
     private readonly SortedDictionary<long, long> _deltaBytes = [];
@@ -30,14 +40,20 @@ internal sealed partial class CheckpointStore
     private long _baseSequence = -1;
     private long _baseBytes;
 
-    public CheckpointStore(string root, int partition, ILogger logger)
+    /// <param name="epoch">The owner epoch files are written under (0: unfenced, for a single owner).</param>
+    public CheckpointStore(string root, int partition, ILogger logger, long epoch = 0)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(epoch);
         _directory = Path.Combine(root, $"partition-{partition}");
+        _partition = partition;
+        _epoch = epoch;
         _logger = logger;
         Directory.CreateDirectory(_directory);
         foreach (var temp in Directory.EnumerateFiles(_directory, "*.tmp"))
         {
-            File.Delete(temp); // left by a crash mid-write
+            // Left by a crash mid-write, or being written by an older owner that has not noticed the
+            // claim yet: its rename then fails, which tells it that it lost the partition (see Write).
+            File.Delete(temp);
         }
 
         foreach (var file in ListFiles())
@@ -124,11 +140,25 @@ internal sealed partial class CheckpointStore
     private long Write(CheckpointFrame frame, Action<BinaryWriter> writeBody)
     {
         long size = 0;
-        DurableFiles.Replace(PathOf(frame.Kind, frame.Sequence), file => size = frame.WriteTo(file, writeBody));
+        var path = PathOf(frame.Kind, frame.Sequence);
+        try
+        {
+            DurableFiles.Replace(path, file => size = frame.WriteTo(file, writeBody));
+        }
+        catch (FileNotFoundException) when (_epoch > 0 && !File.Exists(path + ".tmp"))
+        {
+            // Only a newer owner's start removes temporary files while this one writes.
+            var newest = ListFiles().Select(f => f.Epoch).DefaultIfEmpty(0).Max();
+            throw new PartitionFencedException(_partition, _epoch, Math.Max(newest, _epoch + 1));
+        }
+
         return size;
     }
 
-    /// <summary>Keeps the two newest bases and the deltas after the older one; deletes the rest.</summary>
+    /// <summary>
+    /// Keeps the two newest bases of the lineage and the deltas after the older one; deletes the rest.
+    /// An owner that finds a newer owner's files deletes nothing (it has lost the partition).
+    /// </summary>
     private void OnBaseWritten(long sequence, long size)
     {
         lock (_lock)
@@ -139,9 +169,24 @@ internal sealed partial class CheckpointStore
                 _baseBytes = size;
             }
 
-            var bases = ListFiles().Where(f => f.Kind == CheckpointKind.Base).Select(f => f.Sequence).OrderDescending().ToList();
+            List<CheckpointFile> lineage;
+            try
+            {
+                lineage = LineageOrFenced(deleteStale: true);
+            }
+            catch (PartitionFencedException)
+            {
+                return;
+            }
+
+            var bases = lineage.Where(f => f.Kind == CheckpointKind.Base).Select(f => f.Sequence).OrderDescending().ToList();
+            if (bases.Count == 0)
+            {
+                return;
+            }
+
             var oldestKept = bases.Count >= 2 ? bases[1] : bases[0];
-            foreach (var (kind, fileSequence, path) in ListFiles())
+            foreach (var (kind, fileSequence, _, path) in lineage)
             {
                 if (fileSequence < oldestKept || (kind == CheckpointKind.Delta && fileSequence <= oldestKept))
                 {
@@ -154,19 +199,30 @@ internal sealed partial class CheckpointStore
         }
     }
 
-    private string PathOf(CheckpointKind kind, long sequence) =>
-        Path.Combine(_directory, $"{(kind == CheckpointKind.Base ? BasePrefix : DeltaPrefix)}{sequence:D12}{Extension}");
+    private string PathOf(CheckpointKind kind, long sequence) => Path.Combine(_directory,
+        $"{(kind == CheckpointKind.Base ? BasePrefix : DeltaPrefix)}{sequence:D12}{(_epoch > 0 ? $"{EpochMark}{_epoch}" : "")}{Extension}");
 
-    private IEnumerable<(CheckpointKind Kind, long Sequence, string Path)> ListFiles()
+    private IEnumerable<CheckpointFile> ListFiles()
     {
         foreach (var path in Directory.EnumerateFiles(_directory, "*" + Extension))
         {
             var name = Path.GetFileNameWithoutExtension(path.AsSpan());
             var kind = name.StartsWith(BasePrefix) ? CheckpointKind.Base : name.StartsWith(DeltaPrefix) ? CheckpointKind.Delta : default;
-            var prefix = kind == CheckpointKind.Base ? BasePrefix.Length : DeltaPrefix.Length;
-            if (kind != default && long.TryParse(name[prefix..], out var sequence))
+            name = name[(kind == CheckpointKind.Base ? BasePrefix.Length : DeltaPrefix.Length)..];
+            long epoch = 0;
+            if (name.IndexOf(EpochMark) is var mark and >= 0)
             {
-                yield return (kind, sequence, path);
+                if (!long.TryParse(name[(mark + EpochMark.Length)..], out epoch))
+                {
+                    continue;
+                }
+
+                name = name[..mark];
+            }
+
+            if (kind != default && long.TryParse(name, out var sequence))
+            {
+                yield return new CheckpointFile(kind, sequence, epoch, path);
             }
         }
     }

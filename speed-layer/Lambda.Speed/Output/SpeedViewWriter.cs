@@ -9,11 +9,15 @@ namespace Lambda.Speed.Output;
 /// through a bounded channel (a full channel makes workers wait: the store sets the pace rather
 /// than memory filling up) and await the write, because a checkpoint may only be taken once the
 /// rows it covers are in the store. Requests waiting together are written in one store call.
-/// A failing store is retried with backoff until it answers again: rows are never dropped.
+/// A failing store is retried with backoff until it answers again: rows are never dropped, except
+/// those of a partition whose owner epoch is no longer current (another owner claimed it): its
+/// requests fail with <see cref="PartitionFencedException"/> and the others are written.
 /// </summary>
 internal sealed partial class SpeedViewWriter : IAsyncDisposable
 {
     private sealed record Request(
+        int Partition,
+        long Epoch,
         IReadOnlyCollection<SpeedViewRow> Rows,
         IReadOnlyCollection<CampaignInfo> Campaigns,
         SpeedPartitionStatus? Status,
@@ -40,13 +44,36 @@ internal sealed partial class SpeedViewWriter : IAsyncDisposable
 
     private long _rowsWritten;
 
-    /// <summary>Completes once the rows, campaigns and status are durable in the store.</summary>
-    public async Task WriteAsync(IReadOnlyCollection<SpeedViewRow> rows, IReadOnlyCollection<CampaignInfo> campaigns,
-        SpeedPartitionStatus? status, CancellationToken cancellationToken)
+    /// <summary>
+    /// Completes once the rows, campaigns and status of <paramref name="partition"/> are durable in the
+    /// store, written under owner epoch <paramref name="epoch"/>.
+    /// </summary>
+    /// <exception cref="PartitionFencedException">The partition was claimed by another owner: nothing was written.</exception>
+    public async Task WriteAsync(int partition, long epoch, IReadOnlyCollection<SpeedViewRow> rows,
+        IReadOnlyCollection<CampaignInfo> campaigns, SpeedPartitionStatus? status, CancellationToken cancellationToken)
     {
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        await _requests.Writer.WriteAsync(new Request(rows, campaigns, status, done), cancellationToken).ConfigureAwait(false);
+        await _requests.Writer.WriteAsync(new Request(partition, epoch, rows, campaigns, status, done), cancellationToken).ConfigureAwait(false);
         await done.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Claims the partition in the store (a new owner epoch), retrying until the store answers.</summary>
+    public async Task<long> ClaimAsync(int partition, string owner, CancellationToken cancellationToken)
+    {
+        var delay = TimeSpan.FromMilliseconds(100);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await _store.ClaimSpeedPartitionAsync(partition, owner, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                LogClaimFailed(_logger, ex, partition, attempt, delay.TotalMilliseconds);
+                await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
+                delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 5_000));
+            }
+        }
     }
 
     private async Task RunAsync(CancellationToken cancellationToken)
@@ -63,6 +90,7 @@ internal sealed partial class SpeedViewWriter : IAsyncDisposable
                 }
 
                 await WriteWithRetryAsync(batch, cancellationToken).ConfigureAwait(false);
+                // What is left was written; fenced requests were failed and taken out.
                 foreach (var request in batch)
                 {
                     request.Done.TrySetResult();
@@ -80,12 +108,19 @@ internal sealed partial class SpeedViewWriter : IAsyncDisposable
 
     private async Task WriteWithRetryAsync(List<Request> batch, CancellationToken cancellationToken)
     {
-        var rows = batch.SelectMany(r => r.Rows).ToList();
-        var campaigns = batch.SelectMany(r => r.Campaigns).DistinctBy(c => c.CampaignId).ToList();
-        var statuses = batch.Where(r => r.Status is not null).Select(r => r.Status!).ToList();
         var delay = TimeSpan.FromMilliseconds(100);
-        for (var attempt = 1; ; attempt++)
+        for (var attempt = 1; batch.Count > 0; attempt++)
         {
+            var rows = batch.SelectMany(r => r.Rows).ToList();
+            var campaigns = batch.SelectMany(r => r.Campaigns).DistinctBy(c => c.CampaignId).ToList();
+            var statuses = batch.Where(r => r.Status is not null).Select(r => r.Status!).ToList();
+            // Each partition's epoch is checked once per transaction, in the store, not per row.
+            var epochs = new Dictionary<int, long>();
+            foreach (var request in batch)
+            {
+                epochs[request.Partition] = request.Epoch;
+            }
+
             try
             {
                 // Campaigns first: a row must never be visible before its owner is known.
@@ -96,12 +131,12 @@ internal sealed partial class SpeedViewWriter : IAsyncDisposable
 
                 if (rows.Count > 0)
                 {
-                    await _store.UpsertSpeedRowsAsync(rows, cancellationToken).ConfigureAwait(false);
+                    await _store.UpsertSpeedRowsAsync(rows, epochs, cancellationToken).ConfigureAwait(false);
                 }
 
                 if (statuses.Count > 0)
                 {
-                    await _store.UpsertPartitionStatusAsync(statuses, cancellationToken).ConfigureAwait(false);
+                    await _store.UpsertPartitionStatusAsync(statuses, epochs, cancellationToken).ConfigureAwait(false);
                 }
 
                 Interlocked.Add(ref _rowsWritten, rows.Count);
@@ -112,9 +147,22 @@ internal sealed partial class SpeedViewWriter : IAsyncDisposable
 
                 return;
             }
+            catch (PartitionFencedException fenced)
+            {
+                // The partition has a newer owner: its worker drops it; the others are written again
+                // at once (rows already written are full values, so writing them twice changes nothing).
+                LogFenced(_logger, fenced.Partition, fenced.Epoch, fenced.CurrentEpoch);
+                foreach (var request in batch.Where(r => r.Partition == fenced.Partition))
+                {
+                    request.Done.TrySetException(fenced);
+                }
+
+                batch.RemoveAll(r => r.Partition == fenced.Partition);
+                attempt--;
+            }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                LogWriteFailed(_logger, ex, rows.Count, attempt, delay.TotalMilliseconds);
+                LogWriteFailed(_logger, ex, batch.Sum(r => r.Rows.Count), attempt, delay.TotalMilliseconds);
                 await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
                 delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 5_000));
             }
@@ -138,6 +186,12 @@ internal sealed partial class SpeedViewWriter : IAsyncDisposable
 
     [LoggerMessage(EventId = 3200, Level = LogLevel.Warning, Message = "Speed view write of {Rows} rows failed (attempt {Attempt}); retrying in {DelayMs} ms")]
     private static partial void LogWriteFailed(ILogger logger, Exception exception, int rows, int attempt, double delayMs);
+
+    [LoggerMessage(EventId = 3202, Level = LogLevel.Warning, Message = "Speed view write of partition {Partition} refused: written under owner epoch {Epoch}, the partition is now owned under epoch {CurrentEpoch}")]
+    private static partial void LogFenced(ILogger logger, int partition, long epoch, long currentEpoch);
+
+    [LoggerMessage(EventId = 3203, Level = LogLevel.Warning, Message = "Claim of speed partition {Partition} failed (attempt {Attempt}); retrying in {DelayMs} ms")]
+    private static partial void LogClaimFailed(ILogger logger, Exception exception, int partition, int attempt, double delayMs);
 
     [LoggerMessage(EventId = 3201, Level = LogLevel.Information, Message = "Speed view store answers again after {Attempt} attempts")]
     private static partial void LogRecovered(ILogger logger, int attempt);

@@ -1,6 +1,7 @@
 using Lambda.SharedModel.Bots;
 using Lambda.SharedModel.Codec;
 using Lambda.SharedModel.Log;
+using Lambda.SharedModel.Views;
 using Lambda.Speed.Checkpoints;
 using Microsoft.Extensions.Logging;
 
@@ -28,13 +29,14 @@ internal sealed partial class PartitionCheckpointer
     private Task _compaction = Task.CompletedTask;
     private volatile bool _baseWanted;
 
-    public PartitionCheckpointer(int partition, SpeedOptions options, BotRules bots, ILogger logger)
+    /// <param name="epoch">The owner epoch claimed for the partition (0: unfenced, a single owner).</param>
+    public PartitionCheckpointer(int partition, SpeedOptions options, BotRules bots, ILogger logger, long epoch = 0)
     {
         _partition = partition;
         _options = options;
         _bots = bots;
         _logger = logger;
-        _store = new CheckpointStore(options.CheckpointDirectory, partition, logger);
+        _store = new CheckpointStore(options.CheckpointDirectory, partition, logger, epoch);
     }
 
     /// <summary>Whether a long chain starts a background compaction (tests turn it off to keep a chain).</summary>
@@ -46,7 +48,8 @@ internal sealed partial class PartitionCheckpointer
     /// <summary>The running (or last) compaction, for tests and a clean stop.</summary>
     public Task Compaction => _compaction;
 
-    /// <summary>The state of the newest intact checkpoint chain, or an empty processor.</summary>
+    /// <summary>The state of the newest intact checkpoint chain of the lineage, or an empty processor.</summary>
+    /// <exception cref="PartitionFencedException">A newer owner has checkpointed the partition.</exception>
     public PartitionProcessor Restore(IDeadLetterSink deadLetters)
     {
         var restored = _store.Load(
@@ -108,6 +111,11 @@ internal sealed partial class PartitionCheckpointer
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             // Transient: the chain stays as it is and the next checkpoint tries again.
+            LogCompactionFailed(_logger, _partition, ex.Message);
+        }
+        catch (PartitionFencedException ex)
+        {
+            // A newer owner has the partition: this chain is no longer ours to compact.
             LogCompactionFailed(_logger, _partition, ex.Message);
         }
     }

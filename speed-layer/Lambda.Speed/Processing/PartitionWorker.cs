@@ -17,6 +17,12 @@ namespace Lambda.Speed.Processing;
 /// offsets are committed to the consumer group only after the checkpoint.
 /// A worker lives while its process owns the partition: <see cref="StopAsync"/> hands the partition
 /// on (flush, checkpoint, commit), <see cref="AbandonAsync"/> drops it when it is already lost.
+/// <para>
+/// Ownership is fenced: <see cref="StartAsync"/> claims the partition in the view store (a new owner
+/// epoch) before restoring, every flush is written under that epoch, and checkpoint files carry it. Once
+/// another owner has claimed the partition, a flush (or a restore) throws
+/// <see cref="PartitionFencedException"/>: the worker is then dropped like a lost partition.
+/// </para>
 /// </summary>
 internal sealed partial class PartitionWorker
 {
@@ -28,7 +34,9 @@ internal sealed partial class PartitionWorker
     private readonly TimeProvider _time;
     private readonly string _owner;
     private readonly TopicPartition[] _inputs;
-    private readonly PartitionCheckpointer _checkpoints;
+    private readonly BotRules _bots;
+    private PartitionCheckpointer _checkpoints = null!;
+    private long _epoch;
     private readonly List<SpeedViewRow> _rows = [];
     private readonly List<CampaignInfo> _campaigns = [];
     private readonly TopicMerger _merger;
@@ -66,7 +74,7 @@ internal sealed partial class PartitionWorker
         _time = time;
         _owner = owner;
         _inputs = [.. Topics.EventTopics.Select(t => new TopicPartition(t, partition))];
-        _checkpoints = new PartitionCheckpointer(partition, options, bots, logger);
+        _bots = bots;
         _merger = new TopicMerger(PartitionProcessor.TopicCount, options.ReadBatchSize);
     }
 
@@ -78,13 +86,35 @@ internal sealed partial class PartitionWorker
     /// <summary>When the next flush is due (wall clock): an idle worker sleeps no later than this.</summary>
     public DateTimeOffset NextFlushDue => _nextFlush;
 
-    /// <summary>Restores the checkpoint (or starts empty) and opens the partition's reader and producer.</summary>
-    public void Start()
+    /// <summary>The owner epoch this worker claimed the partition under.</summary>
+    public long Epoch => _epoch;
+
+    /// <summary>
+    /// Claims the partition (a new owner epoch), restores the checkpoint of its lineage (or starts
+    /// empty), checkpoints that state under the new epoch and opens the partition's reader and producer.
+    /// </summary>
+    /// <exception cref="PartitionFencedException">A newer owner claimed the partition meanwhile; nothing was opened.</exception>
+    public async Task StartAsync(CancellationToken cancellationToken)
     {
+        _epoch = await _writer.ClaimAsync(_partition, _owner, cancellationToken).ConfigureAwait(false);
+        _checkpoints = new PartitionCheckpointer(_partition, _options, _bots, _logger, _epoch);
         _producer = _log.CreateProducer();
         _deadLetters = new LogDeadLetterSink(_producer);
-        _processor = _checkpoints.Restore(_deadLetters);
-        LogStarted(_logger, _partition, _processor.NextOffsets[0], _processor.NextOffsets[1], _processor.NextOffsets[2]);
+        try
+        {
+            _processor = _checkpoints.Restore(_deadLetters);
+            // Before any row: this file marks where the epoch's lineage starts, so a checkpoint the
+            // previous owner writes late (after this restore) is never restored again (see CheckpointStore).
+            _checkpoints.Checkpoint(_processor);
+            _processedAtCheckpoint = _processor.Counters.Processed;
+        }
+        catch (PartitionFencedException)
+        {
+            await _producer.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
+        LogStarted(_logger, _partition, _epoch, _processor.NextOffsets[0], _processor.NextOffsets[1], _processor.NextOffsets[2]);
         _reader = _log.CreateReader();
         _lastFlush = _lastCheckpoint = _time.GetUtcNow();
         _nextFlush = NextGridPoint(_lastFlush);
@@ -150,7 +180,15 @@ internal sealed partial class PartitionWorker
     /// </summary>
     public async Task AbandonAsync(CancellationToken cancellationToken)
     {
-        await CompleteWriteAsync().ConfigureAwait(false);
+        try
+        {
+            await CompleteWriteAsync().ConfigureAwait(false);
+        }
+        catch (PartitionFencedException)
+        {
+            // The write in flight was refused: nothing of it landed.
+        }
+
         await _checkpoints.Compaction.WaitAsync(cancellationToken).ConfigureAwait(false);
         _reader.Dispose();
         await _producer.DisposeAsync().ConfigureAwait(false);
@@ -268,7 +306,7 @@ internal sealed partial class PartitionWorker
     private async Task WriteAsync(SpeedViewRow[] rows, CampaignInfo[] campaigns, SpeedPartitionStatus status, SpeedFlushReport report,
         CancellationToken cancellationToken)
     {
-        await _writer.WriteAsync(rows, campaigns, status, cancellationToken).ConfigureAwait(false);
+        await _writer.WriteAsync(_partition, _epoch, rows, campaigns, status, cancellationToken).ConfigureAwait(false);
         Status = status;
         _onFlushed?.Invoke(report with { VisibleAt = _time.GetUtcNow() });
     }
@@ -314,8 +352,8 @@ internal sealed partial class PartitionWorker
             c.BotFiltered, c.Late, c.Unattributed, c.Duplicates, c.DeadLettered, now);
     }
 
-    [LoggerMessage(EventId = 3000, Level = LogLevel.Information, Message = "Partition {Partition} starts at offsets served={Served} views={Views} clicks={Clicks}")]
-    private static partial void LogStarted(ILogger logger, int partition, long served, long views, long clicks);
+    [LoggerMessage(EventId = 3000, Level = LogLevel.Information, Message = "Partition {Partition} starts under owner epoch {Epoch} at offsets served={Served} views={Views} clicks={Clicks}")]
+    private static partial void LogStarted(ILogger logger, int partition, long epoch, long served, long views, long clicks);
 
     [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "Partition {Partition} stopped cleanly after {Processed} records")]
     private static partial void LogStopped(ILogger logger, int partition, long processed);

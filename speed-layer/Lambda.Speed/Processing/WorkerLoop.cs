@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using Lambda.SharedModel.Views;
 using Microsoft.Extensions.Logging;
 
 namespace Lambda.Speed.Processing;
@@ -6,7 +7,8 @@ namespace Lambda.Speed.Processing;
 /// <summary>
 /// One worker thread: steps the partitions it currently owns in turn and takes ownership changes
 /// (assign, revoke) between steps, from a channel, so a partition's state is only ever touched by
-/// this thread. Stopping (cancellation) stops every partition still owned cleanly.
+/// this thread. Stopping (cancellation) stops every partition still owned cleanly. A partition whose
+/// writes are fenced (another owner claimed it) is dropped like a lost one, and the loop goes on.
 /// </summary>
 internal sealed partial class WorkerLoop
 {
@@ -60,7 +62,7 @@ internal sealed partial class WorkerLoop
         {
             while (!stop.IsCancellationRequested)
             {
-                await ApplyChangesAsync().ConfigureAwait(false);
+                await ApplyChangesAsync(stop).ConfigureAwait(false);
                 if (_workers.Count == 0)
                 {
                     await _commands.Reader.WaitToReadAsync(stop).ConfigureAwait(false);
@@ -68,9 +70,16 @@ internal sealed partial class WorkerLoop
                 }
 
                 var processed = 0;
-                foreach (var worker in _workers)
+                for (var i = 0; i < _workers.Count; i++)
                 {
-                    processed += await worker.StepAsync(stop).ConfigureAwait(false);
+                    try
+                    {
+                        processed += await _workers[i].StepAsync(stop).ConfigureAwait(false);
+                    }
+                    catch (PartitionFencedException fenced)
+                    {
+                        await DropFencedAsync(_workers[i--], fenced).ConfigureAwait(false);
+                    }
                 }
 
                 if (processed == 0)
@@ -107,11 +116,18 @@ internal sealed partial class WorkerLoop
         // every partition still owned is flushed and checkpointed.
         try
         {
-            await ApplyChangesAsync().ConfigureAwait(false);
+            await ApplyChangesAsync(stop).ConfigureAwait(false);
             using var shutdown = new CancellationTokenSource(HandOverTimeout);
-            foreach (var worker in _workers)
+            foreach (var worker in _workers.ToArray())
             {
-                await worker.StopAsync(shutdown.Token).ConfigureAwait(false);
+                try
+                {
+                    await worker.StopAsync(shutdown.Token).ConfigureAwait(false);
+                }
+                catch (PartitionFencedException fenced)
+                {
+                    await DropFencedAsync(worker, fenced).ConfigureAwait(false);
+                }
             }
 
             _workers.Clear();
@@ -149,13 +165,13 @@ internal sealed partial class WorkerLoop
         return _commands.Writer.TryWrite(new Command(change, partition, done)) ? done.Task : Task.CompletedTask;
     }
 
-    private async Task ApplyChangesAsync()
+    private async Task ApplyChangesAsync(CancellationToken stop)
     {
         while (_commands.Reader.TryRead(out var command))
         {
             try
             {
-                await ApplyAsync(command).ConfigureAwait(false);
+                await ApplyAsync(command, stop).ConfigureAwait(false);
             }
             finally
             {
@@ -164,15 +180,29 @@ internal sealed partial class WorkerLoop
         }
     }
 
-    private async Task ApplyAsync(Command command)
+    private async Task ApplyAsync(Command command, CancellationToken stop)
     {
         var index = _workers.FindIndex(w => w.Partition == command.Partition);
         if (command.Change == Change.Assign)
         {
-            if (index < 0)
+            // An assignment still queued when the loop stops is not started: there is nothing to hand over.
+            if (index < 0 && !stop.IsCancellationRequested)
             {
                 var worker = _createWorker(command.Partition);
-                worker.Start();
+                try
+                {
+                    await worker.StartAsync(stop).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (stop.IsCancellationRequested)
+                {
+                    return;
+                }
+                catch (PartitionFencedException fenced)
+                {
+                    LogFenced(_logger, fenced.Partition, fenced.Epoch, fenced.CurrentEpoch);
+                    return;
+                }
+
                 _workers.Add(worker);
                 _snapshot = [.. _workers];
             }
@@ -199,6 +229,11 @@ internal sealed partial class WorkerLoop
         {
             await revoked.StopAsync(handOver.Token).ConfigureAwait(false);
         }
+        catch (PartitionFencedException fenced)
+        {
+            LogFenced(_logger, fenced.Partition, fenced.Epoch, fenced.CurrentEpoch);
+            await revoked.AbandonAsync(CancellationToken.None).ConfigureAwait(false);
+        }
         catch (OperationCanceledException) when (handOver.IsCancellationRequested)
         {
             // The store did not take the last rows in time. The partition is released anyway: its next
@@ -207,6 +242,19 @@ internal sealed partial class WorkerLoop
             await revoked.AbandonAsync(CancellationToken.None).ConfigureAwait(false);
         }
     }
+
+    /// <summary>Drops a partition another owner has claimed: no flush, no checkpoint, no commit.</summary>
+    private async Task DropFencedAsync(PartitionWorker worker, PartitionFencedException fenced)
+    {
+        LogFenced(_logger, fenced.Partition, fenced.Epoch, fenced.CurrentEpoch);
+        _workers.Remove(worker);
+        _snapshot = [.. _workers];
+        using var handOver = new CancellationTokenSource(HandOverTimeout);
+        await worker.AbandonAsync(handOver.Token).ConfigureAwait(false);
+    }
+
+    [LoggerMessage(EventId = 3012, Level = LogLevel.Warning, Message = "Partition {Partition} was claimed by another owner (epoch {CurrentEpoch}, this one held {Epoch}); dropped without a flush, checkpoint or commit")]
+    private static partial void LogFenced(ILogger logger, int partition, long epoch, long currentEpoch);
 
     [LoggerMessage(EventId = 3004, Level = LogLevel.Warning, Message = "Partition {Partition} could not flush and checkpoint within {Seconds} s of its revocation; released without them")]
     private static partial void LogHandOverTimedOut(ILogger logger, int partition, double seconds);
