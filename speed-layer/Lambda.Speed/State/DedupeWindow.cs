@@ -30,6 +30,9 @@ internal sealed class DedupeWindow
 
     public int Count => _count;
 
+    /// <summary>Slots of the id table (8 bytes each): its memory.</summary>
+    public int TableSlots => _ids.Slots;
+
     /// <summary>Starts a restore: until <see cref="BuildIndex"/>, appended ids go to their slices only.</summary>
     public void BeginRestore()
     {
