@@ -65,6 +65,7 @@ internal static partial class SoakBench
                 {
                     LiveHeapBytes = (long)(hostStats["live_after_gen2_mb"] * 1048576),
                     GcPauseMaxMs = hostStats["gc_pause_max_ms"],
+                    HostCpuCores = hostStats["cpu_cores"],
                     Windows = (long)hostStats["windows"],
                     DedupeIds = (long)hostStats["dedupe_ids"],
                 };

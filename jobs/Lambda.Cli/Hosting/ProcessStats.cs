@@ -27,6 +27,7 @@ internal static partial class ProcessStats
         using var large = Environment.GetEnvironmentVariable("LAMBDA_STATS_LOH") == "1" ? new LargeAllocationListener() : null;
         using var poll = new PeriodicTimer(TimeSpan.FromMilliseconds(50));
         var next = DateTime.UtcNow;
+        var cpu = new CpuWatch();
         try
         {
             while (true)
@@ -34,7 +35,7 @@ internal static partial class ProcessStats
                 if (DateTime.UtcNow >= next)
                 {
                     next = next.AddSeconds(seconds);
-                    Log(logger, pauses.TakeInterval(), speedState?.Invoke() ?? default, large?.TakeSummary(6));
+                    Log(logger, pauses.TakeInterval(), cpu.TakeCores(), speedState?.Invoke() ?? default, large?.TakeSummary(6));
                 }
 
                 // Sampled often, so most collections' pauses are seen (the runtime reports only the last of each kind).
@@ -47,7 +48,7 @@ internal static partial class ProcessStats
         }
     }
 
-    private static void Log(ILogger logger, GcPauseWatch.Interval gc, SpeedStateSize speed, string? largeAllocations)
+    private static void Log(ILogger logger, GcPauseWatch.Interval gc, double cpuCores, SpeedStateSize speed, string? largeAllocations)
     {
         var info = GC.GetGCMemoryInfo(GCKind.Any);
         // What survived the latest gen2 collection: the live heap then, without the garbage waiting for
@@ -65,7 +66,7 @@ internal static partial class ProcessStats
                 $"{ResidentSplit()} live_after_gen2_mb={lastFull.PromotedBytes / MiB:F1} gen0_mb={Size(0):F1} gen1_mb={Size(1):F1} gen2_mb={Size(2):F1} loh_mb={Size(3):F1} poh_mb={Size(4):F1} " +
                 $"gen2_frag_mb={Fragmented(2):F1} loh_frag_mb={Fragmented(3):F1} committed_mb={info.TotalCommittedBytes / MiB:F1} " +
                 $"gcs={gc.Collections} gc_pause_ms={gc.PauseMs:F1} gc_pause_max_ms={gc.MaxPauseMs:F1} gc_pause_max_gen={gc.MaxPauseGeneration} " +
-                $"gc_time_pct={info.PauseTimePercentage:F1} pool_threads={ThreadPool.ThreadCount} pool_busy={workersMax - workersFree} " +
+                $"gc_time_pct={info.PauseTimePercentage:F1} cpu_cores={cpuCores:F2} pool_threads={ThreadPool.ThreadCount} pool_busy={workersMax - workersFree} " +
                 $"pool_queue={ThreadPool.PendingWorkItemCount} " +
                 $"windows={speed.Windows} dedupe_ids={speed.DedupeIds} dedupe_slots={speed.DedupeSlots} pending={speed.PendingJoins} ads={speed.Ads}{(largeAllocations is null ? "" : " loh_alloc_mb=" + largeAllocations)}"));
     }
