@@ -18,7 +18,7 @@ namespace Lambda.Cli.Bench;
 /// </summary>
 internal static partial class SoakBench
 {
-    /// <summary>Runs the soak: <paramref name="warmup"/>, then <paramref name="duration"/> judged by <see cref="SoakVerdict"/>.</summary>
+    /// <summary>Runs the soak: the warm-up, then the judged part, checked by <see cref="SoakVerdict"/>; 0 if flat, 1 if not.</summary>
     public static async Task<int> RunAsync(SoakSettings settings, TextWriter output, CancellationToken cancellationToken)
     {
         var dataDir = Directory.CreateDirectory(Path.Combine(settings.Parent ?? Path.GetTempPath(), $"lambda-soak-{Guid.NewGuid():N}")).FullName;

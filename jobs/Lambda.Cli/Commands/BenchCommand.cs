@@ -51,8 +51,8 @@ internal static class BenchCommand
         var minutes = new Option<double>("--minutes") { Description = "How long the judged part runs, after the warm-up (default 10).", DefaultValueFactory = _ => 10 };
         var soakWarmup = new Option<int>("--warmup")
         {
-            Description = "Seconds of warm-up before the judged part: the designed fill of the state (dedupe window: 70 s of event time) and the GC settling (default 120).",
-            DefaultValueFactory = _ => 120,
+            Description = "Seconds of warm-up before the judged part: the designed fill of the state (dedupe window: 70 s of event time) and the GC settling (default 180).",
+            DefaultValueFactory = _ => 180,
         };
         var window = new Option<int>("--window") { Description = "Seconds of the first and last windows compared (default 60).", DefaultValueFactory = _ => 60 };
         var sample = new Option<int>("--sample") { Description = "Seconds between CSV rows (default 10).", DefaultValueFactory = _ => 10 };
