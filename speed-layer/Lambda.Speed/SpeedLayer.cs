@@ -61,6 +61,9 @@ public sealed partial class SpeedLayer
     /// <summary>The partitions running here now, ascending (they change with the group's rebalances).</summary>
     public IReadOnlyList<int> OwnedPartitions => [.. Running().Select(w => w.Partition).Order()];
 
+    /// <summary>What the state of the partitions running here holds (see <see cref="SpeedStateSize"/>).</summary>
+    public SpeedStateSize StateSize => Running().Aggregate(default(SpeedStateSize), (sum, w) => sum + w.StateSize);
+
     /// <summary>Runs until cancelled, then stops cleanly (in a group: leaves it, handing its partitions over).</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {

@@ -18,28 +18,35 @@ namespace Lambda.Cli.Bench;
 /// </summary>
 internal static partial class SoakBench
 {
-    public static async Task<int> RunAsync(long rate, TimeSpan duration, TimeSpan window, TimeSpan sample, string outPath, string? parent,
-        TextWriter output, CancellationToken cancellationToken)
+    /// <summary>Runs the soak: the warm-up, then the judged part, checked by <see cref="SoakVerdict"/>; 0 if flat, 1 if not.</summary>
+    public static async Task<int> RunAsync(SoakSettings settings, TextWriter output, CancellationToken cancellationToken)
     {
-        var dataDir = Directory.CreateDirectory(Path.Combine(parent ?? Path.GetTempPath(), $"lambda-soak-{Guid.NewGuid():N}")).FullName;
+        var dataDir = Directory.CreateDirectory(Path.Combine(settings.Parent ?? Path.GetTempPath(), $"lambda-soak-{Guid.NewGuid():N}")).FullName;
         var url = $"http://127.0.0.1:{FreePort()}";
         var stats = new ConcurrentQueue<string>();
-        using var host = StartHost(dataDir, url, rate, sample, stats);
+        var hostLines = new ConcurrentQueue<string>();
+        using var host = StartHost(dataDir, url, settings.Rate, settings.Sample, stats, hostLines);
         try
         {
             var (key, campaign) = await WaitForAdvertiserKeyAsync(host, TimeSpan.FromMinutes(3), cancellationToken).ConfigureAwait(false);
-            await output.WriteLineAsync($"soak: {rate} events/s for {duration} through lambda run ({dataDir}); querying campaign {campaign}").ConfigureAwait(false);
+            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                $"soak: {settings.Rate} events/s for {settings.Warmup} of warm-up and {settings.Duration} judged, through lambda run ({dataDir}); {settings.QueriesPerSecond} queries/s on campaign {campaign}"))
+                .ConfigureAwait(false);
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            var queries = new ConcurrentQueue<(double Ms, bool Ok)>();
-            var queryTask = QueryAsync(url, key, campaign, queries, stop.Token);
-            var samples = new List<SoakSample>();
-            await using var csv = new StreamWriter(outPath);
-            await csv.WriteLineAsync(SoakSample.CsvHeader).ConfigureAwait(false);
+            var queries = new ConcurrentQueue<SoakQuery>();
             var clock = Stopwatch.StartNew();
+            var queryTask = QueryAsync(url, key, campaign, settings.QueriesPerSecond, clock, queries, stop.Token);
+            var samples = new List<SoakSample>();
+            var allQueries = new List<SoakQuery>();
+            await using var csv = new StreamWriter(settings.OutPath);
+            await csv.WriteLineAsync(SoakSample.CsvHeader).ConfigureAwait(false);
+            // Every line the host logs, with the soak's clock, and each slow query: to line spikes up with GC pauses, flushes and jobs.
+            await using var hostLog = new StreamWriter(HostLogPath(settings.OutPath));
             long processedBefore = 0;
             var lastAt = TimeSpan.Zero;
-            using var timer = new PeriodicTimer(sample);
-            while (clock.Elapsed < duration && await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
+            var total = settings.Warmup + settings.Duration;
+            using var timer = new PeriodicTimer(settings.Sample);
+            while (clock.Elapsed < total && await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
             {
                 if (host.HasExited)
                 {
@@ -47,11 +54,21 @@ internal static partial class SoakBench
                 }
 
                 var (lag, processed) = await SpeedStatusAsync(dataDir, cancellationToken).ConfigureAwait(false);
-                var (rss, heap) = LatestStats(stats);
+                var hostStats = HostStats.Parse(Latest(stats));
                 var latencies = Drain(queries);
+                allQueries.AddRange(latencies);
                 var now = clock.Elapsed;
-                var row = new SoakSample(now.TotalSeconds, rss, heap, lag, (processed - processedBefore) / (now - lastAt).TotalSeconds,
-                    latencies.Count, latencies.Count(l => !l.Ok), Percentile(latencies, 0.5), Percentile(latencies, 0.99));
+                await WriteHostLogAsync(hostLog, hostLines, latencies, now, cancellationToken).ConfigureAwait(false);
+                var row = new SoakSample(now.TotalSeconds, (long)hostStats["rss_bytes"], (long)hostStats["gc_heap_bytes"], lag,
+                    (processed - processedBefore) / (now - lastAt).TotalSeconds, latencies.Count, latencies.Count(l => !l.Ok),
+                    SoakVerdict.Percentile(latencies.Select(l => l.Ms), 0.5), SoakVerdict.Percentile(latencies.Select(l => l.Ms), 0.99))
+                {
+                    LiveHeapBytes = (long)(hostStats["live_after_gen2_mb"] * 1048576),
+                    GcPauseMaxMs = hostStats["gc_pause_max_ms"],
+                    HostCpuCores = hostStats["cpu_cores"],
+                    Windows = (long)hostStats["windows"],
+                    DedupeIds = (long)hostStats["dedupe_ids"],
+                };
                 processedBefore = processed;
                 lastAt = now;
                 samples.Add(row);
@@ -62,10 +79,10 @@ internal static partial class SoakBench
 
             await stop.CancelAsync().ConfigureAwait(false);
             await queryTask.ConfigureAwait(false);
-            var problems = SoakVerdict.Problems(samples, window, rate);
+            var problems = SoakVerdict.Problems(samples, allQueries, settings.Warmup, settings.Window, settings.Rate);
             await output.WriteLineAsync(problems.Count == 0
-                ? $"soak: flat (memory and p99 within {SoakVerdict.Tolerance:P0} of the first stable window, lag under {SoakVerdict.MaxLagSeconds} s of input); CSV in {outPath}"
-                : $"soak: NOT flat: {string.Join("; ", problems)}; CSV in {outPath}").ConfigureAwait(false);
+                ? $"soak: flat (RSS, live heap and pooled p99 within {SoakVerdict.Tolerance:P0} of the first window after the warm-up, lag under {SoakVerdict.MaxLagSeconds} s of input); CSV in {settings.OutPath}"
+                : $"soak: NOT flat: {string.Join("; ", problems)}; CSV in {settings.OutPath}").ConfigureAwait(false);
             return problems.Count == 0 ? 0 : 1;
         }
         finally
@@ -75,7 +92,31 @@ internal static partial class SoakBench
         }
     }
 
-    private static Process StartHost(string dataDir, string url, long rate, TimeSpan sample, ConcurrentQueue<string> stats)
+    /// <summary>Where the host's log goes beside the CSV: soak.csv → soak.host.log.</summary>
+    public static string HostLogPath(string outPath) => Path.ChangeExtension(outPath, ".host.log");
+
+    /// <summary>Queries slower than this are listed in the host log with their send time.</summary>
+    private const double SlowQueryMs = 100;
+
+    private static async Task WriteHostLogAsync(StreamWriter hostLog, ConcurrentQueue<string> hostLines, List<SoakQuery> latencies, TimeSpan now,
+        CancellationToken cancellationToken)
+    {
+        while (hostLines.TryDequeue(out var hostLine))
+        {
+            await hostLog.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"[t={now.TotalSeconds:F0}] {hostLine}")).ConfigureAwait(false);
+        }
+
+        foreach (var slow in latencies.Where(l => l.Ms >= SlowQueryMs))
+        {
+            await hostLog.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                $"[t={now.TotalSeconds:F0}] soak: slow query {slow.Ms:F0} ms, sent at t={slow.AtSeconds:F2} ({DateTime.UtcNow - (now - TimeSpan.FromSeconds(slow.AtSeconds)):HH:mm:ss.fff})"))
+                .ConfigureAwait(false);
+        }
+
+        await hostLog.FlushAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private static Process StartHost(string dataDir, string url, long rate, TimeSpan sample, ConcurrentQueue<string> stats, ConcurrentQueue<string> hostLines)
     {
         var self = Environment.ProcessPath!;
         var start = new ProcessStartInfo(self) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
@@ -98,9 +139,13 @@ internal static partial class SoakBench
         var process = Process.Start(start)!;
         process.ErrorDataReceived += (_, e) =>
         {
-            if (e.Data is { } line && line.Contains("[7100]", StringComparison.Ordinal))
+            if (e.Data is { } line)
             {
-                stats.Enqueue(line);
+                hostLines.Enqueue(line);
+                if (line.Contains("[7100]", StringComparison.Ordinal))
+                {
+                    stats.Enqueue(line);
+                }
             }
         };
         process.BeginErrorReadLine();
@@ -124,38 +169,59 @@ internal static partial class SoakBench
         throw new InvalidOperationException($"lambda run printed no advertiser key (exited: {host.HasExited})");
     }
 
-    private static async Task QueryAsync(string url, string key, string campaign, ConcurrentQueue<(double, bool)> results, CancellationToken cancellationToken)
+    /// <summary>
+    /// Queries at a fixed rate, open loop: each query is sent on its tick whatever the earlier ones are doing,
+    /// so a stalled host shows as slow queries rather than as fewer queries (no coordinated omission).
+    /// </summary>
+    private static async Task QueryAsync(string url, string key, string campaign, double perSecond, Stopwatch clock, ConcurrentQueue<SoakQuery> results,
+        CancellationToken cancellationToken)
     {
         using var http = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(30) };
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
-        while (!cancellationToken.IsCancellationRequested)
+        var interval = TimeSpan.FromSeconds(1 / perSecond);
+        var inFlight = new List<Task>();
+        var sent = 0L;
+        try
         {
-            var now = DateTime.UtcNow;
-            var query = $"/v1/campaigns/{campaign}/metrics?granularity=minute&from={Iso(now.AddHours(-1))}&to={Iso(now.AddMinutes(1))}";
-            var watch = Stopwatch.StartNew();
-            try
+            while (!cancellationToken.IsCancellationRequested)
             {
-                using var response = await http.GetAsync(query, cancellationToken).ConfigureAwait(false);
-                _ = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
-                results.Enqueue((watch.Elapsed.TotalMilliseconds, response.StatusCode == HttpStatusCode.OK));
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (HttpRequestException)
-            {
-                results.Enqueue((watch.Elapsed.TotalMilliseconds, false));
-            }
+                // An absolute schedule: a late tick sends what fell due at once.
+                var due = interval * sent;
+                if (due > clock.Elapsed)
+                {
+                    await Task.Delay(due - clock.Elapsed, cancellationToken).ConfigureAwait(false);
+                }
 
-            try
-            {
-                await Task.Delay(100, cancellationToken).ConfigureAwait(false);
+                sent++;
+                inFlight.RemoveAll(t => t.IsCompleted);
+                inFlight.Add(QueryOnceAsync(http, campaign, clock, results, cancellationToken));
             }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        await Task.WhenAll(inFlight).ConfigureAwait(false);
+    }
+
+    private static async Task QueryOnceAsync(HttpClient http, string campaign, Stopwatch clock, ConcurrentQueue<SoakQuery> results, CancellationToken cancellationToken)
+    {
+        var now = DateTime.UtcNow;
+        var query = $"/v1/campaigns/{campaign}/metrics?granularity=minute&from={Iso(now.AddHours(-1))}&to={Iso(now.AddMinutes(1))}";
+        var at = clock.Elapsed;
+        try
+        {
+            using var response = await http.GetAsync(query, cancellationToken).ConfigureAwait(false);
+            _ = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+            results.Enqueue(new SoakQuery(at.TotalSeconds, (clock.Elapsed - at).TotalMilliseconds, response.StatusCode == HttpStatusCode.OK));
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Cut off by the end of the run: not a result.
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+        {
+            results.Enqueue(new SoakQuery(at.TotalSeconds, (clock.Elapsed - at).TotalMilliseconds, false));
         }
     }
 
@@ -166,7 +232,7 @@ internal static partial class SoakBench
         return (status.Sum(s => s.Lag), status.Sum(s => s.Processed));
     }
 
-    private static (long Rss, long Heap) LatestStats(ConcurrentQueue<string> stats)
+    private static string? Latest(ConcurrentQueue<string> stats)
     {
         string? latest = null;
         while (stats.TryDequeue(out var line))
@@ -174,34 +240,18 @@ internal static partial class SoakBench
             latest = line;
         }
 
-        if (latest is null || StatsLine().Match(latest) is not { Success: true } m)
-        {
-            return (0, 0);
-        }
-
-        return (long.Parse(m.Groups["rss"].Value, CultureInfo.InvariantCulture), long.Parse(m.Groups["heap"].Value, CultureInfo.InvariantCulture));
+        return latest;
     }
 
-    private static List<(double Ms, bool Ok)> Drain(ConcurrentQueue<(double Ms, bool Ok)> queue)
+    private static List<SoakQuery> Drain(ConcurrentQueue<SoakQuery> queue)
     {
-        var list = new List<(double, bool)>();
+        var list = new List<SoakQuery>();
         while (queue.TryDequeue(out var item))
         {
             list.Add(item);
         }
 
         return list;
-    }
-
-    private static double Percentile(List<(double Ms, bool Ok)> latencies, double quantile)
-    {
-        if (latencies.Count == 0)
-        {
-            return 0;
-        }
-
-        var sorted = latencies.Select(l => l.Ms).Order().ToArray();
-        return sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(quantile * sorted.Length) - 1)];
     }
 
     private static async Task StopAsync(Process host)
@@ -236,7 +286,4 @@ internal static partial class SoakBench
 
     [GeneratedRegex(@"demo: advertiser key (?<key>\S+) \(advertiser \S+, e\.g\. campaign (?<campaign>[^)]+)\)")]
     private static partial Regex AdvertiserLine();
-
-    [GeneratedRegex(@"rss_bytes=(?<rss>\d+) gc_heap_bytes=(?<heap>\d+)")]
-    private static partial Regex StatsLine();
 }

@@ -83,7 +83,7 @@ internal static class RunCommand
             var demoTask = isDemo
                 ? Task.Run(() => new DemoTraffic(log, store, keys, jobs, demoSettings, dataDirectory, output, loggers.CreateLogger("Lambda.Demo")).RunAsync(sinceStart, cancellationToken), CancellationToken.None)
                 : Task.CompletedTask;
-            var statsTask = ProcessStats.RunAsync(logger, cancellationToken);
+            var statsTask = ProcessStats.RunAsync(logger, () => speedLayer.StateSize, cancellationToken);
             try
             {
                 await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);

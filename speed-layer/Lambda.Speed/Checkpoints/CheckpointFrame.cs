@@ -29,7 +29,9 @@ internal readonly record struct CheckpointFrame(ushort Version, CheckpointKind K
         file.Write(header);
         long bodyLength;
         using (var hashing = new ChecksumStream(file, hash))
-        using (var buffered = new BufferedStream(hashing, 1 << 20))
+        // 64 KB: under the large-object threshold (85,000 bytes), so the buffer of every checkpoint written
+        // is cheap gen0 garbage rather than a large array that only a gen2 collection frees.
+        using (var buffered = new BufferedStream(hashing, 64 * 1024))
         using (var writer = new BinaryWriter(buffered, System.Text.Encoding.UTF8, leaveOpen: true))
         {
             writeBody(writer);

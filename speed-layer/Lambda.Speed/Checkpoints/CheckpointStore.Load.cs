@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Lambda.SharedModel.IO;
 using Lambda.SharedModel.Views;
 using Microsoft.Extensions.Logging;
@@ -66,7 +67,13 @@ internal sealed partial class CheckpointStore
                 throw new InvalidDataException($"checkpoint frame says {frame.Kind} {frame.Sequence} after {frame.Parent}");
             }
 
-            using var reader = new BinaryReader(new MemoryStream(body.ToArray(), writable: false));
+            // The body is read in place: a base is tens of MB at high rates, and a copy is garbage on the large object heap.
+            if (!MemoryMarshal.TryGetArray(body, out var segment))
+            {
+                segment = new ArraySegment<byte>(body.ToArray());
+            }
+
+            using var reader = new BinaryReader(new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false));
             var state = read(frame.Version, reader);
             if (reader.BaseStream.Position != reader.BaseStream.Length)
             {

@@ -83,8 +83,12 @@ internal sealed partial class PartitionProcessor
         var slices = ReadCount(r);
         for (var i = 0; i < slices; i++)
         {
-            var (slice, ids) = ReadIds(r);
-            p._dedupe.Append(slice, ids);
+            var slice = r.ReadInt64();
+            var ids = p._dedupe.AppendUnindexed(slice, ReadCount(r));
+            for (var j = 0; j < ids.Length; j++)
+            {
+                ids[j] = r.ReadUInt64();
+            }
         }
 
         var windows = ReadCount(r);

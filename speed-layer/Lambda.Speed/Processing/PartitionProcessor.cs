@@ -72,6 +72,9 @@ internal sealed partial class PartitionProcessor
 
     public int DedupeCount => _dedupe.Count;
 
+    /// <summary>What the state holds (for watching memory; read racily from another thread).</summary>
+    public SpeedStateSize StateSize => new(_windows.Count, _dedupe.Count, _dedupe.TableSlots, _pending.Count, _ads.Count);
+
     /// <summary>Processes one record of topic index <paramref name="topic"/> (0 served, 1 views, 2 clicks).</summary>
     public void Process(int topic, in LogRecord record)
     {

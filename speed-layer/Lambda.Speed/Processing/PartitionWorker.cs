@@ -83,6 +83,9 @@ internal sealed partial class PartitionWorker
     /// <summary>The latest status, refreshed at every flush.</summary>
     public SpeedPartitionStatus? Status { get; private set; }
 
+    /// <summary>What this partition's state holds; empty before <see cref="Start"/>.</summary>
+    public SpeedStateSize StateSize => _processor is { } p ? p.StateSize : default;
+
     /// <summary>When the next flush is due (wall clock): an idle worker sleeps no later than this.</summary>
     public DateTimeOffset NextFlushDue => _nextFlush;
 

@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace Lambda.Speed.State;
 
 /// <summary>
@@ -29,6 +31,9 @@ internal sealed class DedupeWindow
     public DedupeWindow(int capacity) => _capacity = capacity;
 
     public int Count => _count;
+
+    /// <summary>Slots of the id table (8 bytes each): its memory.</summary>
+    public int TableSlots => _ids.Slots;
 
     /// <summary>Starts a restore: until <see cref="BuildIndex"/>, appended ids go to their slices only.</summary>
     public void BeginRestore()
@@ -141,6 +146,24 @@ internal sealed class DedupeWindow
                 _count++;
             }
         }
+    }
+
+    /// <summary>
+    /// During a restore (before <see cref="BuildIndex"/>): appends <paramref name="count"/> ids to a slice and
+    /// returns the span to read them into, so a base's ids go straight into the slice with no array in between.
+    /// </summary>
+    public Span<ulong> AppendUnindexed(long sliceStart, int count)
+    {
+        if (_indexed)
+        {
+            throw new InvalidOperationException("ids are appended unindexed only while restoring");
+        }
+
+        var ids = SliceAt(sliceStart).Ids;
+        var from = ids.Count;
+        CollectionsMarshal.SetCount(ids, from + count);
+        _count += count;
+        return CollectionsMarshal.AsSpan(ids)[from..];
     }
 
     /// <summary>Drops a slice named by a checkpoint delta, if present.</summary>

@@ -21,6 +21,9 @@ internal sealed class EventKeySet
 
     public int Count { get; private set; }
 
+    /// <summary>Slots of the table (8 bytes each); grows by doubling at 3/4 load, never shrinks.</summary>
+    public int Slots => _slots.Length;
+
     public bool Contains(ulong key)
     {
         if (key == 0)
