@@ -18,8 +18,13 @@ internal sealed class ExactViewComputation
 
     private const long DayMs = 86_400_000;
 
+    /// <summary>The views' Parquet codec (the master dataset's is zstd; the views may differ).</summary>
+    internal static string ViewCompression { get; set; } = Environment.GetEnvironmentVariable("LAMBDA_VIEW_CODEC") ?? "zstd";
+
     private readonly DuckDbConnection _connection;
+    private bool _hasCopiedRows;
     private readonly DayRowBuilder _rows = new();
+    private readonly DayRecords[] _records = [new(), new()];
 
     public ExactViewComputation(DuckDbConnection connection, BotRules rules, MasterSnapshot snapshot, RecomputeTimings? timings = null)
     {
@@ -67,28 +72,48 @@ internal sealed class ExactViewComputation
     /// <summary>Computes every row of one event date and returns the date's totals.</summary>
     public DayTotals ComputeDay(DateOnly date, MasterSnapshot snapshot)
     {
-        Timings.Measure("read+bots", () => _connection.Execute(ExactViewSql.CreateDayEvents(
+        var records = _records[0];
+        LoadDay(date, snapshot, records);
+        Timings.Measure("rows+sketches", () =>
+        {
+            using var appender = _connection.CreateAppender("computed_rows");
+            _rows.Build(records, appender);
+            appender.Close();
+        });
+        return FinishDay(records);
+    }
+
+    /// <summary>
+    /// The day's SQL (records with bot verdict and attribution, dedupe, day check) and its records
+    /// copied into <paramref name="records"/>; <see cref="FinishDay"/> must follow before the next day.
+    /// </summary>
+    private void LoadDay(DateOnly date, MasterSnapshot snapshot, DayRecords records)
+    {
+        Timings.Measure("read+bots+attribute", () => _connection.Execute(ExactViewSql.CreateDayEvents(
             snapshot.FilesOf(Topics.Served, date), snapshot.FilesOf(Topics.Views, date), snapshot.FilesOf(Topics.Clicks, date))));
+        Timings.Measure("dedupe", () => _connection.Execute(ExactViewSql.CreateDuplicates));
         Timings.Measure("day check", () =>
         {
             using var check = _connection.Prepare(ExactViewSql.InsertDayCheck);
             check.BindInt64(1, BatchWatermark.StartOf(date));
             check.Execute();
         });
-
-        Timings.Measure("dedupe+attribute", () => _connection.Execute(ExactViewSql.CreateAttributed));
-        _rows.Build(_connection, Timings);
-
-        long views, clicks, bots, duplicates;
-        using (var reader = _connection.Query(ExactViewSql.SelectUnattributed))
+        Timings.Measure("day records query", () =>
         {
-            reader.Read();
-            (views, clicks, bots, duplicates) = (reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3));
-        }
+            using var reader = _connection.Query(ExactViewSql.SelectDayRecords);
+            records.Date = date;
+            records.Load(reader);
+        });
+    }
 
+    /// <summary>The day's totals and unattributed ads; drops the day's tables.</summary>
+    private DayTotals FinishDay(DayRecords records)
+    {
+        var date = records.Date;
         var ads = new List<string>();
-        using (var reader = _connection.Query(ExactViewSql.SelectUnattributedAds))
+        if (records.AnyUnattributed)
         {
+            using var reader = _connection.Query(ExactViewSql.SelectUnattributedAds);
             while (reader.Read())
             {
                 ads.Add(reader.GetString(0));
@@ -107,9 +132,9 @@ internal sealed class ExactViewComputation
                 $"{date:yyyy-MM-dd}: {row.GetInt64(5)} distinct user ids but {row.GetInt64(6)} distinct user hashes in the master dataset"));
         }
 
-        _connection.Execute("DROP TABLE ev; DROP TABLE evc");
+        _connection.Execute("DROP TABLE ev; DROP TABLE dups");
         return new DayTotals(date, row.GetInt64(0), row.GetInt64(1), row.GetInt64(2), row.GetInt64(3), row.GetInt64(4),
-            views, clicks, bots, duplicates, ads);
+            records.UnattributedViews, records.UnattributedClicks, records.UnattributedBots, records.UnattributedDuplicates, ads);
     }
 
     /// <summary>Takes the rows of <paramref name="dates"/> unchanged from the base version's files.</summary>
@@ -133,19 +158,17 @@ internal sealed class ExactViewComputation
 
         var files = string.Join(", ", BatchViewFiles.Granularities.Select(g => DuckDbSql.Literal(BatchViewFiles.PathOf(baseVersionDirectory, g))));
         _connection.Execute($"""
-            CREATE TEMP TABLE copied_rows AS
+            INSERT INTO copied_rows
             SELECT {RowColumns} FROM read_parquet([{files}])
             WHERE bucket_start_ms - ((bucket_start_ms % {DayMs}) + {DayMs}) % {DayMs} IN (SELECT day_ms FROM copied_days)
             """);
     }
 
-    /// <summary>Adds the copied rows to the computed ones.</summary>
+    /// <summary>Shows the computed and the copied rows as <c>final_rows</c>, in the files' columns (a view: nothing is copied).</summary>
     public void CreateFinalRows(bool withCopiedRows)
     {
-        if (withCopiedRows)
-        {
-            Timings.Measure("final rows", () => _connection.Execute("INSERT INTO final_rows SELECT * FROM copied_rows"));
-        }
+        _hasCopiedRows = withCopiedRows;
+        _connection.Execute(ExactViewSql.CreateFinalRows);
     }
 
     /// <summary>Writes <c>final_rows</c> as one Parquet file per granularity; returns the row counts.</summary>
@@ -155,11 +178,21 @@ internal sealed class ExactViewComputation
         for (var i = 0; i < BatchViewFiles.Granularities.Count; i++)
         {
             var granularity = BatchViewFiles.Granularities[i];
-            // Ordered, so the same rows always make the same file.
+            // Ordered, so the same rows always make the same file. Without copied rows the campaign
+            // number orders them (numbered in campaign_id order: the same order, integer keys to sort).
+            var rows = _hasCopiedRows
+                ? $"SELECT {RowColumns} FROM final_rows WHERE granularity = {DuckDbSql.Literal(granularity)} ORDER BY campaign_id, bucket_start_ms"
+                : $"""
+                  SELECT {DuckDbSql.Literal(granularity)} AS granularity, c.campaign_id, r.bucket_start_ms,
+                         r.impressions, r.views, r.clicks, r.spend_micros, r.bot_filtered, 0::BIGINT AS late, 0::BIGINT AS unattributed,
+                         r.duplicates, r.uniques, r.uniques_sketch
+                  FROM computed_rows r JOIN campaigns c ON c.cid = r.cid
+                  WHERE r.g = {i}
+                  ORDER BY r.cid, r.bucket_start_ms
+                  """;
             counts[i] = _connection.Execute($"""
-                COPY (SELECT {RowColumns} FROM final_rows WHERE granularity = {DuckDbSql.Literal(granularity)}
-                      ORDER BY campaign_id, bucket_start_ms)
-                TO {DuckDbSql.Literal(BatchViewFiles.PathOf(directory, granularity))} (FORMAT parquet, COMPRESSION zstd)
+                COPY ({rows})
+                TO {DuckDbSql.Literal(BatchViewFiles.PathOf(directory, granularity))} (FORMAT parquet, COMPRESSION {ViewCompression})
                 """);
         }
 
