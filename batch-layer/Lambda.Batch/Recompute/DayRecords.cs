@@ -3,9 +3,9 @@ using Lambda.DuckDb;
 namespace Lambda.Batch.Recompute;
 
 /// <summary>
-/// One day's records as <see cref="ExactViewSql.SelectDayRecords"/> gives them, copied out of DuckDB's
+/// One day's records as <see cref="ExactViewSql.SelectDay"/> gives them, copied out of DuckDB's
 /// vectors into reusable arrays (so the next day's SQL can run while <see cref="DayRowBuilder"/> works
-/// on these), with the unattributed records counted on the way and left out.
+/// on these); the unattributed records counted on the way and left out, and the day check kept.
 /// </summary>
 internal sealed class DayRecords
 {
@@ -66,7 +66,20 @@ internal sealed class DayRecords
     /// <summary>Whether any record had no campaign.</summary>
     public bool AnyUnattributed => UnattributedViews + UnattributedClicks + UnattributedBots + UnattributedDuplicates + _unattributedOther > 0;
 
+    private readonly long[] _checks = new long[ExactViewSql.CheckMetrics];
+    private readonly HashSet<string> _unattributedAds = new(StringComparer.Ordinal);
     private long _unattributedOther;
+
+    /// <summary>Distinct non-bot served, view and click event ids, bot records, records, distinct user ids and user hashes (<see cref="ExactViewSql.SelectDay"/>).</summary>
+    public ReadOnlySpan<long> Checks => _checks;
+
+    /// <summary>The ads of unattributed records, in UTF-8 byte order (DuckDB's).</summary>
+    public List<string> UnattributedAdIds()
+    {
+        var ads = _unattributedAds.ToList();
+        ads.Sort((a, b) => System.Text.Encoding.UTF8.GetBytes(a).AsSpan().SequenceCompareTo(System.Text.Encoding.UTF8.GetBytes(b)));
+        return ads;
+    }
 
     /// <summary>Replaces the content with the records of <paramref name="reader"/>.</summary>
     public void Load(DuckDbDataReader reader)
@@ -76,6 +89,8 @@ internal sealed class DayRecords
         MinMinute = long.MaxValue;
         MaxMinute = long.MinValue;
         UnattributedViews = UnattributedClicks = UnattributedBots = UnattributedDuplicates = _unattributedOther = 0;
+        _unattributedAds.Clear();
+        _checks.AsSpan().Fill(-1);
         EnsureCapacity((int)Math.Min(reader.RowCount, int.MaxValue));
         while (reader.ReadChunk())
         {
@@ -92,11 +107,22 @@ internal sealed class DayRecords
                 if (!cidsValid && reader.IsNullAt(0, i))
                 {
                     CountUnattributed(flag);
+                    if (!reader.IsNullAt(5, i))
+                    {
+                        _unattributedAds.Add(System.Text.Encoding.UTF8.GetString(reader.GetBytesAt(5, i)));
+                    }
+
+                    continue;
+                }
+
+                var cid = cids[i];
+                if (cid == ExactViewSql.CheckRow)
+                {
+                    _checks[flag] = costs[i];
                     continue;
                 }
 
                 var at = Count++;
-                var cid = cids[i];
                 var minute = minutes[i];
                 _cids[at] = cid;
                 _minutes[at] = minute;

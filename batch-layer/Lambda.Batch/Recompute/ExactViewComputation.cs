@@ -83,58 +83,35 @@ internal sealed class ExactViewComputation
         return FinishDay(records);
     }
 
-    /// <summary>
-    /// The day's SQL (records with bot verdict and attribution, dedupe, day check) and its records
-    /// copied into <paramref name="records"/>; <see cref="FinishDay"/> must follow before the next day.
-    /// </summary>
+    /// <summary>The day's SQL (bot verdicts, then records and day check in one statement), its result copied into <paramref name="records"/>.</summary>
     private void LoadDay(DateOnly date, MasterSnapshot snapshot, DayRecords records)
     {
-        Timings.Measure("read+bots+attribute", () => _connection.Execute(ExactViewSql.CreateDayEvents(
-            snapshot.FilesOf(Topics.Served, date), snapshot.FilesOf(Topics.Views, date), snapshot.FilesOf(Topics.Clicks, date))));
-        Timings.Measure("dedupe", () => _connection.Execute(ExactViewSql.CreateDuplicates));
-        Timings.Measure("day check", () =>
+        var (served, views, clicks) = (snapshot.FilesOf(Topics.Served, date), snapshot.FilesOf(Topics.Views, date), snapshot.FilesOf(Topics.Clicks, date));
+        Timings.Measure("bot verdicts", () => _connection.Execute(ExactViewSql.CreateDayVerdicts(served, views, clicks)));
+        Timings.Measure("day query", () =>
         {
-            using var check = _connection.Prepare(ExactViewSql.InsertDayCheck);
-            check.BindInt64(1, BatchWatermark.StartOf(date));
-            check.Execute();
-        });
-        Timings.Measure("day records query", () =>
-        {
-            using var reader = _connection.Query(ExactViewSql.SelectDayRecords);
+            using var reader = _connection.Query(ExactViewSql.SelectDay(served, views, clicks));
             records.Date = date;
             records.Load(reader);
         });
     }
 
-    /// <summary>The day's totals and unattributed ads; drops the day's tables.</summary>
-    private DayTotals FinishDay(DayRecords records)
+    /// <summary>The day's totals, after the day check.</summary>
+    private static DayTotals FinishDay(DayRecords records)
     {
         var date = records.Date;
-        var ads = new List<string>();
-        if (records.AnyUnattributed)
-        {
-            using var reader = _connection.Query(ExactViewSql.SelectUnattributedAds);
-            while (reader.Read())
-            {
-                ads.Add(reader.GetString(0));
-            }
-        }
-
-        using var totals = _connection.Prepare("SELECT served, views, clicks, bots, records, user_ids, user_hashes FROM day_checks WHERE day_ms = $1");
-        totals.BindInt64(1, BatchWatermark.StartOf(date));
-        using var row = totals.Query();
-        row.Read();
-        if (row.GetInt64(5) != row.GetInt64(6))
+        var checks = records.Checks;
+        if (checks[5] != checks[6])
         {
             // A 64-bit collision between two user ids (or a user_hash that is not UserHash.Of(user_id)):
             // distinct hashes would undercount users. Never seen; refuse rather than publish a wrong count.
             throw new InvalidDataException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                $"{date:yyyy-MM-dd}: {row.GetInt64(5)} distinct user ids but {row.GetInt64(6)} distinct user hashes in the master dataset"));
+                $"{date:yyyy-MM-dd}: {checks[5]} distinct user ids but {checks[6]} distinct user hashes in the master dataset"));
         }
 
-        _connection.Execute("DROP TABLE ev; DROP TABLE dups");
-        return new DayTotals(date, row.GetInt64(0), row.GetInt64(1), row.GetInt64(2), row.GetInt64(3), row.GetInt64(4),
-            records.UnattributedViews, records.UnattributedClicks, records.UnattributedBots, records.UnattributedDuplicates, ads);
+        return new DayTotals(date, checks[0], checks[1], checks[2], checks[3], checks[4],
+            records.UnattributedViews, records.UnattributedClicks, records.UnattributedBots, records.UnattributedDuplicates,
+            records.UnattributedAdIds());
     }
 
     /// <summary>Takes the rows of <paramref name="dates"/> unchanged from the base version's files.</summary>

@@ -29,8 +29,6 @@ internal static class ExactViewSql
             granularity VARCHAR, campaign_id VARCHAR, bucket_start_ms BIGINT,
             impressions BIGINT, views BIGINT, clicks BIGINT, spend_micros BIGINT,
             bot_filtered BIGINT, late BIGINT, unattributed BIGINT, duplicates BIGINT, uniques BIGINT, uniques_sketch BLOB);
-        CREATE TEMP TABLE day_checks (
-            day_ms BIGINT, served BIGINT, views BIGINT, clicks BIGINT, bots BIGINT, records BIGINT, user_ids BIGINT, user_hashes BIGINT);
         """;
 
     /// <summary>The granularity names by their number in <c>computed_rows</c>.</summary>
@@ -74,24 +72,16 @@ internal static class ExactViewSql
           """;
 
     /// <summary>
-    /// One day's records of every topic (kind 0 served, 1 view, 2 click) with the bot verdict, the
-    /// attribution and the log position, in one materialization (<c>ev</c>) every later step reads.
-    /// An ip is a bot when its 128-bit key lies in an inclusive range; a user agent when its ASCII-lowered
-    /// text contains a substring (translate, not lower(): lower() folds non-ASCII letters such as the
-    /// Kelvin sign). The verdict is decided once per distinct user agent and per distinct ip (small
-    /// tables) and joined back by equality: a range test per record grew faster than the data. A NULL ip
-    /// or user agent matches nothing. Served records count for their own campaign, views and clicks for
-    /// their ad's (<c>cid</c> NULL: unattributed; only then is the ad id kept). The joins are on one
-    /// side's column alone (served records ignore the ad map's answer): a condition on the left side only
-    /// in a LEFT JOIN's ON clause made DuckDB plan a nested loop.
+    /// The bot verdict of the day's distinct user agents (<c>day_ua</c>) and ips (<c>day_ip</c>). An ip
+    /// is a bot when its 128-bit key lies in an inclusive range; a user agent when its ASCII-lowered text
+    /// contains a substring (translate, not lower(): lower() folds non-ASCII letters such as the Kelvin
+    /// sign). Decided once per distinct value (small tables: a handful of agents, tens of thousands of
+    /// ips) and joined back by equality in <see cref="SelectDay"/>: a range test per record grew faster
+    /// than the data. Each reads only its columns of the day's files.
     /// </summary>
-    public static string CreateDayEvents(IReadOnlyList<MasterFile> served, IReadOnlyList<MasterFile> views, IReadOnlyList<MasterFile> clicks)
+    public static string CreateDayVerdicts(IReadOnlyList<MasterFile> served, IReadOnlyList<MasterFile> views, IReadOnlyList<MasterFile> clicks)
     {
-        var parts = new List<string>();
-        AddTopic(parts, 0, served);
-        AddTopic(parts, 1, views);
-        AddTopic(parts, 2, clicks);
-        var records = string.Join("\nUNION ALL\n", parts);
+        var records = Records(served, views, clicks);
         return $"""
             CREATE OR REPLACE TEMP TABLE day_ua AS
             SELECT a.user_agent, EXISTS (SELECT 1 FROM bot_ua u WHERE contains({Lowercase.Replace("user_agent", "a.user_agent", StringComparison.Ordinal)}, u.s)) AS bot
@@ -101,40 +91,11 @@ internal static class ExactViewSql
                        SELECT 1 FROM bot_ip b
                        WHERE ((a.ip_hi::UHUGEINT << 64) | a.ip_lo)
                              BETWEEN ((b.start_hi::UHUGEINT << 64) | b.start_lo) AND ((b.end_hi::UHUGEINT << 64) | b.end_lo)) AS bot
-            FROM (SELECT DISTINCT ip_hi, ip_lo FROM ({records}) WHERE ip_hi IS NOT NULL AND ip_lo IS NOT NULL) a;
-            CREATE OR REPLACE TEMP TABLE ev AS
-            SELECT r.kind, r.event_id, r.user_id, r.user_hash, r.cost_micros,
-                   r.event_time_ms - ((r.event_time_ms % 60000) + 60000) % 60000 AS minute_ms,
-                   r.log_partition::HUGEINT * 18446744073709551616 + r.log_offset AS position,
-                   coalesce(i.bot, false) OR coalesce(a.bot, false) AS is_bot,
-                   CASE WHEN r.kind = 0 THEN c.cid ELSE m.cid END AS cid,
-                   CASE WHEN (CASE WHEN r.kind = 0 THEN r.campaign_id ELSE m.campaign_id END) IS NULL THEN r.ad_id END AS unattributed_ad
-            FROM ({records}) r
-            LEFT JOIN day_ip i ON i.ip_hi = r.ip_hi AND i.ip_lo = r.ip_lo
-            LEFT JOIN day_ua a ON a.user_agent = r.user_agent
-            LEFT JOIN ad_map m ON m.ad_id = r.ad_id
-            LEFT JOIN campaigns c ON c.campaign_id = r.campaign_id;
-            DROP TABLE day_ua;
-            DROP TABLE day_ip;
+            FROM (SELECT DISTINCT ip_hi, ip_lo FROM ({records}) WHERE ip_hi IS NOT NULL AND ip_lo IS NOT NULL) a
             """;
     }
 
-    /// <summary>
-    /// Dedupe, the part that needs a grouping: the event ids (per topic) with more than one non-bot
-    /// copy, their first copy's log position and their number of copies. Among non-bot copies of an
-    /// event id the first by log position is copy 1, later ones are duplicates; bots are filtered first,
-    /// so every bot copy counts as a bot. No two records of a topic share a log position, so exactly one
-    /// copy matches the minimum. Only the resent ids are kept: the join back probes a small table.
-    /// </summary>
-    public const string CreateDuplicates = """
-        CREATE OR REPLACE TEMP TABLE dups AS
-        SELECT kind, event_id, min(position) AS first_position, count(*) AS copies
-        FROM ev WHERE NOT is_bot AND event_id IS NOT NULL
-        GROUP BY kind, event_id
-        HAVING count(*) > 1
-        """;
-
-    /// <summary>How a record counts (in <see cref="SelectDayRecords"/>, times 4 plus the kind): copy 1 of a non-bot event.</summary>
+    /// <summary>How a record counts (in <see cref="SelectDay"/>, times 4 plus the kind): copy 1 of a non-bot event.</summary>
     public const int Counted = 0;
 
     /// <summary>A bot record.</summary>
@@ -143,51 +104,93 @@ internal static class ExactViewSql
     /// <summary>A later non-bot copy of an event id (or a non-bot record without one).</summary>
     public const int Duplicate = 2;
 
+    /// <summary>The campaign number of <see cref="SelectDay"/>'s day-check rows (their metric in the third column, the value in the fourth).</summary>
+    public const int CheckRow = -2;
+
+    /// <summary>The day-check metrics, in order: distinct non-bot served, view and click event ids, bot records, records, distinct user ids, distinct user hashes.</summary>
+    public const int CheckMetrics = 7;
+
     /// <summary>
-    /// The day's records for <see cref="DayRowBuilder"/>, in no order (it sorts them by campaign and
-    /// minute itself): campaign number (NULL: unattributed), minute, kind + 4 × how it counts, cost and
-    /// user hash.
+    /// One day in one statement, so its records are materialized once (a CTE, not a table: inserting
+    /// into a table cost more than everything else of the day):
+    /// <list type="bullet">
+    /// <item><c>ev</c>: every topic's records (kind 0 served, 1 view, 2 click) with the bot verdict
+    /// (<see cref="CreateDayVerdicts"/>; a NULL ip or user agent matches nothing), the log position
+    /// (partition · 2^64 + offset) and the campaign number: served records count for their own
+    /// campaign, views and clicks for their ad's (<c>ad_map</c>); NULL is unattributed, and only then
+    /// is the ad id kept. Each join is on one side's column alone (served records ignore the ad map's
+    /// answer): a condition on the left side only in a LEFT JOIN's ON clause made DuckDB plan a nested loop.</item>
+    /// <item><c>dups</c>, dedupe: the event ids (per topic) with more than one non-bot copy, their first
+    /// copy's log position and number of copies. Among non-bot copies the first by log position is copy
+    /// 1, later ones are duplicates (no two records of a topic share a position, so exactly one copy is
+    /// first); bots are filtered first, so every bot copy counts as a bot. Only resent ids are kept: the
+    /// join back probes a small table.</item>
+    /// <item>The records, in no order (<see cref="DayRowBuilder"/> sorts them): campaign number, minute,
+    /// kind + 4 × how it counts, cost, user hash, and the ad id of an unattributed record.</item>
+    /// <item>The day check, as <see cref="CheckMetrics"/> rows with campaign <see cref="CheckRow"/>:
+    /// counted from the records, not from the rows: distinct non-bot event ids per topic (the non-bot
+    /// records with an id, less the extra copies of the resent ids), bots, records, and distinct user
+    /// ids and user hashes: equal when the hash is injective on the day's users, which makes distinct
+    /// hashes an exact count of distinct users.</item>
+    /// </list>
     /// </summary>
-    public const string SelectDayRecords = """
-        SELECT e.cid::INTEGER, e.minute_ms::BIGINT,
-               (e.kind + 4 * CASE WHEN e.is_bot THEN 1
-                                  WHEN e.event_id IS NULL OR e.position <> d.first_position THEN 2
-                                  ELSE 0 END)::INTEGER,
-               e.cost_micros::BIGINT, e.user_hash::UBIGINT
+    public static string SelectDay(IReadOnlyList<MasterFile> served, IReadOnlyList<MasterFile> views, IReadOnlyList<MasterFile> clicks) => $"""
+        WITH ev AS MATERIALIZED (
+            SELECT r.kind, r.event_id, r.user_id, r.user_hash, r.cost_micros,
+                   r.event_time_ms - ((r.event_time_ms % 60000) + 60000) % 60000 AS minute_ms,
+                   r.log_partition::HUGEINT * 18446744073709551616 + r.log_offset AS position,
+                   coalesce(i.bot, false) OR coalesce(a.bot, false) AS is_bot,
+                   CASE WHEN r.kind = 0 THEN c.cid ELSE m.cid END AS cid,
+                   CASE WHEN (CASE WHEN r.kind = 0 THEN r.campaign_id ELSE m.campaign_id END) IS NULL THEN r.ad_id END AS unattributed_ad
+            FROM ({Records(served, views, clicks)}) r
+            LEFT JOIN day_ip i ON i.ip_hi = r.ip_hi AND i.ip_lo = r.ip_lo
+            LEFT JOIN day_ua a ON a.user_agent = r.user_agent
+            LEFT JOIN ad_map m ON m.ad_id = r.ad_id
+            LEFT JOIN campaigns c ON c.campaign_id = r.campaign_id),
+        dups AS MATERIALIZED (
+            SELECT kind, event_id, min(position) AS first_position, count(*) AS copies
+            FROM ev WHERE NOT is_bot AND event_id IS NOT NULL
+            GROUP BY kind, event_id
+            HAVING count(*) > 1),
+        extra AS (
+            SELECT coalesce(sum(copies - 1) FILTER (WHERE kind = 0), 0) AS served,
+                   coalesce(sum(copies - 1) FILTER (WHERE kind = 1), 0) AS views,
+                   coalesce(sum(copies - 1) FILTER (WHERE kind = 2), 0) AS clicks
+            FROM dups),
+        checks AS (
+            SELECT count(*) FILTER (WHERE NOT is_bot AND kind = 0 AND event_id IS NOT NULL) AS served,
+                   count(*) FILTER (WHERE NOT is_bot AND kind = 1 AND event_id IS NOT NULL) AS views,
+                   count(*) FILTER (WHERE NOT is_bot AND kind = 2 AND event_id IS NOT NULL) AS clicks,
+                   count(*) FILTER (WHERE is_bot) AS bots,
+                   count(*) AS records,
+                   count(DISTINCT user_id) AS user_ids,
+                   count(DISTINCT user_hash) AS user_hashes
+            FROM ev)
+        SELECT e.cid::INTEGER AS cid, e.minute_ms::BIGINT AS minute_ms,
+               (e.kind + 4 * CASE WHEN e.is_bot THEN {Bot}
+                                  WHEN e.event_id IS NULL OR e.position <> d.first_position THEN {Duplicate}
+                                  ELSE {Counted} END)::INTEGER AS flags,
+               e.cost_micros::BIGINT AS cost, e.user_hash::UBIGINT AS user_hash, e.unattributed_ad
         FROM ev e LEFT JOIN dups d ON d.kind = e.kind AND d.event_id = e.event_id
-        """;
-
-    /// <summary>The ads of the day's unattributed records (only asked when there are some).</summary>
-    public const string SelectUnattributedAds = "SELECT DISTINCT unattributed_ad FROM ev WHERE cid IS NULL ORDER BY unattributed_ad";
-
-    /// <summary>
-    /// The day's reconciliation inputs, counted from the records: distinct non-bot event ids per topic
-    /// (the non-bot records with an id, less the extra copies of the resent ids); and distinct user ids
-    /// and user hashes: equal when the hash is injective on the day's users, which makes distinct hashes
-    /// an exact count of distinct users.
-    /// </summary>
-    public const string InsertDayCheck = """
-        INSERT INTO day_checks
-        WITH extra AS (SELECT kind, sum(copies - 1)::BIGINT AS n FROM dups GROUP BY kind),
-             e AS (SELECT count(*) FILTER (WHERE NOT is_bot AND kind = 0 AND event_id IS NOT NULL) AS served,
-                          count(*) FILTER (WHERE NOT is_bot AND kind = 1 AND event_id IS NOT NULL) AS views,
-                          count(*) FILTER (WHERE NOT is_bot AND kind = 2 AND event_id IS NOT NULL) AS clicks,
-                          count(*) FILTER (WHERE is_bot) AS bots,
-                          count(*) AS records,
-                          count(DISTINCT user_id) AS user_ids,
-                          count(DISTINCT user_hash) AS user_hashes
-                   FROM ev)
-        SELECT $1::BIGINT,
-               e.served - coalesce((SELECT n FROM extra WHERE kind = 0), 0),
-               e.views - coalesce((SELECT n FROM extra WHERE kind = 1), 0),
-               e.clicks - coalesce((SELECT n FROM extra WHERE kind = 2), 0),
-               e.bots, e.records, e.user_ids, e.user_hashes
-        FROM e
+        UNION ALL
+        SELECT {CheckRow}, NULL, unnest(range(0, {CheckMetrics}))::INTEGER,
+               unnest([c.served - x.served, c.views - x.views, c.clicks - x.clicks, c.bots, c.records, c.user_ids, c.user_hashes])::BIGINT,
+               NULL, NULL
+        FROM checks c CROSS JOIN extra x
         """;
 
     /// <summary>A read_parquet over exactly these files.</summary>
     public static string ReadParquet(IReadOnlyList<MasterFile> files) =>
         $"read_parquet([{string.Join(", ", files.Select(f => DuckDbSql.Literal(f.FullPath)))}], hive_partitioning = true)";
+
+    private static string Records(IReadOnlyList<MasterFile> served, IReadOnlyList<MasterFile> views, IReadOnlyList<MasterFile> clicks)
+    {
+        var parts = new List<string>();
+        AddTopic(parts, 0, served);
+        AddTopic(parts, 1, views);
+        AddTopic(parts, 2, clicks);
+        return string.Join("\nUNION ALL\n", parts);
+    }
 
     private static void AddTopic(List<string> parts, int kind, IReadOnlyList<MasterFile> files)
     {
