@@ -1,11 +1,10 @@
-using Lambda.DuckDb;
 using Lambda.SharedModel.Sketches;
 
 namespace Lambda.Batch.Recompute;
 
 /// <summary>
 /// Builds one day's minute, hour and day rows from the day's attributed records (<see cref="DayRecords"/>)
-/// and appends them to <c>computed_rows</c>: the records are put in (campaign, minute) order by two
+/// and adds them to a <see cref="DayRowSpool"/>: the records are put in (campaign, minute) order by two
 /// counting sorts (minute, then campaign: linear, no comparison sort), then summed per minute and rolled
 /// into the hour and the day. Uniques are exact distinct users: distinct <c>user_hash</c> values (exact
 /// because the day check proved the hash injective on the day's user ids), each minute's sorted and
@@ -19,12 +18,8 @@ internal sealed class DayRowBuilder
     private const long HourMs = 3_600_000;
     private const long DayMs = 86_400_000;
 
-    /// <summary>The column types of <c>computed_rows</c>, in order.</summary>
-    private static readonly DuckDbType[] RowTypes =
-    [
-        DuckDbType.Integer, DuckDbType.Integer, DuckDbType.BigInt, DuckDbType.BigInt, DuckDbType.BigInt, DuckDbType.BigInt,
-        DuckDbType.BigInt, DuckDbType.BigInt, DuckDbType.BigInt, DuckDbType.BigInt, DuckDbType.Blob,
-    ];
+    /// <summary>The counters a row carries in <see cref="DayRowSpool"/>: impressions, views, clicks, spend, bots, duplicates, uniques.</summary>
+    public const int Counters = 7;
 
     private readonly Bucket _minute = new(0);
     private readonly Bucket _hour = new(1);
@@ -38,9 +33,10 @@ internal sealed class DayRowBuilder
     private int[] _bySlot = new int[4096];
     private int[] _order = new int[4096];
 
-    /// <summary>Appends the rows of <paramref name="records"/> through <paramref name="appender"/>; returns how many.</summary>
-    public long Build(DayRecords records, DuckDbAppender appender)
+    /// <summary>Adds the rows of <paramref name="records"/> to <paramref name="spool"/> as a new day; returns how many.</summary>
+    public long Build(DayRecords records, DayRowSpool spool)
     {
+        spool.BeginDay();
         if (records.Count == 0)
         {
             return 0;
@@ -52,7 +48,6 @@ internal sealed class DayRowBuilder
         var flags = records.Flags;
         var costs = records.Costs;
         var hashes = records.Hashes;
-        using var chunk = new DuckDbDataChunk(RowTypes);
         long rows = 0;
         int cid = cids[order[0]];
         long minuteMs = minutes[order[0]];
@@ -62,7 +57,7 @@ internal sealed class DayRowBuilder
             var rowMinute = minutes[r];
             if (rowCid != cid || rowMinute != minuteMs)
             {
-                rows += Emit(appender, chunk, cid, minuteMs, rowCid != cid, rowMinute);
+                rows += Emit(spool, cid, minuteMs, rowCid != cid, rowMinute);
                 cid = rowCid;
                 minuteMs = rowMinute;
             }
@@ -82,12 +77,7 @@ internal sealed class DayRowBuilder
             }
         }
 
-        rows += Emit(appender, chunk, cid, minuteMs, campaignEnds: true, nextMinuteMs: long.MinValue);
-        if (chunk.Size > 0)
-        {
-            appender.AppendChunk(chunk);
-        }
-
+        rows += Emit(spool, cid, minuteMs, campaignEnds: true, nextMinuteMs: long.MinValue);
         return rows;
     }
 
@@ -189,52 +179,37 @@ internal sealed class DayRowBuilder
     }
 
     /// <summary>Ends the minute; also the hour when the next record is in another hour or campaign, and the day with the campaign.</summary>
-    private long Emit(DuckDbAppender appender, DuckDbDataChunk chunk, int cid, long minuteMs, bool campaignEnds, long nextMinuteMs)
+    private long Emit(DayRowSpool spool, int cid, long minuteMs, bool campaignEnds, long nextMinuteMs)
     {
         _minute.Uniques = _minuteUsers.MoveDistinctTo(_hourUsers);
         _hour.AddCounters(_minute);
         _day.AddCounters(_minute);
-        Append(appender, chunk, _minute, cid, minuteMs);
+        Append(spool, _minute, cid, minuteMs);
         long rows = 1;
         var hourMs = Floor(minuteMs, HourMs);
         if (campaignEnds || Floor(nextMinuteMs, HourMs) != hourMs)
         {
             _hour.Uniques = _hourUsers.MoveDistinctTo(_dayUsers);
-            Append(appender, chunk, _hour, cid, hourMs);
+            Append(spool, _hour, cid, hourMs);
             rows++;
         }
 
         if (campaignEnds)
         {
             _day.Uniques = _dayUsers.MoveDistinctTo(null);
-            Append(appender, chunk, _day, cid, Floor(minuteMs, DayMs));
+            Append(spool, _day, cid, Floor(minuteMs, DayMs));
             rows++;
         }
 
         return rows;
     }
 
-    private void Append(DuckDbAppender appender, DuckDbDataChunk chunk, Bucket bucket, int cid, long bucketStartMs)
+    private void Append(DayRowSpool spool, Bucket bucket, int cid, long bucketStartMs)
     {
-        var row = chunk.Size;
-        chunk.Int32Column(0)[row] = bucket.Granularity;
-        chunk.Int32Column(1)[row] = cid;
-        chunk.Int64Column(2)[row] = bucketStartMs;
-        chunk.Int64Column(3)[row] = bucket.Impressions;
-        chunk.Int64Column(4)[row] = bucket.Views;
-        chunk.Int64Column(5)[row] = bucket.Clicks;
-        chunk.Int64Column(6)[row] = bucket.Spend;
-        chunk.Int64Column(7)[row] = bucket.Bots;
-        chunk.Int64Column(8)[row] = bucket.Duplicates;
-        chunk.Int64Column(9)[row] = bucket.Uniques;
-        chunk.SetBytes(10, row, bucket.Registers.Count == 0 ? _emptySketch : _sketch.AsSpan(0, bucket.Registers.WriteTo(_sketch)));
-        chunk.Size = row + 1;
+        Span<long> counters = [bucket.Impressions, bucket.Views, bucket.Clicks, bucket.Spend, bucket.Bots, bucket.Duplicates, bucket.Uniques];
+        spool.Add(bucket.Granularity, cid, bucketStartMs, counters,
+            bucket.Registers.Count == 0 ? _emptySketch : _sketch.AsSpan(0, bucket.Registers.WriteTo(_sketch)));
         bucket.Reset();
-        if (chunk.IsFull)
-        {
-            appender.AppendChunk(chunk);
-            chunk.Reset();
-        }
     }
 
     private static long Floor(long ms, long unit) => ms - (((ms % unit) + unit) % unit);

@@ -12,35 +12,42 @@ internal static class ExactViewSql
     public const string Lowercase = "translate(user_agent, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')";
 
     /// <summary>
-    /// The bot tables and the tables a run fills. <c>computed_rows</c> holds the rows the run computes
-    /// with the granularity as a number (0 minute, 1 hour, 2 day) and the campaign as its number in
-    /// <c>campaigns</c> (no string per row to append or sort); <c>copied_rows</c> the rows taken from the
-    /// base version; <see cref="CreateFinalRows"/> shows both in the files' columns. Not TEMP: the row
-    /// builder appends on a second connection of the same (private, in-memory) database.
+    /// The bot tables and the tables a run fills: <c>computed_minute|hour|day</c> the rows the run
+    /// computes (appended in the files' order by <see cref="DayRowSpool"/>, without the constant
+    /// columns), <c>copied_rows</c> the rows taken from the base version; <see cref="CreateFinalRows"/>
+    /// shows all of them in the files' columns.
     /// </summary>
-    public const string CreateTables = """
+    public static readonly string CreateTables = $"""
         CREATE TEMP TABLE bot_ip (start_hi UBIGINT, start_lo UBIGINT, end_hi UBIGINT, end_lo UBIGINT);
         CREATE TEMP TABLE bot_ua (s VARCHAR);
-        CREATE OR REPLACE TABLE computed_rows (
-            g INTEGER, cid INTEGER, bucket_start_ms BIGINT,
-            impressions BIGINT, views BIGINT, clicks BIGINT, spend_micros BIGINT,
-            bot_filtered BIGINT, duplicates BIGINT, uniques BIGINT, uniques_sketch BLOB);
+        {string.Concat(DayRowSpool.Tables.Select(t => $"""
+            CREATE TEMP TABLE {t} (
+                campaign_id VARCHAR, bucket_start_ms BIGINT, impressions BIGINT, views BIGINT, clicks BIGINT, spend_micros BIGINT,
+                bot_filtered BIGINT, duplicates BIGINT, uniques BIGINT, uniques_sketch BLOB);
+
+            """))}
         CREATE TEMP TABLE copied_rows (
             granularity VARCHAR, campaign_id VARCHAR, bucket_start_ms BIGINT,
             impressions BIGINT, views BIGINT, clicks BIGINT, spend_micros BIGINT,
             bot_filtered BIGINT, late BIGINT, unattributed BIGINT, duplicates BIGINT, uniques BIGINT, uniques_sketch BLOB);
         """;
 
-    /// <summary>The granularity names by their number in <c>computed_rows</c>.</summary>
-    public const string GranularityName = "CASE r.g WHEN 0 THEN 'minute' WHEN 1 THEN 'hour' ELSE 'day' END";
+    /// <summary>The computed rows of one granularity (number <paramref name="g"/>) in the files' columns, in the files' order.</summary>
+    public static string ComputedRows(int g) => $"""
+        SELECT {DuckDbSql.Literal(BatchViewFiles.Granularities[g])} AS granularity, campaign_id, bucket_start_ms,
+               impressions, views, clicks, spend_micros, bot_filtered, 0::BIGINT AS late, 0::BIGINT AS unattributed,
+               duplicates, uniques, uniques_sketch
+        FROM {DayRowSpool.Tables[g]}
+        """;
 
     /// <summary>Every row of the version in the files' columns: the computed ones and the copied ones.</summary>
-    public const string CreateFinalRows = $"""
+    public static readonly string CreateFinalRows = $"""
         CREATE OR REPLACE TEMP VIEW final_rows AS
-        SELECT {GranularityName} AS granularity, c.campaign_id, r.bucket_start_ms,
-               r.impressions, r.views, r.clicks, r.spend_micros, r.bot_filtered, 0::BIGINT AS late, 0::BIGINT AS unattributed,
-               r.duplicates, r.uniques, r.uniques_sketch
-        FROM computed_rows r JOIN campaigns c ON c.cid = r.cid
+        {ComputedRows(0)}
+        UNION ALL
+        {ComputedRows(1)}
+        UNION ALL
+        {ComputedRows(2)}
         UNION ALL
         SELECT * FROM copied_rows
         """;
