@@ -76,12 +76,7 @@ public sealed partial class BatchRecomputer : IRecompute
         LogPlan(_logger, versionId, IsoDate(watermark), plan.Recompute.Count, plan.Copy.Count, plan.Base?.VersionId);
 
         var computation = new ExactViewComputation(connection, _options.BotRules, snapshot, timings);
-        var days = new List<DayTotals>();
-        foreach (var date in plan.Recompute)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            days.Add(computation.ComputeDay(date, snapshot));
-        }
+        var days = computation.ComputeDays([.. plan.Recompute], snapshot, cancellationToken: cancellationToken);
 
         if (plan.Base is { } baseVersion)
         {

@@ -1,125 +1,158 @@
-using Lambda.DuckDb;
 using Lambda.SharedModel.Sketches;
 
 namespace Lambda.Batch.Recompute;
 
 /// <summary>
-/// Builds one day's minute, hour and day rows in one streaming pass over the day's attributed records,
-/// sorted by (campaign, minute), and appends them to <c>final_rows</c>: the counters, the exact distinct
-/// users (distinct <c>user_hash</c> values, exact because the day check proved the hash injective on the
-/// day's user ids) and the sketches (each counted record's register raised in the minute, hour and day
-/// sketch: the same registers a GROUP BY on each bucket gives). Replaces three GROUP BYs with
-/// count(DISTINCT), a register GROUP BY and a join of sketches to rows.
+/// Builds one day's minute, hour and day rows from the day's attributed records (<see cref="DayRecords"/>)
+/// and adds them to a <see cref="DayRowSpool"/>: the records are put in (campaign, minute) order by two
+/// counting sorts (minute, then campaign: linear, no comparison sort), then summed per minute and rolled
+/// into the hour and the day. Uniques are exact distinct users: distinct <c>user_hash</c> values (exact
+/// because the day check proved the hash injective on the day's user ids), each minute's sorted and
+/// deduplicated, its distinct hashes passed on to the hour, the hour's to the day (no hash set). Sketches:
+/// each counted record's register raised in its minute, hour and day sketch (the registers a GROUP BY on
+/// each bucket gives).
 /// </summary>
 internal sealed class DayRowBuilder
 {
+    private const long MinuteMs = 60_000;
     private const long HourMs = 3_600_000;
     private const long DayMs = 86_400_000;
 
-    /// <summary>The column types of <c>final_rows</c>, in order.</summary>
-    private static readonly DuckDbType[] RowTypes =
-    [
-        DuckDbType.Varchar, DuckDbType.Varchar, DuckDbType.BigInt, DuckDbType.BigInt, DuckDbType.BigInt, DuckDbType.BigInt,
-        DuckDbType.BigInt, DuckDbType.BigInt, DuckDbType.BigInt, DuckDbType.BigInt, DuckDbType.BigInt, DuckDbType.BigInt,
-        DuckDbType.Blob,
-    ];
+    /// <summary>The counters a row carries in <see cref="DayRowSpool"/>: impressions, views, clicks, spend, bots, duplicates, uniques.</summary>
+    public const int Counters = 7;
 
-    private readonly Bucket _minute = new("minute"u8.ToArray());
-    private readonly Bucket _hour = new("hour"u8.ToArray());
-    private readonly Bucket _day = new("day"u8.ToArray());
+    private readonly Bucket _minute = new(0);
+    private readonly Bucket _hour = new(1);
+    private readonly Bucket _day = new(2);
     private readonly byte[] _emptySketch = new HyperLogLog().ToBytes();
     private readonly byte[] _sketch = new byte[SketchRegisters.MaxSerializedLength];
-    private readonly List<ulong> _minuteUsers = [];
+    private readonly UserList _minuteUsers = new();
+    private readonly UserList _hourUsers = new();
+    private readonly UserList _dayUsers = new();
+    private int[] _counts = new int[2048];
+    private int[] _bySlot = new int[4096];
+    private int[] _order = new int[4096];
 
-    /// <summary>
-    /// Streams the day's records from <c>evc</c> chunk by chunk (column vectors, no call per value) and
-    /// appends its rows in data chunks (no call per value either); returns the number of rows appended.
-    /// </summary>
-    public long Build(DuckDbConnection connection, RecomputeTimings timings)
+    /// <summary>Adds the rows of <paramref name="records"/> to <paramref name="spool"/> as a new day; returns how many.</summary>
+    public long Build(DayRecords records, DayRowSpool spool)
     {
-        var campaigns = new List<byte[]>();
-        using var records = timings.Measure("day records query", () =>
-        {
-            using (var reader = connection.Query(ExactViewSql.SelectDayCampaigns))
-            {
-                while (reader.Read())
-                {
-                    campaigns.Add(reader.GetBytes(0).ToArray());
-                }
-            }
-
-            return connection.Query(ExactViewSql.SelectDayRecords);
-        });
-
-        if (campaigns.Count == 0)
+        spool.BeginDay();
+        if (records.Count == 0)
         {
             return 0;
         }
 
-        return timings.Measure("rows+sketches", () =>
+        var order = Sort(records);
+        var cids = records.Cids;
+        var minutes = records.Minutes;
+        var flags = records.Flags;
+        var costs = records.Costs;
+        var hashes = records.Hashes;
+        long rows = 0;
+        int cid = cids[order[0]];
+        long minuteMs = minutes[order[0]];
+        foreach (var r in order)
         {
-            long rows = 0;
-            using var appender = connection.CreateAppender("final_rows");
-            using var chunk = new DuckDbDataChunk(RowTypes);
-            int cid = -1;
-            long minuteMs = long.MinValue;
-            while (records.ReadChunk())
+            var rowCid = cids[r];
+            var rowMinute = minutes[r];
+            if (rowCid != cid || rowMinute != minuteMs)
             {
-                var n = records.ChunkRowCount;
-                var cids = records.GetInt32Vector(0);
-                var minutes = records.GetInt64Vector(1);
-                var kinds = records.GetInt32Vector(2);
-                var counts = records.GetInt32Vector(3);
-                var costs = records.GetInt64Vector(4);
-                var hashes = records.GetUInt64Vector(5);
-                var costsValid = records.HasNoNulls(4);
-                var hashesValid = records.HasNoNulls(5);
-                for (var i = 0; i < n; i++)
-                {
-                    var rowCid = cids[i];
-                    var rowMinute = minutes[i];
-                    if (rowCid != cid || rowMinute != minuteMs)
-                    {
-                        if (cid >= 0)
-                        {
-                            rows += Emit(appender, chunk, campaigns[cid], minuteMs, rowCid != cid, rowMinute);
-                        }
-
-                        cid = rowCid;
-                        minuteMs = rowMinute;
-                    }
-
-                    switch (counts[i])
-                    {
-                        case ExactViewSql.Bot:
-                            _minute.Bots++;
-                            break;
-                        case ExactViewSql.Duplicate:
-                            _minute.Duplicates++;
-                            break;
-                        default:
-                            var cost = costsValid || !records.IsNullAt(4, i) ? costs[i] : 0;
-                            bool hasUser = hashesValid || !records.IsNullAt(5, i);
-                            Count(kinds[i], cost, hasUser, hasUser ? hashes[i] : 0);
-                            break;
-                    }
-                }
+                rows += Emit(spool, cid, minuteMs, rowCid != cid, rowMinute);
+                cid = rowCid;
+                minuteMs = rowMinute;
             }
 
-            if (cid >= 0)
+            var flag = flags[r];
+            switch (flag >> 2 & 3)
             {
-                rows += Emit(appender, chunk, campaigns[cid], minuteMs, campaignEnds: true, nextMinuteMs: long.MinValue);
+                case ExactViewSql.Bot:
+                    _minute.Bots++;
+                    break;
+                case ExactViewSql.Duplicate:
+                    _minute.Duplicates++;
+                    break;
+                default:
+                    Count(flag, costs[r], hashes[r]);
+                    break;
             }
+        }
 
-            Flush(appender, chunk);
-            appender.Close();
-            return rows;
-        });
+        rows += Emit(spool, cid, minuteMs, campaignEnds: true, nextMinuteMs: long.MinValue);
+        return rows;
     }
 
-    private void Count(int kind, long cost, bool hasUser, ulong hash)
+    /// <summary>
+    /// The record indexes in (campaign, minute) order: a stable counting sort by minute, then one by
+    /// campaign. The minute slots span the day's first to last minute (one day in a date folder).
+    /// </summary>
+    private ReadOnlySpan<int> Sort(DayRecords records)
     {
-        switch (kind)
+        var n = records.Count;
+        var slots = (records.MaxMinute - records.MinMinute) / MinuteMs + 1;
+        if (slots > 1_000_000)
+        {
+            throw new InvalidDataException($"{records.Date:yyyy-MM-dd}: event times span {slots} minutes in one date folder");
+        }
+
+        if (_bySlot.Length < n)
+        {
+            _bySlot = new int[Math.Max(n, _bySlot.Length * 2)];
+            _order = new int[_bySlot.Length];
+        }
+
+        var minutes = records.Minutes;
+        var min = records.MinMinute;
+        var counts = Counts((int)slots);
+        foreach (var m in minutes)
+        {
+            counts[(int)((m - min) / MinuteMs) + 1]++;
+        }
+
+        Prefix(counts);
+        for (var i = 0; i < n; i++)
+        {
+            _bySlot[counts[(int)((minutes[i] - min) / MinuteMs)]++] = i;
+        }
+
+        var cids = records.Cids;
+        counts = Counts(records.MaxCid + 1);
+        foreach (var c in cids)
+        {
+            counts[c + 1]++;
+        }
+
+        Prefix(counts);
+        foreach (var i in _bySlot.AsSpan(0, n))
+        {
+            _order[counts[cids[i]]++] = i;
+        }
+
+        return _order.AsSpan(0, n);
+    }
+
+    private Span<int> Counts(int keys)
+    {
+        if (_counts.Length < keys + 1)
+        {
+            _counts = new int[keys + 1];
+        }
+
+        var counts = _counts.AsSpan(0, keys + 1);
+        counts.Clear();
+        return counts;
+    }
+
+    private static void Prefix(Span<int> counts)
+    {
+        for (var i = 1; i < counts.Length; i++)
+        {
+            counts[i] += counts[i - 1];
+        }
+    }
+
+    private void Count(int flag, long cost, ulong hash)
+    {
+        switch (flag & DayRecords.KindMask)
         {
             case 0:
                 _minute.Impressions++;
@@ -133,14 +166,12 @@ internal sealed class DayRowBuilder
                 break;
         }
 
-        if (!hasUser)
+        if ((flag & DayRecords.HasUser) == 0)
         {
             return;
         }
 
         _minuteUsers.Add(hash);
-        _hour.Users.Add(hash);
-        _day.Users.Add(hash);
         HyperLogLog.Register(hash, out var index, out var rho);
         _minute.Registers.Add(index, rho);
         _hour.Registers.Add(index, rho);
@@ -148,92 +179,45 @@ internal sealed class DayRowBuilder
     }
 
     /// <summary>Ends the minute; also the hour when the next record is in another hour or campaign, and the day with the campaign.</summary>
-    private long Emit(DuckDbAppender appender, DuckDbDataChunk chunk, byte[] campaignId, long minuteMs, bool campaignEnds, long nextMinuteMs)
+    private long Emit(DayRowSpool spool, int cid, long minuteMs, bool campaignEnds, long nextMinuteMs)
     {
-        _minute.Uniques = DistinctCount(_minuteUsers);
-        _minuteUsers.Clear();
+        _minute.Uniques = _minuteUsers.MoveDistinctTo(_hourUsers);
         _hour.AddCounters(_minute);
         _day.AddCounters(_minute);
-        Append(appender, chunk, _minute, campaignId, minuteMs);
+        Append(spool, _minute, cid, minuteMs);
         long rows = 1;
         var hourMs = Floor(minuteMs, HourMs);
         if (campaignEnds || Floor(nextMinuteMs, HourMs) != hourMs)
         {
-            _hour.Uniques = _hour.Users.Count;
-            Append(appender, chunk, _hour, campaignId, hourMs);
+            _hour.Uniques = _hourUsers.MoveDistinctTo(_dayUsers);
+            Append(spool, _hour, cid, hourMs);
             rows++;
         }
 
         if (campaignEnds)
         {
-            _day.Uniques = _day.Users.Count;
-            Append(appender, chunk, _day, campaignId, Floor(minuteMs, DayMs));
+            _day.Uniques = _dayUsers.MoveDistinctTo(null);
+            Append(spool, _day, cid, Floor(minuteMs, DayMs));
             rows++;
         }
 
         return rows;
     }
 
-    private void Append(DuckDbAppender appender, DuckDbDataChunk chunk, Bucket bucket, byte[] campaignId, long bucketStartMs)
+    private void Append(DayRowSpool spool, Bucket bucket, int cid, long bucketStartMs)
     {
-        var row = chunk.Size;
-        chunk.SetBytes(0, row, bucket.Granularity);
-        chunk.SetBytes(1, row, campaignId);
-        chunk.Int64Column(2)[row] = bucketStartMs;
-        chunk.Int64Column(3)[row] = bucket.Impressions;
-        chunk.Int64Column(4)[row] = bucket.Views;
-        chunk.Int64Column(5)[row] = bucket.Clicks;
-        chunk.Int64Column(6)[row] = bucket.Spend;
-        chunk.Int64Column(7)[row] = bucket.Bots;
-        chunk.Int64Column(8)[row] = 0; // late: the exact layer has no late records
-        chunk.Int64Column(9)[row] = 0; // unattributed: such records are in no row
-        chunk.Int64Column(10)[row] = bucket.Duplicates;
-        chunk.Int64Column(11)[row] = bucket.Uniques;
-        chunk.SetBytes(12, row, bucket.Registers.Count == 0 ? _emptySketch : _sketch.AsSpan(0, bucket.Registers.WriteTo(_sketch)));
-        chunk.Size = row + 1;
+        Span<long> counters = [bucket.Impressions, bucket.Views, bucket.Clicks, bucket.Spend, bucket.Bots, bucket.Duplicates, bucket.Uniques];
+        spool.Add(bucket.Granularity, cid, bucketStartMs, counters,
+            bucket.Registers.Count == 0 ? _emptySketch : _sketch.AsSpan(0, bucket.Registers.WriteTo(_sketch)));
         bucket.Reset();
-        if (chunk.IsFull)
-        {
-            Flush(appender, chunk);
-        }
-    }
-
-    private static void Flush(DuckDbAppender appender, DuckDbDataChunk chunk)
-    {
-        if (chunk.Size > 0)
-        {
-            appender.AppendChunk(chunk);
-            chunk.Reset();
-        }
-    }
-
-    private static long DistinctCount(List<ulong> hashes)
-    {
-        if (hashes.Count <= 1)
-        {
-            return hashes.Count;
-        }
-
-        var span = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(hashes);
-        span.Sort();
-        long distinct = 1;
-        for (var i = 1; i < span.Length; i++)
-        {
-            if (span[i] != span[i - 1])
-            {
-                distinct++;
-            }
-        }
-
-        return distinct;
     }
 
     private static long Floor(long ms, long unit) => ms - (((ms % unit) + unit) % unit);
 
-    /// <summary>One bucket being built: counters, the users seen (hour and day) and the registers.</summary>
-    private sealed class Bucket(byte[] granularity)
+    /// <summary>One bucket being built: counters and registers.</summary>
+    private sealed class Bucket(int granularity)
     {
-        public byte[] Granularity { get; } = granularity;
+        public int Granularity { get; } = granularity;
         public long Impressions { get; set; }
         public long Views { get; set; }
         public long Clicks { get; set; }
@@ -241,7 +225,6 @@ internal sealed class DayRowBuilder
         public long Bots { get; set; }
         public long Duplicates { get; set; }
         public long Uniques { get; set; }
-        public HashSet<ulong> Users { get; } = [];
         public SketchRegisters Registers { get; } = new();
 
         public void AddCounters(Bucket minute)
@@ -257,8 +240,47 @@ internal sealed class DayRowBuilder
         public void Reset()
         {
             Impressions = Views = Clicks = Spend = Bots = Duplicates = Uniques = 0;
-            Users.Clear();
             Registers.Clear();
+        }
+    }
+
+    /// <summary>The user hashes of a bucket being built.</summary>
+    private sealed class UserList
+    {
+        private ulong[] _hashes = new ulong[256];
+        private int _count;
+
+        public void Add(ulong hash)
+        {
+            if (_count == _hashes.Length)
+            {
+                Array.Resize(ref _hashes, _hashes.Length * 2);
+            }
+
+            _hashes[_count++] = hash;
+        }
+
+        /// <summary>Counts the distinct hashes, adds them to <paramref name="parent"/> (the enclosing bucket's list) and empties this list.</summary>
+        public long MoveDistinctTo(UserList? parent)
+        {
+            var span = _hashes.AsSpan(0, _count);
+            _count = 0;
+            if (span.Length > 1)
+            {
+                span.Sort();
+            }
+
+            long distinct = 0;
+            for (var i = 0; i < span.Length; i++)
+            {
+                if (i == 0 || span[i] != span[i - 1])
+                {
+                    distinct++;
+                    parent?.Add(span[i]);
+                }
+            }
+
+            return distinct;
         }
     }
 }

@@ -11,44 +11,84 @@ internal static class ExactViewSql
 {
     public const string Lowercase = "translate(user_agent, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')";
 
-    /// <summary>The bot tables and the tables a run fills.</summary>
-    public const string CreateTables = """
+    /// <summary>
+    /// The bot tables and the tables a run fills: <c>computed_minute|hour|day</c> the rows the run
+    /// computes (appended in the files' order by <see cref="DayRowSpool"/>, without the constant
+    /// columns), <c>copied_rows</c> the rows taken from the base version; <see cref="CreateFinalRows"/>
+    /// shows all of them in the files' columns.
+    /// </summary>
+    public static readonly string CreateTables = $"""
         CREATE TEMP TABLE bot_ip (start_hi UBIGINT, start_lo UBIGINT, end_hi UBIGINT, end_lo UBIGINT);
         CREATE TEMP TABLE bot_ua (s VARCHAR);
-        CREATE TEMP TABLE final_rows (
+        {string.Concat(DayRowSpool.Tables.Select(t => $"""
+            CREATE TEMP TABLE {t} (
+                campaign_id VARCHAR, bucket_start_ms BIGINT, impressions BIGINT, views BIGINT, clicks BIGINT, spend_micros BIGINT,
+                bot_filtered BIGINT, duplicates BIGINT, uniques BIGINT, uniques_sketch BLOB);
+
+            """))}
+        CREATE TEMP TABLE copied_rows (
             granularity VARCHAR, campaign_id VARCHAR, bucket_start_ms BIGINT,
             impressions BIGINT, views BIGINT, clicks BIGINT, spend_micros BIGINT,
             bot_filtered BIGINT, late BIGINT, unattributed BIGINT, duplicates BIGINT, uniques BIGINT, uniques_sketch BLOB);
-        CREATE TEMP TABLE day_checks (
-            day_ms BIGINT, served BIGINT, views BIGINT, clicks BIGINT, bots BIGINT, records BIGINT, user_ids BIGINT, user_hashes BIGINT);
         """;
 
-    /// <summary>The ad→campaign map: the first served record of an ad by log position fixes its campaign (bots included, as in the speed layer).</summary>
+    /// <summary>The computed rows of one granularity (number <paramref name="g"/>) in the files' columns, in the files' order.</summary>
+    public static string ComputedRows(int g) => $"""
+        SELECT {DuckDbSql.Literal(BatchViewFiles.Granularities[g])} AS granularity, campaign_id, bucket_start_ms,
+               impressions, views, clicks, spend_micros, bot_filtered, 0::BIGINT AS late, 0::BIGINT AS unattributed,
+               duplicates, uniques, uniques_sketch
+        FROM {DayRowSpool.Tables[g]}
+        """;
+
+    /// <summary>Every row of the version in the files' columns: the computed ones and the copied ones.</summary>
+    public static readonly string CreateFinalRows = $"""
+        CREATE OR REPLACE TEMP VIEW final_rows AS
+        {ComputedRows(0)}
+        UNION ALL
+        {ComputedRows(1)}
+        UNION ALL
+        {ComputedRows(2)}
+        UNION ALL
+        SELECT * FROM copied_rows
+        """;
+
+    /// <summary>
+    /// The ad→campaign map: the first served record of an ad by log position fixes its campaign (bots
+    /// included, as in the speed layer); and the campaigns of all served records, numbered in
+    /// campaign_id order (the rows' sort order). One read of the served files: (ad, campaign) pairs with
+    /// their first position, then both from the pairs.
+    /// </summary>
     public static string CreateAdMap(IReadOnlyList<MasterFile> servedFiles) => servedFiles.Count == 0
-        ? "CREATE OR REPLACE TEMP TABLE ad_map (ad_id VARCHAR, campaign_id VARCHAR)"
+        ? """
+          CREATE OR REPLACE TEMP TABLE campaigns (campaign_id VARCHAR, cid INTEGER);
+          CREATE OR REPLACE TEMP TABLE ad_map (ad_id VARCHAR, campaign_id VARCHAR, cid INTEGER);
+          """
         : $"""
-          CREATE OR REPLACE TEMP TABLE ad_map AS
-          SELECT ad_id, arg_min(campaign_id, (log_partition, log_offset)) AS campaign_id
+          CREATE OR REPLACE TEMP TABLE served_pairs AS
+          SELECT ad_id, campaign_id, min(log_partition::HUGEINT * 18446744073709551616 + log_offset) AS first_position
           FROM {ReadParquet(servedFiles)}
-          GROUP BY ad_id
+          GROUP BY ad_id, campaign_id;
+          CREATE OR REPLACE TEMP TABLE campaigns AS
+          SELECT campaign_id, (row_number() OVER (ORDER BY campaign_id) - 1)::INTEGER AS cid
+          FROM (SELECT DISTINCT campaign_id FROM served_pairs WHERE campaign_id IS NOT NULL);
+          CREATE OR REPLACE TEMP TABLE ad_map AS
+          SELECT f.ad_id, f.campaign_id, c.cid
+          FROM (SELECT ad_id, arg_min(campaign_id, first_position) AS campaign_id FROM served_pairs GROUP BY ad_id) f
+          LEFT JOIN campaigns c ON c.campaign_id = f.campaign_id;
+          DROP TABLE served_pairs;
           """;
 
     /// <summary>
-    /// One day's records of every topic (kind 0 served, 1 view, 2 click) with the bot verdict. An ip is
-    /// a bot when its 128-bit key lies in an inclusive range; a user agent when its ASCII-lowered text
-    /// contains a substring (translate, not lower(): lower() folds non-ASCII letters such as the Kelvin sign).
-    /// The verdict is decided once per distinct user agent and per distinct ip (small tables: a handful
-    /// of agents, tens of thousands of ips) and joined back by equality: a range test per record was the
-    /// read stage's cost and grew faster than the data. A NULL ip or user agent matches nothing.
-    /// The ip and user agent columns are not kept: nothing after the verdict reads them.
+    /// The bot verdict of the day's distinct user agents (<c>day_ua</c>) and ips (<c>day_ip</c>). An ip
+    /// is a bot when its 128-bit key lies in an inclusive range; a user agent when its ASCII-lowered text
+    /// contains a substring (translate, not lower(): lower() folds non-ASCII letters such as the Kelvin
+    /// sign). Decided once per distinct value (small tables: a handful of agents, tens of thousands of
+    /// ips) and joined back by equality in <see cref="SelectDay"/>: a range test per record grew faster
+    /// than the data. Each reads only its columns of the day's files.
     /// </summary>
-    public static string CreateDayEvents(IReadOnlyList<MasterFile> served, IReadOnlyList<MasterFile> views, IReadOnlyList<MasterFile> clicks)
+    public static string CreateDayVerdicts(IReadOnlyList<MasterFile> served, IReadOnlyList<MasterFile> views, IReadOnlyList<MasterFile> clicks)
     {
-        var parts = new List<string>();
-        AddTopic(parts, 0, served);
-        AddTopic(parts, 1, views);
-        AddTopic(parts, 2, clicks);
-        var records = string.Join("\nUNION ALL\n", parts);
+        var records = Records(served, views, clicks);
         return $"""
             CREATE OR REPLACE TEMP TABLE day_ua AS
             SELECT a.user_agent, EXISTS (SELECT 1 FROM bot_ua u WHERE contains({Lowercase.Replace("user_agent", "a.user_agent", StringComparison.Ordinal)}, u.s)) AS bot
@@ -58,110 +98,106 @@ internal static class ExactViewSql
                        SELECT 1 FROM bot_ip b
                        WHERE ((a.ip_hi::UHUGEINT << 64) | a.ip_lo)
                              BETWEEN ((b.start_hi::UHUGEINT << 64) | b.start_lo) AND ((b.end_hi::UHUGEINT << 64) | b.end_lo)) AS bot
-            FROM (SELECT DISTINCT ip_hi, ip_lo FROM ({records}) WHERE ip_hi IS NOT NULL AND ip_lo IS NOT NULL) a;
-            CREATE OR REPLACE TEMP TABLE ev AS
-            SELECT r.kind, r.event_id, r.ad_id, r.campaign_id, r.user_id, r.user_hash, r.cost_micros, r.event_time_ms,
-                   r.log_partition, r.log_offset,
-                   coalesce(i.bot, false) OR coalesce(a.bot, false) AS is_bot
-            FROM ({records}) r
-            LEFT JOIN day_ip i ON i.ip_hi = r.ip_hi AND i.ip_lo = r.ip_lo
-            LEFT JOIN day_ua a ON a.user_agent = r.user_agent;
-            DROP TABLE day_ua;
-            DROP TABLE day_ip;
+            FROM (SELECT DISTINCT ip_hi, ip_lo FROM ({records}) WHERE ip_hi IS NOT NULL AND ip_lo IS NOT NULL) a
             """;
     }
 
-    /// <summary>
-    /// Attribution and dedupe: served records keep their own campaign, views and clicks take their
-    /// ad's (NULL when no served record ever named the ad). Among non-bot copies of an event_id within
-    /// a topic the first by log position is copy 1; later copies are duplicates (copy 2). Bots are
-    /// filtered first, so every bot copy counts as a bot (copy 0). The first copy is found by a GROUP BY
-    /// (kind, event_id) with min(log position), joined back by equality: cheaper than a row_number()
-    /// window, which sorts every partition. No two records of a topic share a log position, so exactly
-    /// one copy matches the minimum (the position as partition · 2^64 + offset, a HUGEINT in log order). The join to ad_map is on ad_id alone (served records ignore its
-    /// result): a condition on the left side only (<c>e.kind &lt;&gt; 0</c>) in the ON clause of a LEFT JOIN
-    /// made DuckDB plan a nested loop, the slowest stage of the whole run.
-    /// </summary>
-    public const string CreateAttributed = """
-        CREATE OR REPLACE TEMP TABLE evc AS
-        WITH firsts AS (
-            SELECT kind, event_id, min(log_partition::HUGEINT * 18446744073709551616 + log_offset) AS first_position
-            FROM ev WHERE NOT is_bot
-            GROUP BY kind, event_id)
-        SELECT e.kind, e.ad_id, e.user_id, e.user_hash, e.cost_micros, e.is_bot,
-               CASE WHEN e.kind = 0 THEN e.campaign_id ELSE m.campaign_id END AS campaign_id,
-               e.event_time_ms - ((e.event_time_ms % 60000) + 60000) % 60000 AS minute_ms,
-               e.event_time_ms - ((e.event_time_ms % 3600000) + 3600000) % 3600000 AS hour_ms,
-               e.event_time_ms - ((e.event_time_ms % 86400000) + 86400000) % 86400000 AS day_ms,
-               CASE WHEN e.is_bot THEN 0
-                    WHEN e.log_partition::HUGEINT * 18446744073709551616 + e.log_offset = f.first_position THEN 1
-                    ELSE 2
-               END AS copy
-        FROM ev e
-        LEFT JOIN firsts f ON f.kind = e.kind AND f.event_id = e.event_id
-        LEFT JOIN ad_map m ON m.ad_id = e.ad_id
-        """;
-
-    /// <summary>What could not be attributed this day: views and clicks (and their bot and duplicate copies) of ads no served record names.</summary>
-    public const string SelectUnattributed = """
-        SELECT count(*) FILTER (WHERE NOT is_bot AND copy = 1 AND kind = 1),
-               count(*) FILTER (WHERE NOT is_bot AND copy = 1 AND kind = 2),
-               count(*) FILTER (WHERE is_bot),
-               count(*) FILTER (WHERE NOT is_bot AND copy > 1)
-        FROM evc
-        WHERE campaign_id IS NULL
-        """;
-
-    /// <summary>The ads of the day's unattributed records.</summary>
-    public const string SelectUnattributedAds = "SELECT DISTINCT ad_id FROM evc WHERE campaign_id IS NULL ORDER BY ad_id";
-
-    /// <summary>How a record of <see cref="SelectDayRecords"/> counts (its fourth column): copy 1 of a non-bot event.</summary>
+    /// <summary>How a record counts (in <see cref="SelectDay"/>, times 4 plus the kind): copy 1 of a non-bot event.</summary>
     public const int Counted = 0;
 
     /// <summary>A bot record.</summary>
     public const int Bot = 1;
 
-    /// <summary>A later non-bot copy of an event id.</summary>
+    /// <summary>A later non-bot copy of an event id (or a non-bot record without one).</summary>
     public const int Duplicate = 2;
 
-    /// <summary>The day's campaigns (with any attributed record), in the order <see cref="SelectDayRecords"/> numbers them.</summary>
-    public const string SelectDayCampaigns = "SELECT DISTINCT campaign_id FROM evc WHERE campaign_id IS NOT NULL ORDER BY campaign_id";
+    /// <summary>The campaign number of <see cref="SelectDay"/>'s day-check rows (their metric in the third column, the value in the fourth).</summary>
+    public const int CheckRow = -2;
+
+    /// <summary>The day-check metrics, in order: distinct non-bot served, view and click event ids, bot records, records, distinct user ids, distinct user hashes.</summary>
+    public const int CheckMetrics = 7;
 
     /// <summary>
-    /// The day's attributed records, campaign numbered as in <see cref="SelectDayCampaigns"/>, ordered by
-    /// campaign and minute for <see cref="DayRowBuilder"/>: kind, how it counts, cost and user hash.
+    /// One day in one statement, so its records are materialized once (a CTE, not a table: inserting
+    /// into a table cost more than everything else of the day):
+    /// <list type="bullet">
+    /// <item><c>ev</c>: every topic's records (kind 0 served, 1 view, 2 click) with the bot verdict
+    /// (<see cref="CreateDayVerdicts"/>; a NULL ip or user agent matches nothing), the log position
+    /// (partition · 2^64 + offset) and the campaign number: served records count for their own
+    /// campaign, views and clicks for their ad's (<c>ad_map</c>); NULL is unattributed, and only then
+    /// is the ad id kept. Each join is on one side's column alone (served records ignore the ad map's
+    /// answer): a condition on the left side only in a LEFT JOIN's ON clause made DuckDB plan a nested loop.</item>
+    /// <item><c>dups</c>, dedupe: the event ids (per topic) with more than one non-bot copy, their first
+    /// copy's log position and number of copies. Among non-bot copies the first by log position is copy
+    /// 1, later ones are duplicates (no two records of a topic share a position, so exactly one copy is
+    /// first); bots are filtered first, so every bot copy counts as a bot. Only resent ids are kept: the
+    /// join back probes a small table.</item>
+    /// <item>The records, in no order (<see cref="DayRowBuilder"/> sorts them): campaign number, minute,
+    /// kind + 4 × how it counts, cost, user hash, and the ad id of an unattributed record.</item>
+    /// <item>The day check, as <see cref="CheckMetrics"/> rows with campaign <see cref="CheckRow"/>:
+    /// counted from the records, not from the rows: distinct non-bot event ids per topic (the non-bot
+    /// records with an id, less the extra copies of the resent ids), bots, records, and distinct user
+    /// ids and user hashes: equal when the hash is injective on the day's users, which makes distinct
+    /// hashes an exact count of distinct users.</item>
+    /// </list>
     /// </summary>
-    public const string SelectDayRecords = """
-        WITH c AS (SELECT campaign_id, (row_number() OVER (ORDER BY campaign_id) - 1)::INTEGER AS cid
-                   FROM (SELECT DISTINCT campaign_id FROM evc WHERE campaign_id IS NOT NULL))
-        SELECT c.cid, e.minute_ms::BIGINT, e.kind::INTEGER,
-               (CASE WHEN e.is_bot THEN 1 WHEN e.copy > 1 THEN 2 ELSE 0 END)::INTEGER,
-               e.cost_micros::BIGINT, e.user_hash::UBIGINT
-        FROM evc e JOIN c ON c.campaign_id = e.campaign_id
-        ORDER BY c.cid, e.minute_ms
-        """;
-
-    /// <summary>
-    /// The day's reconciliation inputs, counted straight from the records: distinct non-bot event ids per
-    /// topic; and distinct user ids and user hashes: equal when the hash is injective on the day's users,
-    /// which makes distinct hashes an exact count of distinct users.
-    /// </summary>
-    public const string InsertDayCheck = """
-        INSERT INTO day_checks
-        SELECT $1::BIGINT,
-               count(DISTINCT event_id) FILTER (WHERE NOT is_bot AND kind = 0),
-               count(DISTINCT event_id) FILTER (WHERE NOT is_bot AND kind = 1),
-               count(DISTINCT event_id) FILTER (WHERE NOT is_bot AND kind = 2),
-               count(*) FILTER (WHERE is_bot),
-               count(*),
-               count(DISTINCT user_id),
-               count(DISTINCT user_hash)
-        FROM ev
+    public static string SelectDay(IReadOnlyList<MasterFile> served, IReadOnlyList<MasterFile> views, IReadOnlyList<MasterFile> clicks) => $"""
+        WITH ev AS MATERIALIZED (
+            SELECT r.kind, r.event_id, r.user_id, r.user_hash, r.cost_micros,
+                   r.event_time_ms - ((r.event_time_ms % 60000) + 60000) % 60000 AS minute_ms,
+                   r.log_partition::HUGEINT * 18446744073709551616 + r.log_offset AS position,
+                   coalesce(i.bot, false) OR coalesce(a.bot, false) AS is_bot,
+                   CASE WHEN r.kind = 0 THEN c.cid ELSE m.cid END AS cid,
+                   CASE WHEN (CASE WHEN r.kind = 0 THEN r.campaign_id ELSE m.campaign_id END) IS NULL THEN r.ad_id END AS unattributed_ad
+            FROM ({Records(served, views, clicks)}) r
+            LEFT JOIN day_ip i ON i.ip_hi = r.ip_hi AND i.ip_lo = r.ip_lo
+            LEFT JOIN day_ua a ON a.user_agent = r.user_agent
+            LEFT JOIN ad_map m ON m.ad_id = r.ad_id
+            LEFT JOIN campaigns c ON c.campaign_id = r.campaign_id),
+        dups AS MATERIALIZED (
+            SELECT kind, event_id, min(position) AS first_position, count(*) AS copies
+            FROM ev WHERE NOT is_bot AND event_id IS NOT NULL
+            GROUP BY kind, event_id
+            HAVING count(*) > 1),
+        extra AS (
+            SELECT coalesce(sum(copies - 1) FILTER (WHERE kind = 0), 0) AS served,
+                   coalesce(sum(copies - 1) FILTER (WHERE kind = 1), 0) AS views,
+                   coalesce(sum(copies - 1) FILTER (WHERE kind = 2), 0) AS clicks
+            FROM dups),
+        checks AS (
+            SELECT count(*) FILTER (WHERE NOT is_bot AND kind = 0 AND event_id IS NOT NULL) AS served,
+                   count(*) FILTER (WHERE NOT is_bot AND kind = 1 AND event_id IS NOT NULL) AS views,
+                   count(*) FILTER (WHERE NOT is_bot AND kind = 2 AND event_id IS NOT NULL) AS clicks,
+                   count(*) FILTER (WHERE is_bot) AS bots,
+                   count(*) AS records,
+                   count(DISTINCT user_id) AS user_ids,
+                   count(DISTINCT user_hash) AS user_hashes
+            FROM ev)
+        SELECT e.cid::INTEGER AS cid, e.minute_ms::BIGINT AS minute_ms,
+               (e.kind + 4 * CASE WHEN e.is_bot THEN {Bot}
+                                  WHEN e.event_id IS NULL OR e.position <> d.first_position THEN {Duplicate}
+                                  ELSE {Counted} END)::INTEGER AS flags,
+               e.cost_micros::BIGINT AS cost, e.user_hash::UBIGINT AS user_hash, e.unattributed_ad
+        FROM ev e LEFT JOIN dups d ON d.kind = e.kind AND d.event_id = e.event_id
+        UNION ALL
+        SELECT {CheckRow}, NULL, unnest(range(0, {CheckMetrics}))::INTEGER,
+               unnest([c.served - x.served, c.views - x.views, c.clicks - x.clicks, c.bots, c.records, c.user_ids, c.user_hashes])::BIGINT,
+               NULL, NULL
+        FROM checks c CROSS JOIN extra x
         """;
 
     /// <summary>A read_parquet over exactly these files.</summary>
     public static string ReadParquet(IReadOnlyList<MasterFile> files) =>
         $"read_parquet([{string.Join(", ", files.Select(f => DuckDbSql.Literal(f.FullPath)))}], hive_partitioning = true)";
+
+    private static string Records(IReadOnlyList<MasterFile> served, IReadOnlyList<MasterFile> views, IReadOnlyList<MasterFile> clicks)
+    {
+        var parts = new List<string>();
+        AddTopic(parts, 0, served);
+        AddTopic(parts, 1, views);
+        AddTopic(parts, 2, clicks);
+        return string.Join("\nUNION ALL\n", parts);
+    }
 
     private static void AddTopic(List<string> parts, int kind, IReadOnlyList<MasterFile> files)
     {

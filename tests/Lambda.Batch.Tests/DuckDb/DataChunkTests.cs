@@ -141,5 +141,36 @@ public sealed class DataChunkTests : IDisposable
         Assert.Throws<InvalidOperationException>(() => reader.GetInt64Vector(0)); // past the end: no chunk
     }
 
+    [Fact]
+    public void strings_of_a_chunk_read_by_row_short_and_long_with_their_nulls()
+    {
+        using var reader = _connection.Query("""
+            SELECT i::BIGINT AS id, CASE WHEN i % 5 = 0 THEN NULL WHEN i % 2 = 0 THEN 'campaign-with-a-long-name-' || i ELSE 'c' || i END AS name
+            FROM range(5000) r(i) ORDER BY i
+            """);
+        long count = 0;
+        while (reader.ReadChunk())
+        {
+            var ids = reader.GetInt64Vector(0);
+            Assert.Throws<InvalidCastException>(() => reader.GetBytesAt(0, 0));
+            for (var i = 0; i < ids.Length; i++)
+            {
+                if (reader.IsNullAt(1, i))
+                {
+                    Assert.Equal(0, ids[i] % 5);
+                    continue;
+                }
+
+                Assert.Equal(Name((int)ids[i]), System.Text.Encoding.UTF8.GetString(reader.GetBytesAt(1, i)));
+                count++;
+            }
+
+            var rows = ids.Length;
+            Assert.Throws<ArgumentOutOfRangeException>(() => reader.GetBytesAt(1, rows));
+        }
+
+        Assert.Equal(4_000, count);
+    }
+
     private static string Name(int i) => i % 2 == 0 ? $"campaign-with-a-long-name-{i}" : $"c{i}";
 }

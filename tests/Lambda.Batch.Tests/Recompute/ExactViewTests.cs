@@ -1,5 +1,6 @@
 using Lambda.Batch.Recompute;
 using Lambda.Batch.Tests.Recompute.Fixtures;
+using Lambda.DuckDb;
 using Lambda.SharedModel.Bots;
 
 namespace Lambda.Batch.Tests.Recompute;
@@ -38,6 +39,32 @@ public sealed class ExactViewTests
         Assert.Equal(1, day1.UnattributedDuplicates);
         Assert.Equal(["ad-never-served"], day1.UnattributedAdIds);
         Assert.Equal(reference.UnattributedViews, manifest.Days.Sum(d => d.UnattributedViews));
+    }
+
+    [Fact]
+    public async Task view_files_are_in_campaign_then_bucket_order_as_written()
+    {
+        var scenario = TrafficScenario.Create();
+        await using var bed = await BatchTestBed.CreateAsync();
+        MasterFixture.Write(bed.MasterRoot, scenario.Records);
+
+        var result = await bed.RecomputeAsync();
+
+        using var db = DuckDbDatabase.OpenInMemory();
+        using var connection = db.Connect();
+        foreach (var granularity in BatchViewFiles.Granularities)
+        {
+            var path = BatchViewFiles.PathOf(bed.Paths.VersionDirectory(result.VersionId!.Value), granularity);
+            using var reader = connection.Query($"""
+                SELECT count(*), count(*) FILTER (WHERE previous IS NOT NULL AND previous >= (campaign_id, bucket_start_ms))
+                FROM (SELECT campaign_id, bucket_start_ms,
+                             lag((campaign_id, bucket_start_ms)) OVER (ORDER BY file_row_number) AS previous
+                      FROM read_parquet({DuckDbSql.Literal(path)}, file_row_number = true))
+                """);
+            reader.Read();
+            Assert.True(reader.GetInt64(0) > 1, granularity);
+            Assert.Equal(0, reader.GetInt64(1));
+        }
     }
 
     [Fact]

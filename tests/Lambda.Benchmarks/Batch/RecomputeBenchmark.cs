@@ -105,7 +105,7 @@ public class RecomputeBenchmark
         using var connection = db.Connect();
         var watermark = BatchWatermark.Compute(ExactViewComputation.NewestLogTime(connection, _snapshot.Files)!.Value, TimeSpan.FromHours(1));
         var computation = new ExactViewComputation(connection, BotRules.Default, _snapshot);
-        var days = _snapshot.Dates.Where(d => BatchWatermark.IsBefore(d, watermark)).Select(d => computation.ComputeDay(d, _snapshot)).ToList();
+        var days = computation.ComputeDays([.. _snapshot.Dates.Where(d => BatchWatermark.IsBefore(d, watermark))], _snapshot);
         computation.CreateFinalRows(withCopiedRows: false);
         var problems = computation.Timings.Measure("validate", () => BatchViewValidator.Validate(connection, days, watermark));
         if (problems.Count > 0)
