@@ -7,10 +7,10 @@ public sealed class ArchiveOptions
     public string MasterRoot { get; init; } = "";
 
     /// <summary>
-    /// Offsets per chunk. A chunk is staged in memory, written as one file per event date and committed
-    /// on its own: larger chunks mean fewer, larger files; smaller ones bound memory (≈ 300 B per record
-    /// staged, per worker) and lose less work to a crash. Chunks are aligned to multiples of this size,
-    /// so a resumed run cuts files exactly where an uninterrupted one does.
+    /// Offsets per chunk. A chunk is streamed into one file per event date and committed on its own:
+    /// larger chunks mean fewer, larger files; smaller ones lose less work to a crash and bound the memory
+    /// of records set aside for a second date (≈ 500 B each, per worker; none within one day). Chunks are
+    /// aligned to multiples of this size, so a resumed run cuts files exactly where an uninterrupted one does.
     /// </summary>
     public int ChunkRecords { get; init; } = 1_000_000;
 
