@@ -11,8 +11,8 @@ namespace Lambda.DuckDb;
 /// one chunk is refilled in place (the query references its vectors, it does not copy them).
 /// </summary>
 /// <remarks>
-/// The function lives in the database's catalog until the database closes, so the name must be unique per
-/// database. <see cref="Source"/> runs on the thread that executes the query's scan (the caller's thread
+/// The function lives in the database's catalog until the database closes; give each scan of a database
+/// its own name (DuckDB does not refuse a taken one). <see cref="Source"/> runs on the thread that executes the query's scan (the caller's thread
 /// when the database has <c>threads = 1</c>); one query at a time per scan. An exception in the source
 /// fails the query with its message; <see cref="RethrowSourceFailure"/> rethrows the original.
 /// </remarks>
@@ -65,7 +65,7 @@ public sealed unsafe class DuckDbChunkScan : IDisposable
             {
                 handle.Free();
                 scan.Dispose();
-                throw new DuckDbException($"DuckDB could not register the table function '{name}' (is the name taken?)");
+                throw new DuckDbException($"DuckDB could not register the table function '{name}'");
             }
         }
         finally
