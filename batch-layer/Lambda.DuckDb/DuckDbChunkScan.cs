@@ -12,9 +12,10 @@ namespace Lambda.DuckDb;
 /// </summary>
 /// <remarks>
 /// The function lives in the database's catalog until the database closes; give each scan of a database
-/// its own name (DuckDB does not refuse a taken one). <see cref="Source"/> runs on the thread that executes the query's scan (the caller's thread
-/// when the database has <c>threads = 1</c>); one query at a time per scan. An exception in the source
-/// fails the query with its message; <see cref="RethrowSourceFailure"/> rethrows the original.
+/// its own name (DuckDB does not refuse a taken one). <see cref="Source"/> runs on the thread that executes
+/// the query's scan (the caller's thread when the database has <c>threads = 1</c>); one query at a time per
+/// scan. An exception in the source fails the query with its message; <see cref="RethrowSourceFailure"/>
+/// rethrows the original.
 /// </remarks>
 public sealed unsafe class DuckDbChunkScan : IDisposable
 {
