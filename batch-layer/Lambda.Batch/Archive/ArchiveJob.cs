@@ -82,6 +82,12 @@ public sealed class ArchiveJob
         var result = run.ToResult(orphans, stopwatch.Elapsed);
         _logger.LogInformation("archived {Records} records ({Invalid} invalid skipped) into {Files} files in {Seconds:F2} s",
             result.Records, result.InvalidSkipped, result.Files, result.Duration.TotalSeconds);
+        if (result.RecordsRead > 0)
+        {
+            _logger.LogInformation("archive stages, thread CPU seconds per million events: {Stages}",
+                result.Timings.CpuSecondsPerMillion(result.RecordsRead));
+        }
+
         return result;
     }
 
