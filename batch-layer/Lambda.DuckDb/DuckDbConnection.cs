@@ -44,6 +44,9 @@ public sealed class DuckDbConnection : IDisposable
     /// <inheritdoc />
     public void Dispose() => _handle.Dispose();
 
+    /// <summary>The native connection, for the binding's own types.</summary>
+    internal ConnectionHandle Handle => _handle;
+
     private unsafe ResultHandle Run(string sql)
     {
         ArgumentNullException.ThrowIfNull(sql);

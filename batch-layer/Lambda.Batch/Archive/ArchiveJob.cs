@@ -63,7 +63,9 @@ public sealed class ArchiveJob
             Directory.CreateDirectory(staging);
             using (var database = DuckDbDatabase.OpenInMemory(new DuckDbOptions
             {
-                Threads = _options.MaxParallelism,
+                // One thread: DuckDB runs each worker's COPY on that worker's thread, so MaxParallelism
+                // partitions use MaxParallelism cores, and each worker's stage timings are its thread's CPU time.
+                Threads = 1,
                 MemoryLimit = _options.DuckDbMemoryLimit,
                 TempDirectory = Path.Combine(staging, "duckdb"),
             }))
@@ -80,6 +82,12 @@ public sealed class ArchiveJob
         var result = run.ToResult(orphans, stopwatch.Elapsed);
         _logger.LogInformation("archived {Records} records ({Invalid} invalid skipped) into {Files} files in {Seconds:F2} s",
             result.Records, result.InvalidSkipped, result.Files, result.Duration.TotalSeconds);
+        if (result.RecordsRead > 0)
+        {
+            _logger.LogInformation("archive stages, thread CPU seconds per million events: {Stages}",
+                result.Timings.CpuSecondsPerMillion(result.RecordsRead));
+        }
+
         return result;
     }
 
@@ -87,14 +95,16 @@ public sealed class ArchiveJob
         RunState run, CancellationToken cancellationToken)
     {
         using var reader = _log.CreateReader();
-        using var archiver = new PartitionArchiver(database, reader, root, work.TopicPartition, scope.Dates, _options.ReadBatchRecords);
+        using var archiver = new PartitionArchiver(database, reader, root, work.TopicPartition, scope.Dates, _options, run.Timings);
         var from = work.From;
         while (from < work.End)
         {
             // Aligned to absolute multiples of the chunk size: a resumed run cuts files where an uninterrupted one does.
             var to = Math.Min(work.End, ((from / _options.ChunkRecords) + 1) * _options.ChunkRecords);
             var outcome = await archiver.ArchiveChunkAsync(from, to, run.AddDone, cancellationToken).ConfigureAwait(false);
+            var clock = new StageClock(run.Timings);
             run.Commit(root, work.TopicPartition, outcome);
+            clock.Lap(ArchiveStage.Manifest);
             from = to;
         }
     }

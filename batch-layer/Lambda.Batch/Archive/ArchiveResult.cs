@@ -17,6 +17,9 @@ public sealed record ArchiveResult
 
     public TimeSpan Duration { get; init; }
 
+    /// <summary>Wall and thread CPU time per stage, summed over the workers.</summary>
+    public ArchiveTimings Timings { get; init; } = new();
+
     public long RecordsRead => Topics.Sum(t => t.RecordsRead);
     public long Records => Topics.Sum(t => t.Records);
     public long InvalidSkipped => Topics.Sum(t => t.InvalidSkipped);

@@ -11,10 +11,15 @@ using Lambda.SharedModel.Sketches;
 namespace Lambda.Batch.Archive;
 
 /// <summary>
-/// Archives chunks of one log partition: reads the records, decodes them, appends the valid ones to a
-/// DuckDB staging table, writes one Parquet file per event date into the staging folder, fsyncs it and
-/// renames it into its date folder. The caller commits the chunk in the manifest afterwards.
-/// One per worker: owns its reader, decoder, connection and table.
+/// Archives chunks of one log partition, streaming: a COPY to Parquet pulls its rows from a
+/// <see cref="DuckDbChunkScan"/> whose source reads the log and decodes each record straight into the
+/// scan's data chunk; no table is built and no row is copied. That COPY writes the file of the chunk's first
+/// event date; records of other dates (a chunk across midnight, late events) are set aside raw
+/// (<see cref="SpilledRecords"/>) and written by one more COPY per date. Each file goes to the staging
+/// folder, is fsynced and renamed into its date folder. The caller commits the chunk in the manifest afterwards.
+/// One per worker: owns its reader, decoder, connection and scan. Everything runs on the worker's thread
+/// (the database has one thread: DuckDB runs the COPY, and so the source, on the caller's), so the stage
+/// timings are that thread's CPU time.
 /// </summary>
 internal sealed class PartitionArchiver : IDisposable
 {
@@ -22,27 +27,41 @@ internal sealed class PartitionArchiver : IDisposable
     // (Kafka leaves offsets without records, e.g. transaction markers; the embedded log never does).
     private static readonly TimeSpan GapWait = TimeSpan.FromMilliseconds(500);
 
-    private static readonly string SelectColumns = string.Join(", ", MasterDataset.Columns.Select(c => c.Name));
-
     private readonly string _root;
     private readonly TopicPartition _topicPartition;
     private readonly EventKind _kind;
+    private readonly bool _served;
     private readonly EventDateRange? _dates;
     private readonly int _readBatchRecords;
+    private readonly string _copyOptions;
     private readonly ILogReader _reader;
     private readonly DuckDbConnection _connection;
-    private readonly string _tableName;
-    private readonly string _table;
+    private readonly DuckDbChunkScan _scan;
     private readonly EventDecoder _decoder = new();
     private readonly RecordBatch _batch;
     private readonly SortedSet<int> _dayNumbers = [];
+    private readonly SpilledRecords _spilled = new();
+    private readonly DuckDbStringArena _arena = new();
+    private readonly ArchiveTimings _timings;
+    private StageClock _clock;
+    private CancellationToken _cancellationToken;
+    private bool _streaming;
+    private Action<long> _onRecordsRead = _ => { };
+    private long _position;
+    private long _to;
+    private int _next;
+    private int _batchCount;
+    private long _reported;
+    private int _streamDay;
+    private int _spillDay;
+    private int _spillNext;
     private long _read;
     private long _records;
     private long _invalid;
     private long _outOfRange;
 
     public PartitionArchiver(DuckDbDatabase database, ILogReader reader, string root, TopicPartition topicPartition,
-        EventDateRange? dates, int readBatchRecords)
+        EventDateRange? dates, ArchiveOptions options, ArchiveTimings timings)
     {
         if (!Topics.TryGetKind(topicPartition.Topic, out _kind))
         {
@@ -51,64 +70,133 @@ internal sealed class PartitionArchiver : IDisposable
 
         _root = root;
         _topicPartition = topicPartition;
+        _served = _kind == EventKind.Served;
         _dates = dates;
-        _readBatchRecords = readBatchRecords;
+        _readBatchRecords = options.ReadBatchRecords;
+        _copyOptions = string.Create(CultureInfo.InvariantCulture,
+            $"FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL {options.ZstdLevel}, ROW_GROUP_SIZE {options.RowGroupSize}");
+        _timings = timings;
         _reader = reader;
-        _batch = new RecordBatch(Math.Min(readBatchRecords, 65_536), Math.Min(readBatchRecords, 65_536) * 320);
+        var batchRecords = Math.Min(_readBatchRecords, 65_536);
+        // Sized for generated served records (≈ 520 B with the key) so the buffer is not regrown mid-run.
+        _batch = new RecordBatch(batchRecords, batchRecords * 640);
         _connection = database.Connect();
-        _tableName = string.Create(CultureInfo.InvariantCulture, $"stage_{(int)_kind}_{topicPartition.Partition}");
-        _table = DuckDbSql.Identifier(_tableName);
+        _scan = DuckDbChunkScan.Register(_connection,
+            string.Create(CultureInfo.InvariantCulture, $"archive_rows_{(int)_kind}_{topicPartition.Partition}"),
+            [.. MasterDataset.Columns.Select((c, i) => (c.Name, MasterColumns.Types[i]))]);
+        _scan.Source = Fill;
     }
 
     /// <summary>Archives offsets [<paramref name="from"/>, <paramref name="to"/>): files are in place when it returns.</summary>
-    public async Task<ChunkOutcome> ArchiveChunkAsync(long from, long to, Action<long> onRecordsRead, CancellationToken cancellationToken)
+    public Task<ChunkOutcome> ArchiveChunkAsync(long from, long to, Action<long> onRecordsRead, CancellationToken cancellationToken)
     {
-        _read = _records = _invalid = _outOfRange = 0;
+        _clock = new StageClock(_timings);
+        _read = _records = _invalid = _outOfRange = _reported = 0;
         _dayNumbers.Clear();
-        _connection.Execute($"CREATE OR REPLACE TABLE {_table} ({MasterDataset.ColumnDefinitions})");
-        var position = from;
-        using (var appender = _connection.CreateAppender(_tableName))
+        _spilled.Clear();
+        _streamDay = NoDay;
+        _position = from;
+        _to = to;
+        _next = _batchCount = 0;
+        _onRecordsRead = onRecordsRead;
+        _cancellationToken = cancellationToken;
+
+        var name = MasterDataset.FileName(_topicPartition.Partition, from, to);
+        var staging = MasterDataset.StagingDirectory(_root);
+        var files = new List<(int Day, string Path)>();
+
+        // Pass over the log: the first date's rows go straight to its file, the others are spilled.
+        _streaming = true;
+        var streamed = Path.Combine(staging, $"{_topicPartition.Topic}.stream.{name}");
+        Copy(streamed);
+        ReportProgress();
+        if (_streamDay == NoDay)
         {
-            while (position < to)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                var want = (int)Math.Min(_readBatchRecords, to - position);
-                await _reader.ReadAsync(_topicPartition, position, _batch, want, TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
-                if (_batch.Count == 0)
-                {
-                    await _reader.ReadAsync(_topicPartition, position, _batch, want, GapWait, cancellationToken).ConfigureAwait(false);
-                    if (_batch.Count == 0)
-                    {
-                        break;
-                    }
-                }
-
-                var before = _read;
-                position = Append(appender, to);
-                onRecordsRead(_read - before);
-            }
-
-            appender.Close();
+            File.Delete(streamed);
+        }
+        else
+        {
+            files.Add((_streamDay, streamed));
         }
 
-        var (files, bytes) = WriteFiles(from, to);
-        _connection.Execute($"DROP TABLE {_table}");
+        _streaming = false;
+        foreach (var day in _spilled.Days.Order().ToList())
+        {
+            _spillDay = day;
+            _spillNext = 0;
+            var path = Path.Combine(staging, string.Create(CultureInfo.InvariantCulture, $"{_topicPartition.Topic}.{day}.{name}"));
+            Copy(path);
+            files.Add((day, path));
+        }
+
+        var (count, bytes) = PlaceFiles(files, name);
+        _spilled.Clear();
         var dates = _dayNumbers.Select(DateOnly.FromDayNumber).ToList();
-        return new ChunkOutcome(to, _read, _records, _invalid, _outOfRange, dates, files, bytes);
+        return Task.FromResult(new ChunkOutcome(to, _read, _records, _invalid, _outOfRange, dates, count, bytes));
     }
 
-    /// <summary>Decodes and appends the batch's records below <paramref name="to"/>; returns the next offset to read.</summary>
-    private long Append(DuckDbAppender appender, long to)
+    private const int NoDay = int.MinValue;
+
+    private void Copy(string path)
     {
-        var lastDay = int.MinValue;
-        for (var i = 0; i < _batch.Count; i++)
+        _clock.Lap(ArchiveStage.Durable);
+        try
         {
-            var record = _batch[i];
-            if (record.Offset >= to)
+            _connection.Execute($"COPY (SELECT * FROM {DuckDbSql.Identifier(_scan.Name)}()) TO {DuckDbSql.Literal(path)} ({_copyOptions})");
+        }
+        catch (DuckDbException)
+        {
+            _scan.RethrowSourceFailure();
+            throw;
+        }
+
+        _clock.Lap(ArchiveStage.Parquet);
+    }
+
+    /// <summary>The scan's source: the next rows of the file being written, decoded into <paramref name="chunk"/>.</summary>
+    private bool Fill(DuckDbDataChunk chunk)
+    {
+        _clock.Lap(ArchiveStage.Parquet);
+        // DuckDB asks for the next rows only once it is done with the previous ones (it copies what it keeps).
+        _arena.Reset();
+        var more = _streaming ? FillFromLog(chunk) : FillFromSpill(chunk);
+        _clock.Lap(ArchiveStage.Decode);
+        return more;
+    }
+
+    private bool FillFromSpill(DuckDbDataChunk chunk)
+    {
+        var entries = _spilled.Of(_spillDay);
+        while (!chunk.IsFull && _spillNext < entries.Count)
+        {
+            var entry = entries[_spillNext++];
+            // Decoded before with the same input and "now": it decodes alike.
+            _decoder.Decode(_kind, _spilled.Value(entry), entry.TimestampMs, out var ev);
+            WriteRow(chunk, chunk.Size, ev, entry.Offset, entry.TimestampMs);
+            chunk.Size++;
+        }
+
+        return _spillNext < entries.Count;
+    }
+
+    private bool FillFromLog(DuckDbDataChunk chunk)
+    {
+        while (!chunk.IsFull)
+        {
+            if (_next >= _batchCount && !ReadBatch())
             {
-                return to;
+                return false;
             }
 
+            var record = _batch[_next];
+            if (record.Offset >= _to)
+            {
+                _next = _batchCount;
+                _position = _to;
+                continue;
+            }
+
+            _next++;
             _read++;
             if (!_decoder.Decode(_kind, record.Value, record.TimestampMs, out var ev).IsOk)
             {
@@ -122,100 +210,139 @@ internal sealed class PartitionArchiver : IDisposable
                 continue;
             }
 
+            _records++;
             var day = MasterDataset.EventDate(ev.EventTimeMs).DayNumber;
-            if (day != lastDay)
+            if (_streamDay == NoDay)
             {
+                _streamDay = day;
                 _dayNumbers.Add(day);
-                lastDay = day;
             }
 
-            AppendRow(appender, ev, record.Offset, record.TimestampMs);
-            _records++;
+            if (day != _streamDay)
+            {
+                _dayNumbers.Add(day);
+                _spilled.Add(day, record.Offset, record.TimestampMs, record.Value);
+                continue;
+            }
+
+            WriteRow(chunk, chunk.Size, ev, record.Offset, record.TimestampMs);
+            chunk.Size++;
         }
 
-        return _batch.NextOffset;
+        return true;
     }
 
-    private void AppendRow(DuckDbAppender appender, in AdEvent ev, long offset, long logTimeMs)
+    /// <summary>Reads the next batch of the chunk from the log; false at the chunk's end or at a gap.</summary>
+    private bool ReadBatch()
     {
-        var served = _kind == EventKind.Served;
-        appender.AppendVarchar(ev.EventId);
-        appender.AppendVarchar(ev.AdId);
-        AppendServedVarchar(appender, served, ev.CampaignId);
-        AppendServedVarchar(appender, served, ev.AdvertiserId);
-        appender.AppendVarchar(ev.UserId);
-        appender.AppendUInt64(UserHash.Of(ev.UserId));
-        appender.AppendVarchar(ev.Ip);
+        ReportProgress();
+        _next = _batchCount = 0;
+        if (_position >= _to)
+        {
+            return false;
+        }
+
+        _cancellationToken.ThrowIfCancellationRequested();
+        _clock.Lap(ArchiveStage.Decode);
+        var want = (int)Math.Min(_readBatchRecords, _to - _position);
+        // The scan's source is synchronous (DuckDB calls it); the embedded log completes these reads inline.
+        _reader.ReadAsync(_topicPartition, _position, _batch, want, TimeSpan.Zero, _cancellationToken).AsTask().GetAwaiter().GetResult();
+        if (_batch.Count == 0)
+        {
+            _reader.ReadAsync(_topicPartition, _position, _batch, want, GapWait, _cancellationToken).AsTask().GetAwaiter().GetResult();
+        }
+
+        _clock.Lap(ArchiveStage.LogRead);
+        if (_batch.Count == 0)
+        {
+            return false;
+        }
+
+        _position = _batch.NextOffset;
+        _batchCount = _batch.Count;
+        return true;
+    }
+
+    private void ReportProgress()
+    {
+        if (_read > _reported)
+        {
+            _onRecordsRead(_read - _reported);
+            _reported = _read;
+        }
+    }
+
+    private void WriteRow(DuckDbDataChunk chunk, int row, in AdEvent ev, long offset, long logTimeMs)
+    {
+        chunk.SetBytes(MasterColumns.EventId, row, ev.EventId, _arena);
+        chunk.SetBytes(MasterColumns.AdId, row, ev.AdId, _arena);
+        chunk.SetBytes(MasterColumns.UserId, row, ev.UserId, _arena);
+        chunk.UInt64Column(MasterColumns.UserHash)[row] = UserHash.Of(ev.UserId);
+        chunk.SetBytes(MasterColumns.Ip, row, ev.Ip, _arena);
         if (IpKey.TryParse(ev.Ip, out var ip))
         {
-            appender.AppendUInt64((ulong)(ip >> 64));
-            appender.AppendUInt64((ulong)ip);
+            chunk.UInt64Column(MasterColumns.IpHi)[row] = (ulong)(ip >> 64);
+            chunk.UInt64Column(MasterColumns.IpLo)[row] = (ulong)ip;
         }
         else
         {
-            appender.AppendNull();
-            appender.AppendNull();
+            chunk.SetNull(MasterColumns.IpHi, row);
+            chunk.SetNull(MasterColumns.IpLo, row);
         }
 
-        appender.AppendVarchar(ev.UserAgent);
-        AppendServedVarchar(appender, served, ev.Placement);
-        if (served)
+        chunk.SetBytes(MasterColumns.UserAgent, row, ev.UserAgent, _arena);
+        if (_served)
         {
-            appender.AppendDouble(ev.Score);
-            appender.AppendInt64(ev.CostMicros);
+            chunk.SetBytes(MasterColumns.CampaignId, row, ev.CampaignId, _arena);
+            chunk.SetBytes(MasterColumns.AdvertiserId, row, ev.AdvertiserId, _arena);
+            chunk.SetBytes(MasterColumns.Placement, row, ev.Placement, _arena);
+            chunk.DoubleColumn(MasterColumns.Score)[row] = ev.Score;
+            chunk.Int64Column(MasterColumns.CostMicros)[row] = ev.CostMicros;
         }
         else
         {
-            appender.AppendNull();
-            appender.AppendNull();
+            SetServedOnlyNull(chunk, row);
         }
 
-        appender.AppendInt64(ev.EventTimeMs);
-        appender.AppendInt32(_topicPartition.Partition);
-        appender.AppendInt64(offset);
-        appender.AppendInt64(logTimeMs);
-        appender.EndRow();
+        chunk.Int64Column(MasterColumns.EventTimeMs)[row] = ev.EventTimeMs;
+        chunk.Int32Column(MasterColumns.LogPartition)[row] = _topicPartition.Partition;
+        chunk.Int64Column(MasterColumns.LogOffset)[row] = offset;
+        chunk.Int64Column(MasterColumns.LogTimeMs)[row] = logTimeMs;
     }
 
-    private static void AppendServedVarchar(DuckDbAppender appender, bool served, ReadOnlySpan<byte> value)
+    private static void SetServedOnlyNull(DuckDbDataChunk chunk, int row)
     {
-        if (served)
+        if (row == 0)
         {
-            appender.AppendVarchar(value);
-        }
-        else
-        {
-            appender.AppendNull();
+            // Once per chunk: a whole column of NULLs (rows past Size are never read).
+            chunk.ValidityMask(MasterColumns.CampaignId).Clear();
+            chunk.ValidityMask(MasterColumns.AdvertiserId).Clear();
+            chunk.ValidityMask(MasterColumns.Placement).Clear();
+            chunk.ValidityMask(MasterColumns.Score).Clear();
+            chunk.ValidityMask(MasterColumns.CostMicros).Clear();
         }
     }
 
-    /// <summary>One file per event date: COPY into staging, fsync, rename into the date folder, fsync the folders.</summary>
-    private (int Files, long Bytes) WriteFiles(long from, long to)
+    /// <summary>Moves each staged file into its date folder as <paramref name="name"/>: fsync, rename, then fsync the folders.</summary>
+    private (int Files, long Bytes) PlaceFiles(List<(int Day, string Path)> files, string name)
     {
         var topic = _topicPartition.Topic;
-        var name = MasterDataset.FileName(_topicPartition.Partition, from, to);
-        var staging = MasterDataset.StagingDirectory(_root);
         var topicDirectory = MasterDataset.TopicDirectory(_root, topic);
         var newTopicDirectory = !Directory.Exists(topicDirectory);
         var newDateDirectories = false;
         long bytes = 0;
         var written = new List<string>();
-        foreach (var dayNumber in _dayNumbers)
+        foreach (var (day, path) in files)
         {
-            var date = DateOnly.FromDayNumber(dayNumber);
-            var staged = Path.Combine(staging, string.Create(CultureInfo.InvariantCulture, $"{topic}.{date:yyyy-MM-dd}.{name}"));
-            _connection.Execute(string.Create(CultureInfo.InvariantCulture,
-                $"COPY (SELECT {SelectColumns} FROM {_table} WHERE event_time_ms >= {MasterDataset.DateStartMs(date)} AND event_time_ms < {MasterDataset.DateStartMs(date.AddDays(1))}) TO {DuckDbSql.Literal(staged)} (FORMAT parquet, COMPRESSION zstd)"));
-            bytes += FsyncFile(staged);
-
-            var directory = MasterDataset.DateDirectory(_root, topic, date);
+            bytes += FsyncFile(path);
+            var directory = MasterDataset.DateDirectory(_root, topic, DateOnly.FromDayNumber(day));
             if (!Directory.Exists(directory))
             {
                 Directory.CreateDirectory(directory);
                 newDateDirectories = true;
             }
 
-            File.Move(staged, Path.Combine(directory, name), overwrite: true);
+            File.Move(path, Path.Combine(directory, name), overwrite: true);
             written.Add(directory);
         }
 
@@ -234,6 +361,7 @@ internal sealed class PartitionArchiver : IDisposable
             DurableFiles.FsyncDirectory(_root);
         }
 
+        _clock.Lap(ArchiveStage.Durable);
         return (written.Count, bytes);
     }
 
@@ -244,5 +372,11 @@ internal sealed class PartitionArchiver : IDisposable
         return file.Length;
     }
 
-    public void Dispose() => _connection.Dispose();
+    public void Dispose()
+    {
+        _scan.Source = null;
+        _scan.Dispose();
+        _connection.Dispose();
+        _arena.Dispose();
+    }
 }

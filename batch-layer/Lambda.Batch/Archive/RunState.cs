@@ -17,6 +17,9 @@ internal sealed class RunState(ArchiveManifest manifest, long runNumber, DateTim
     private long _records;
     private bool _committed;
 
+    /// <summary>Time per stage of this run, over all workers.</summary>
+    public ArchiveTimings Timings { get; } = new();
+
     public void AddDone(long records)
     {
         var done = Interlocked.Add(ref _done, records);
@@ -58,6 +61,7 @@ internal sealed class RunState(ArchiveManifest manifest, long runNumber, DateTim
                 Dates = [.. _dates],
                 OrphansDeleted = orphans,
                 Duration = duration,
+                Timings = Timings,
             };
         }
     }
