@@ -160,6 +160,21 @@ internal sealed class PostgresSql
                 unattributed = excluded.unattributed, duplicates = excluded.duplicates,
                 sketch = excluded.sketch, is_final = excluded.is_final
             """;
+        // A counters-only write leaves a stored row's sketch as it is; a new row gets the empty sketch ($13).
+        UpsertSpeedCounts = $"""
+            {Fenced(14, 15)}
+            INSERT INTO {s}.speed_rows ({SpeedColumns})
+            SELECT c, b, p, i, v, k, sp, bf, l, u, d, $13::bytea, f
+            FROM unnest($1::text[], $2::bigint[], $3::integer[], $4::bigint[], $5::bigint[], $6::bigint[],
+                $7::bigint[], $8::bigint[], $9::bigint[], $10::bigint[], $11::bigint[], $12::boolean[])
+                AS r(c, b, p, i, v, k, sp, bf, l, u, d, f)
+            WHERE NOT EXISTS (SELECT 1 FROM fenced)
+            ON CONFLICT (campaign_id, bucket_start_ms, log_partition) DO UPDATE SET
+                impressions = excluded.impressions, views = excluded.views, clicks = excluded.clicks,
+                spend_micros = excluded.spend_micros, bot_filtered = excluded.bot_filtered, late = excluded.late,
+                unattributed = excluded.unattributed, duplicates = excluded.duplicates,
+                is_final = excluded.is_final
+            """;
         ReadSpeedRows = $"""
             SELECT {SpeedReadColumns} FROM {s}.speed_rows
             WHERE campaign_id = $1 AND bucket_start_ms >= $2 AND bucket_start_ms < $3
@@ -233,6 +248,7 @@ internal sealed class PostgresSql
     public string ListCampaignsOfAdvertiser { get; }
     public string GetCampaign { get; }
     public string UpsertSpeedRows { get; }
+    public string UpsertSpeedCounts { get; }
     public string ReadSpeedRows { get; }
     public string DeleteSpeedRowsBefore { get; }
     public string OldestSpeedBucket { get; }

@@ -1,9 +1,14 @@
+using Lambda.SharedModel.Sketches;
 using Lambda.SharedModel.Views;
+using Npgsql;
 
 namespace Lambda.Store.Postgres;
 
 public sealed partial class PostgresViewStore
 {
+    // What a counters-only write stores for a row not written before: the sketch of no user.
+    private static readonly byte[] EmptySketch = new HyperLogLog().ToBytes();
+
     /// <inheritdoc />
     public async Task UpsertSpeedRowsAsync(IReadOnlyCollection<SpeedViewRow> rows, IReadOnlyDictionary<int, long>? ownerEpochs = null,
         CancellationToken cancellationToken = default)
@@ -19,45 +24,37 @@ public sealed partial class PostgresViewStore
         }
         // One statement over arrays (unnest) is one round trip and one implicit transaction; it beats
         // COPY into a temp table plus a merge, which costs four round trips for the same rows.
-        var unique = LastOfEachKey(rows);
-        var n = unique.Count;
-        var campaign = new string[n];
-        var bucket = new long[n];
-        var partition = new int[n];
-        var counts = new long[8][];
-        for (var c = 0; c < counts.Length; c++)
-        {
-            counts[c] = new long[n];
-        }
-        var sketch = new byte[n][];
-        var final = new bool[n];
-        for (var i = 0; i < n; i++)
-        {
-            var row = unique[i];
-            campaign[i] = row.CampaignId;
-            bucket[i] = row.BucketStartMs;
-            partition[i] = row.Partition;
-            counts[0][i] = row.Counts.Impressions;
-            counts[1][i] = row.Counts.Views;
-            counts[2][i] = row.Counts.Clicks;
-            counts[3][i] = row.Counts.SpendMicros;
-            counts[4][i] = row.Counts.BotFiltered;
-            counts[5][i] = row.Counts.Late;
-            counts[6][i] = row.Counts.Unattributed;
-            counts[7][i] = row.Counts.Duplicates;
-            sketch[i] = row.UniquesSketch;
-            final[i] = row.Final;
-        }
+        var unique = LastOfEachKey(rows, r => (r.CampaignId, r.BucketStartMs, r.Partition));
         await using var command = Command(_sql.UpsertSpeedRows);
-        Add(command, campaign);
-        Add(command, bucket);
-        Add(command, partition);
-        foreach (var column in counts)
+        AddKeysAndCounts(command, unique, r => (r.CampaignId, r.BucketStartMs, r.Partition, r.Counts));
+        Add(command, unique.Select(r => r.UniquesSketch).ToArray());
+        Add(command, unique.Select(r => r.Final).ToArray());
+        AddOwnerEpochs(command, ownerEpochs);
+        var written = await PostgresBrokenConnections.Guard(_dataSource, command.ExecuteNonQueryAsync(cancellationToken)).ConfigureAwait(false);
+        if (written == 0)
         {
-            Add(command, column);
+            await ThrowFencedAsync(ownerEpochs, cancellationToken).ConfigureAwait(false);
         }
-        Add(command, sketch);
-        Add(command, final);
+    }
+
+    /// <inheritdoc />
+    public async Task UpsertSpeedCountsAsync(IReadOnlyCollection<SpeedCountsRow> rows, IReadOnlyDictionary<int, long>? ownerEpochs = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        if (rows.Count == 0)
+        {
+            return;
+        }
+        foreach (var row in rows)
+        {
+            RequireListed(ownerEpochs, row.Partition);
+        }
+        var unique = LastOfEachKey(rows, r => (r.CampaignId, r.BucketStartMs, r.Partition));
+        await using var command = Command(_sql.UpsertSpeedCounts);
+        AddKeysAndCounts(command, unique, r => (r.CampaignId, r.BucketStartMs, r.Partition, r.Counts));
+        Add(command, unique.Select(r => r.Final).ToArray());
+        Add(command, EmptySketch);
         AddOwnerEpochs(command, ownerEpochs);
         var written = await PostgresBrokenConnections.Guard(_dataSource, command.ExecuteNonQueryAsync(cancellationToken)).ConfigureAwait(false);
         if (written == 0)
@@ -145,13 +142,13 @@ public sealed partial class PostgresViewStore
     /// The rows with duplicate keys collapsed to the last one, as row-by-row upserts would leave
     /// them: one INSERT ... ON CONFLICT cannot update the same row twice.
     /// </summary>
-    private static List<SpeedViewRow> LastOfEachKey(IReadOnlyCollection<SpeedViewRow> rows)
+    private static List<T> LastOfEachKey<T>(IReadOnlyCollection<T> rows, Func<T, (string, long, int)> keyOf)
     {
         var index = new Dictionary<(string, long, int), int>(rows.Count);
-        var unique = new List<SpeedViewRow>(rows.Count);
+        var unique = new List<T>(rows.Count);
         foreach (var row in rows)
         {
-            var key = (row.CampaignId, row.BucketStartMs, row.Partition);
+            var key = keyOf(row);
             if (index.TryGetValue(key, out var at))
             {
                 unique[at] = row;
@@ -163,5 +160,41 @@ public sealed partial class PostgresViewStore
             }
         }
         return unique;
+    }
+
+    /// <summary>Adds the key and counter arrays, the first eleven parameters of both speed upserts.</summary>
+    private static void AddKeysAndCounts<T>(NpgsqlCommand command, List<T> rows, Func<T, (string Campaign, long Bucket, int Partition, MetricCounts Counts)> columns)
+    {
+        var n = rows.Count;
+        var campaign = new string[n];
+        var bucket = new long[n];
+        var partition = new int[n];
+        var counts = new long[8][];
+        for (var c = 0; c < counts.Length; c++)
+        {
+            counts[c] = new long[n];
+        }
+        for (var i = 0; i < n; i++)
+        {
+            var row = columns(rows[i]);
+            campaign[i] = row.Campaign;
+            bucket[i] = row.Bucket;
+            partition[i] = row.Partition;
+            counts[0][i] = row.Counts.Impressions;
+            counts[1][i] = row.Counts.Views;
+            counts[2][i] = row.Counts.Clicks;
+            counts[3][i] = row.Counts.SpendMicros;
+            counts[4][i] = row.Counts.BotFiltered;
+            counts[5][i] = row.Counts.Late;
+            counts[6][i] = row.Counts.Unattributed;
+            counts[7][i] = row.Counts.Duplicates;
+        }
+        Add(command, campaign);
+        Add(command, bucket);
+        Add(command, partition);
+        foreach (var column in counts)
+        {
+            Add(command, column);
+        }
     }
 }

@@ -139,6 +139,17 @@ internal static class SqliteSql
             sketch = excluded.sketch, is_final = excluded.is_final
         """, "$c", "$b", "$p", "$i", "$v", "$k", "$s", "$bf", "$l", "$u", "$d", "$sk", "$f");
 
+    // A counters-only write leaves a stored row's sketch as it is; a new row gets the empty sketch ($sk).
+    public static readonly SqliteStatement UpsertSpeedCounts = new($"""
+        INSERT INTO speed_rows ({SpeedColumns})
+        VALUES ($c, $b, $p, $i, $v, $k, $s, $bf, $l, $u, $d, $sk, $f)
+        ON CONFLICT (campaign_id, bucket_start_ms, log_partition) DO UPDATE SET
+            impressions = excluded.impressions, views = excluded.views, clicks = excluded.clicks,
+            spend_micros = excluded.spend_micros, bot_filtered = excluded.bot_filtered, late = excluded.late,
+            unattributed = excluded.unattributed, duplicates = excluded.duplicates,
+            is_final = excluded.is_final
+        """, "$c", "$b", "$p", "$i", "$v", "$k", "$s", "$bf", "$l", "$u", "$d", "$sk", "$f");
+
     public static readonly SqliteStatement ReadSpeedRows = new($"""
         SELECT {SpeedReadColumns} FROM speed_rows
         WHERE campaign_id = $c AND bucket_start_ms >= $f AND bucket_start_ms < $t

@@ -1,9 +1,13 @@
+using Lambda.SharedModel.Sketches;
 using Lambda.SharedModel.Views;
 
 namespace Lambda.Store.Sqlite;
 
 public sealed partial class SqliteViewStore
 {
+    // What a counters-only write stores for a row not written before: the sketch of no user.
+    private static readonly byte[] EmptySketch = new HyperLogLog().ToBytes();
+
     /// <inheritdoc />
     public Task UpsertSpeedRowsAsync(IReadOnlyCollection<SpeedViewRow> rows, IReadOnlyDictionary<int, long>? ownerEpochs = null,
         CancellationToken cancellationToken = default)
@@ -29,6 +33,39 @@ public sealed partial class SqliteViewStore
                 p[2].Value = row.Partition;
                 SqliteRows.BindCounts(p, 3, row.Counts);
                 p[11].Value = row.UniquesSketch;
+                p[12].Value = row.Final ? 1L : 0L;
+                command.ExecuteNonQuery();
+            }
+            BumpGeneration(session, transaction);
+            return 0;
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task UpsertSpeedCountsAsync(IReadOnlyCollection<SpeedCountsRow> rows, IReadOnlyDictionary<int, long>? ownerEpochs = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        if (rows.Count == 0)
+        {
+            return Task.CompletedTask;
+        }
+        foreach (var row in rows)
+        {
+            RequireListed(ownerEpochs, row.Partition);
+        }
+        return WriteAsync((session, transaction) =>
+        {
+            CheckOwnerEpochs(session, transaction, ownerEpochs);
+            var command = session.Command(SqliteSql.UpsertSpeedCounts, transaction);
+            var p = command.Parameters;
+            p[11].Value = EmptySketch;
+            foreach (var row in rows)
+            {
+                p[0].Value = row.CampaignId;
+                p[1].Value = row.BucketStartMs;
+                p[2].Value = row.Partition;
+                SqliteRows.BindCounts(p, 3, row.Counts);
                 p[12].Value = row.Final ? 1L : 0L;
                 command.ExecuteNonQuery();
             }

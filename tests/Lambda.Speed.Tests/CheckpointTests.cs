@@ -12,8 +12,14 @@ public sealed class CheckpointTests : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
-    /// <summary>Options under which the golden states also finalize and evict windows and drop dedupe slices.</summary>
-    private static SpeedOptions GoldenOptions() => new() { AllowedLateness = TimeSpan.Zero, WindowRetention = TimeSpan.FromMinutes(1) };
+    /// <summary>Options under which the golden states also finalize and evict windows, release sketches and drop dedupe slices.</summary>
+    private static SpeedOptions GoldenOptions() => new()
+    {
+        AllowedLateness = TimeSpan.Zero, WindowRetention = TimeSpan.FromMinutes(2), JoinHorizon = TimeSpan.FromMinutes(1),
+    };
+
+    /// <summary>The options the version 2 golden files were written under.</summary>
+    private static SpeedOptions GoldenV2Options() => new() { AllowedLateness = TimeSpan.Zero, WindowRetention = TimeSpan.FromMinutes(1) };
 
     /// <summary>A small state with every kind of entry: campaigns, ads, pending joins, dedupe ids, open and final windows.</summary>
     private static void BuildState(ProcessorHarness h)
@@ -93,7 +99,7 @@ public sealed class CheckpointTests : IDisposable
         BuildState(h);
         new CheckpointStore(_dir.Path, 0, NullLogger.Instance).SaveBase(PartitionProcessor.CheckpointFormatVersion, h.Processor.WriteState);
 
-        AssertGolden("checkpoint-v2-base.hex", Path.Combine(_dir.Path, "partition-0", "base-000000000001.ckpt"));
+        AssertGolden("checkpoint-v3-base.hex", Path.Combine(_dir.Path, "partition-0", "base-000000000001.ckpt"));
     }
 
     [Fact]
@@ -106,10 +112,31 @@ public sealed class CheckpointTests : IDisposable
         h.Processor.MarkCheckpointed();
         var evicted = h.Processor.Counters.WindowsEvicted;
         ChangeState(h);
+        var released = h.Processor.ReleaseSettledSketches();
         store.SaveDelta(PartitionProcessor.CheckpointFormatVersion, h.Processor.WriteDelta);
 
         Assert.True(h.Processor.Counters.WindowsEvicted > evicted, "the golden delta should hold an eviction");
-        AssertGolden("checkpoint-v2-delta.hex", Path.Combine(_dir.Path, "partition-0", "delta-000000000002.ckpt"));
+        Assert.True(released > 0, "the golden delta should hold a window whose sketch was released");
+        AssertGolden("checkpoint-v3-delta.hex", Path.Combine(_dir.Path, "partition-0", "delta-000000000002.ckpt"));
+    }
+
+    [Fact]
+    public void version_2_files_are_still_read_as_the_same_state()
+    {
+        var options = GoldenV2Options();
+        options.CheckpointDirectory = _dir.Path;
+        var h = new ProcessorHarness(options);
+        BuildState(h);
+        h.Processor.MarkCheckpointed();
+        ChangeState(h);
+        var partitionDir = Directory.CreateDirectory(Path.Combine(_dir.Path, "partition-0")).FullName;
+        File.WriteAllBytes(Path.Combine(partitionDir, "base-000000000001.ckpt"), GoldenBytes("checkpoint-v2-base.hex"));
+        File.WriteAllBytes(Path.Combine(partitionDir, "delta-000000000002.ckpt"), GoldenBytes("checkpoint-v2-delta.hex"));
+
+        var restored = new PartitionCheckpointer(0, options, BotRules.Default, NullLogger.Instance).Restore(h.DeadLetters);
+
+        Assert.Equal(h.Processor.NextOffsets, restored.NextOffsets);
+        Assert.Equal(StateBytes(h.Processor), StateBytes(restored));
     }
 
     [Fact]
@@ -133,6 +160,9 @@ public sealed class CheckpointTests : IDisposable
 
         Assert.Equal(StateBytes(h.Processor), StateBytes(restored));
     }
+
+    private static byte[] GoldenBytes(string name) =>
+        Convert.FromHexString(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Golden", name)).Trim());
 
     private static void AssertGolden(string name, string file)
     {

@@ -3,6 +3,7 @@ using Lambda.SharedModel.Bots;
 using Lambda.SharedModel.Codec;
 using Lambda.SharedModel.Events;
 using Lambda.SharedModel.Log;
+using Lambda.SharedModel.Sketches;
 using Lambda.SharedModel.Views;
 using Lambda.Speed.Processing;
 
@@ -62,16 +63,33 @@ internal sealed class ProcessorHarness
         Processor.Process(topic, _batch[0]);
     }
 
-    /// <summary>Collects the processor's changed rows into <see cref="Rows"/>.</summary>
+    /// <summary>Counters-only rows collected so far (windows whose sketch was released).</summary>
+    public int CountRowsCollected { get; private set; }
+
+    /// <summary>
+    /// Collects the processor's changed rows into <see cref="Rows"/>, as the view store keeps them: a
+    /// counters-only row replaces the counters and keeps the stored sketch (an empty one if none).
+    /// </summary>
     public void Flush()
     {
         var rows = new List<SpeedViewRow>();
-        Processor.CollectChanges(rows);
+        var countRows = new List<SpeedCountsRow>();
+        Processor.CollectChanges(rows, countRows);
         foreach (var row in rows)
         {
             Rows[(row.CampaignId, row.BucketStartMs)] = row;
         }
+
+        foreach (var row in countRows)
+        {
+            var sketch = Rows.TryGetValue((row.CampaignId, row.BucketStartMs), out var stored) ? stored.UniquesSketch : EmptySketch;
+            Rows[(row.CampaignId, row.BucketStartMs)] = new SpeedViewRow(row.CampaignId, row.BucketStartMs, row.Partition, row.Counts, sketch, row.Final);
+        }
+
+        CountRowsCollected += countRows.Count;
     }
+
+    private static readonly byte[] EmptySketch = new HyperLogLog().ToBytes();
 
     public MetricCounts Counts(string campaign, long bucket)
     {

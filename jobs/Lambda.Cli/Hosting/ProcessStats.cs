@@ -68,7 +68,7 @@ internal static partial class ProcessStats
                 $"gcs={gc.Collections} gc_pause_ms={gc.PauseMs:F1} gc_pause_max_ms={gc.MaxPauseMs:F1} gc_pause_max_gen={gc.MaxPauseGeneration} " +
                 $"gc_time_pct={info.PauseTimePercentage:F1} cpu_cores={cpuCores:F2} pool_threads={ThreadPool.ThreadCount} pool_busy={workersMax - workersFree} " +
                 $"pool_queue={ThreadPool.PendingWorkItemCount} " +
-                $"windows={speed.Windows} dedupe_ids={speed.DedupeIds} dedupe_slots={speed.DedupeSlots} pending={speed.PendingJoins} ads={speed.Ads}{(largeAllocations is null ? "" : " loh_alloc_mb=" + largeAllocations)}"));
+                $"windows={speed.Windows} window_sketches={speed.WindowSketches} window_mb={speed.WindowBytes / MiB:F1} dedupe_ids={speed.DedupeIds} dedupe_slots={speed.DedupeSlots} pending={speed.PendingJoins} ads={speed.Ads}{(largeAllocations is null ? "" : " loh_alloc_mb=" + largeAllocations)}"));
     }
 
     /// <summary>

@@ -38,6 +38,8 @@ public sealed partial class HyperLogLog
     private const int RhoBits = 6;
     private const uint RhoMask = (1u << RhoBits) - 1;
     private const int HashBitsAfterIndex = 64 - Precision;
+    private const int ObjectBytes = 40;
+    private const int ArrayHeaderBytes = 24;
 
     // Sparse: entries (index << 6 | rho), sorted by index, one per non-zero register, in
     // _sparse[0.._sparseCount). Dense: _dense holds every register and _sparse is empty.
@@ -47,6 +49,10 @@ public sealed partial class HyperLogLog
 
     /// <summary>Whether the sketch is in its sparse representation (at most <see cref="SparseMaxRegisters"/> non-zero registers).</summary>
     public bool IsSparse => _dense is null;
+
+    /// <summary>Bytes the sketch holds in memory (object and arrays, see the remarks above): for size estimates.</summary>
+    public int MemoryBytes => ObjectBytes + (_dense is { } dense ? ArrayHeaderBytes + dense.Length
+        : _sparse.Length == 0 ? 0 : ArrayHeaderBytes + (sizeof(uint) * _sparse.Length));
 
     /// <summary>
     /// The register a hash updates. Frozen, and reproduced in SQL by the batch layer:

@@ -35,6 +35,15 @@ public interface IViewStore : IAsyncDisposable
     Task UpsertSpeedRowsAsync(IReadOnlyCollection<SpeedViewRow> rows, IReadOnlyDictionary<int, long>? ownerEpochs = null,
         CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Writes the counters and final flag of speed rows keyed (campaign, bucket, partition) in one transaction,
+    /// leaving a stored row's sketch as it is; a row not stored yet is inserted with an empty sketch. Full
+    /// values: writing twice changes nothing. For windows whose sketch is stored and can no longer change.
+    /// </summary>
+    /// <param name="ownerEpochs">Fences the write as in <see cref="UpsertSpeedRowsAsync"/>.</param>
+    Task UpsertSpeedCountsAsync(IReadOnlyCollection<SpeedCountsRow> rows, IReadOnlyDictionary<int, long>? ownerEpochs = null,
+        CancellationToken cancellationToken = default);
+
     /// <summary>Speed rows of one campaign with bucket start in [fromMs, toMs), every partition, ordered by bucket then partition.</summary>
     Task<IReadOnlyList<SpeedViewRow>> ReadSpeedRowsAsync(string campaignId, long fromMs, long toMs, CancellationToken cancellationToken = default);
 

@@ -19,6 +19,7 @@ internal sealed partial class SpeedViewWriter : IAsyncDisposable
         int Partition,
         long Epoch,
         IReadOnlyCollection<SpeedViewRow> Rows,
+        IReadOnlyCollection<SpeedCountsRow> CountRows,
         IReadOnlyCollection<CampaignInfo> Campaigns,
         SpeedPartitionStatus? Status,
         TaskCompletionSource Done);
@@ -46,14 +47,15 @@ internal sealed partial class SpeedViewWriter : IAsyncDisposable
 
     /// <summary>
     /// Completes once the rows, campaigns and status of <paramref name="partition"/> are durable in the
-    /// store, written under owner epoch <paramref name="epoch"/>.
+    /// store, written under owner epoch <paramref name="epoch"/>. <paramref name="countRows"/> are
+    /// windows whose sketch is stored: written counters-only, after <paramref name="rows"/>.
     /// </summary>
     /// <exception cref="PartitionFencedException">The partition was claimed by another owner: nothing was written.</exception>
-    public async Task WriteAsync(int partition, long epoch, IReadOnlyCollection<SpeedViewRow> rows,
+    public async Task WriteAsync(int partition, long epoch, IReadOnlyCollection<SpeedViewRow> rows, IReadOnlyCollection<SpeedCountsRow> countRows,
         IReadOnlyCollection<CampaignInfo> campaigns, SpeedPartitionStatus? status, CancellationToken cancellationToken)
     {
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        await _requests.Writer.WriteAsync(new Request(partition, epoch, rows, campaigns, status, done), cancellationToken).ConfigureAwait(false);
+        await _requests.Writer.WriteAsync(new Request(partition, epoch, rows, countRows, campaigns, status, done), cancellationToken).ConfigureAwait(false);
         await done.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -112,6 +114,7 @@ internal sealed partial class SpeedViewWriter : IAsyncDisposable
         for (var attempt = 1; batch.Count > 0; attempt++)
         {
             var rows = batch.SelectMany(r => r.Rows).ToList();
+            var countRows = batch.SelectMany(r => r.CountRows).ToList();
             var campaigns = batch.SelectMany(r => r.Campaigns).DistinctBy(c => c.CampaignId).ToList();
             var statuses = batch.Where(r => r.Status is not null).Select(r => r.Status!).ToList();
             // Each partition's epoch is checked once per transaction, in the store, not per row.
@@ -134,12 +137,18 @@ internal sealed partial class SpeedViewWriter : IAsyncDisposable
                     await _store.UpsertSpeedRowsAsync(rows, epochs, cancellationToken).ConfigureAwait(false);
                 }
 
+                // After the full rows: a window re-sent in full from a cancelled flush gets its newest counters.
+                if (countRows.Count > 0)
+                {
+                    await _store.UpsertSpeedCountsAsync(countRows, epochs, cancellationToken).ConfigureAwait(false);
+                }
+
                 if (statuses.Count > 0)
                 {
                     await _store.UpsertPartitionStatusAsync(statuses, epochs, cancellationToken).ConfigureAwait(false);
                 }
 
-                Interlocked.Add(ref _rowsWritten, rows.Count);
+                Interlocked.Add(ref _rowsWritten, rows.Count + countRows.Count);
                 if (attempt > 1)
                 {
                     LogRecovered(_logger, attempt);
@@ -162,7 +171,7 @@ internal sealed partial class SpeedViewWriter : IAsyncDisposable
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                LogWriteFailed(_logger, ex, batch.Sum(r => r.Rows.Count), attempt, delay.TotalMilliseconds);
+                LogWriteFailed(_logger, ex, batch.Sum(r => r.Rows.Count + r.CountRows.Count), attempt, delay.TotalMilliseconds);
                 await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
                 delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 5_000));
             }

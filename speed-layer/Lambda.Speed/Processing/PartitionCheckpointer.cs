@@ -120,7 +120,8 @@ internal sealed partial class PartitionCheckpointer
         }
     }
 
-    private static BinaryReader CheckVersion(ushort version, BinaryReader reader) => version == PartitionProcessor.CheckpointFormatVersion
+    private static BinaryReader CheckVersion(ushort version, BinaryReader reader) =>
+        version is >= PartitionProcessor.OldestReadableFormatVersion and <= PartitionProcessor.CheckpointFormatVersion
         ? reader
         : throw new InvalidDataException($"unsupported checkpoint format version {version}");
 

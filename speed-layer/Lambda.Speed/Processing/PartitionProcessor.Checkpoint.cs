@@ -8,17 +8,24 @@ using Lambda.Speed.State;
 namespace Lambda.Speed.Processing;
 
 /// <summary>
-/// The processor's state as a full checkpoint body, a base (format version 2; framing and checksum
+/// The processor's state as a full checkpoint body, a base (format version 3; framing and checksum
 /// are the <see cref="Checkpoints.CheckpointStore"/>'s). Everything that decides future output is
 /// here: offsets, watermark, counters, campaigns, the ad map, pending joins, the dedupe window and
-/// the windows with their sketches. The bytes depend only on the logical state (ads and dedupe ids
+/// the windows with their sketches (or none, once released). The bytes depend only on the logical state (ads and dedupe ids
 /// in arrival order, pending joins by ad hash, windows by bucket then campaign), so a state rebuilt
 /// from a base and its deltas writes the same bytes as the live one. A change to this layout needs
 /// a new version and the golden tests.
 /// </summary>
 internal sealed partial class PartitionProcessor
 {
-    public const ushort CheckpointFormatVersion = 2;
+    /// <summary>The version this build writes: 3 added windows without a sketch (a flags byte where 2 had the final flag).</summary>
+    public const ushort CheckpointFormatVersion = 3;
+
+    /// <summary>The oldest version this build reads: 2 is 3 without released sketches, read by the same code.</summary>
+    public const ushort OldestReadableFormatVersion = 2;
+
+    private const byte WindowFinal = 1;
+    private const byte WindowSketchReleased = 2;
 
     /// <summary>
     /// Writes the full state. Call only when <see cref="HasChanges"/> is false (after a flush).
@@ -117,6 +124,7 @@ internal sealed partial class PartitionProcessor
         }
 
         _dedupe.BuildIndex();
+        RecountSketches();
         MarkCheckpointed();
         _campaigns.MarkAllUnreported();
     }
@@ -262,10 +270,13 @@ internal sealed partial class PartitionProcessor
         w.Write(window.BotFiltered);
         w.Write(window.Late);
         w.Write(window.Duplicates);
-        w.Write(window.Final);
-        var length = window.Uniques.WriteTo(sketchBuffer);
-        w.Write(length);
-        w.Write(sketchBuffer, 0, length);
+        w.Write((byte)((window.Final ? WindowFinal : 0) | (window.SketchReleased ? WindowSketchReleased : 0)));
+        if (window.Uniques is { } uniques)
+        {
+            var length = uniques.WriteTo(sketchBuffer);
+            w.Write(length);
+            w.Write(sketchBuffer, 0, length);
+        }
     }
 
     private static (WindowKey Key, CampaignWindow Window) ReadWindow(BinaryReader r, int campaigns)
@@ -280,9 +291,16 @@ internal sealed partial class PartitionProcessor
             BotFiltered = r.ReadInt64(),
             Late = r.ReadInt64(),
             Duplicates = r.ReadInt64(),
-            Final = r.ReadBoolean(),
         };
-        window.Uniques = HyperLogLog.FromBytes(r.ReadBytes(ReadCount(r)));
+        // Version 2 wrote the final flag as a bool here: the same byte, never with a released sketch.
+        var flags = r.ReadByte();
+        if (flags > (WindowFinal | WindowSketchReleased))
+        {
+            throw new InvalidDataException($"checkpoint window {key} has unknown flags {flags}");
+        }
+
+        window.Final = (flags & WindowFinal) != 0;
+        window.Uniques = (flags & WindowSketchReleased) != 0 ? null : HyperLogLog.FromBytes(r.ReadBytes(ReadCount(r)));
         return (key, window);
     }
 

@@ -5,7 +5,7 @@ using Lambda.Speed.State;
 namespace Lambda.Speed.Processing;
 
 /// <summary>
-/// The processor's changes since the last checkpoint as a delta body (format version 2): the
+/// The processor's changes since the last checkpoint as a delta body (format version 3): the
 /// scalar state in full, campaigns and ads added (both append-only), the pending joins in full
 /// (bounded by the join horizon), dedupe slices dropped and ids appended, windows evicted and
 /// windows changed (full values). Applied to the state of the previous checkpoint it gives the
@@ -194,7 +194,11 @@ internal sealed partial class PartitionProcessor
 
     private void NoteEvicted(WindowKey key)
     {
-        _windows.Remove(key);
+        if (_windows.Remove(key, out var window))
+        {
+            ForgetSketch(window);
+        }
+
         Counters.WindowsEvicted++;
         _evictedSinceCheckpoint.Add(key);
     }

@@ -7,9 +7,11 @@ internal sealed partial class PartitionProcessor
 {
     /// <summary>
     /// Appends a full-value row for every window changed since the last call and clears the
-    /// changes. Windows past retention are dropped from memory once their last change is out.
+    /// changes: windows holding their sketch to <paramref name="rows"/>, windows whose sketch was
+    /// released (it is in the store) to <paramref name="countRows"/>, to be written counters-only.
+    /// Windows past retention are dropped from memory once their last change is out.
     /// </summary>
-    public int CollectChanges(List<SpeedViewRow> rows)
+    public int CollectChanges(List<SpeedViewRow> rows, List<SpeedCountsRow> countRows)
     {
         var collected = 0;
         foreach (var key in _dirty)
@@ -21,13 +23,17 @@ internal sealed partial class PartitionProcessor
 
             window.Dirty = false;
             NoteChanged(key, window);
-            rows.Add(new SpeedViewRow(
-                _campaigns[key.CampaignIndex].CampaignId,
-                key.BucketStartMs,
-                Partition,
-                window.Counts,
-                window.Uniques.ToBytes(),
-                window.Final));
+            var campaign = _campaigns[key.CampaignIndex].CampaignId;
+            if (window.Uniques is { } uniques)
+            {
+                AccountSketch(window);
+                rows.Add(new SpeedViewRow(campaign, key.BucketStartMs, Partition, window.Counts, uniques.ToBytes(), window.Final));
+            }
+            else
+            {
+                countRows.Add(new SpeedCountsRow(campaign, key.BucketStartMs, Partition, window.Counts, window.Final));
+            }
+
             collected++;
             if (window.Final && key.BucketStartMs + MinuteMs + _retentionMs <= _watermark.Current)
             {

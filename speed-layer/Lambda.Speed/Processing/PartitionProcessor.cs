@@ -36,6 +36,7 @@ internal sealed partial class PartitionProcessor
     private readonly SortedDictionary<long, List<WindowKey>> _openBuckets = [];
     private readonly SortedDictionary<long, List<WindowKey>> _finalBuckets = [];
     private readonly long _retentionMs;
+    private readonly long _joinHorizonMs;
     private readonly string[] _topics;
     private long _housekeptSlice = long.MinValue;
 
@@ -50,6 +51,7 @@ internal sealed partial class PartitionProcessor
         _pending = new PendingJoins(options.JoinHorizon);
         _watermark = new EventTimeWatermark(TopicCount, options.AllowedLateness, options.IdleTimeout);
         _retentionMs = (long)options.WindowRetention.TotalMilliseconds;
+        _joinHorizonMs = (long)options.JoinHorizon.TotalMilliseconds;
         _topics = [.. Topics.EventTopics];
     }
 
@@ -73,7 +75,8 @@ internal sealed partial class PartitionProcessor
     public int DedupeCount => _dedupe.Count;
 
     /// <summary>What the state holds (for watching memory; read racily from another thread).</summary>
-    public SpeedStateSize StateSize => new(_windows.Count, _dedupe.Count, _dedupe.TableSlots, _pending.Count, _ads.Count);
+    public SpeedStateSize StateSize =>
+        new(_windows.Count, _windowSketches, _sketchBytes, _dedupe.Count, _dedupe.TableSlots, _pending.Count, _ads.Count);
 
     /// <summary>Processes one record of topic index <paramref name="topic"/> (0 served, 1 views, 2 clicks).</summary>
     public void Process(int topic, in LogRecord record)
@@ -190,7 +193,8 @@ internal sealed partial class PartitionProcessor
             var window = Touch(campaign, bucket);
             window.Impressions++;
             window.SpendMicros += ev.CostMicros;
-            window.Uniques.Add(userHash);
+            // An event on time is never in a final window, so its sketch is held.
+            window.Uniques!.Add(userHash);
             ReleasePending(adHash, campaign);
         }
         else if (campaign >= 0)
@@ -214,14 +218,21 @@ internal sealed partial class PartitionProcessor
         foreach (var p in released)
         {
             var bucket = TimeBucket.Floor(p.EventTimeMs, Granularity.Minute).StartMs;
-            if (TryTouchRetained(campaign, bucket, out var window))
-            {
-                Count(p.Kind, p.UserHash, window);
-            }
-            else
+            if (!TryTouchRetained(campaign, bucket, out var window))
             {
                 // Its window was already evicted: it can no longer be applied.
                 Counters.Late++;
+            }
+            else if (window.SketchReleased)
+            {
+                // Only if the join horizon grew across a restart (a window's sketch is released after
+                // every event of its bucket still waiting has expired): late, as for an evicted window.
+                Counters.Late++;
+                window.Late++;
+            }
+            else
+            {
+                Count(p.Kind, p.UserHash, window);
             }
         }
     }
@@ -229,7 +240,7 @@ internal sealed partial class PartitionProcessor
     /// <summary>Counts a view or click. Unique users are those of any attributed event: served, viewed or clicked.</summary>
     private static void Count(EventKind kind, ulong userHash, CampaignWindow window)
     {
-        window.Uniques.Add(userHash);
+        window.Uniques!.Add(userHash);
         if (kind == EventKind.View)
         {
             window.Views++;
@@ -266,6 +277,16 @@ internal sealed partial class PartitionProcessor
         {
             window = new CampaignWindow();
             _windows.Add(key, window);
+            if (SketchSettled(bucket))
+            {
+                // Only late, bot and duplicate events reach it: it never needs a sketch (an empty one is stored).
+                window.Uniques = null;
+            }
+            else
+            {
+                _windowSketches++;
+            }
+
             var final = bucket + MinuteMs <= _watermark.Current;
             window.Final = final;
             AddToBucket(final ? _finalBuckets : _openBuckets, bucket, key);

@@ -38,6 +38,7 @@ internal sealed partial class PartitionWorker
     private PartitionCheckpointer _checkpoints = null!;
     private long _epoch;
     private readonly List<SpeedViewRow> _rows = [];
+    private readonly List<SpeedCountsRow> _countRows = [];
     private readonly List<CampaignInfo> _campaigns = [];
     private readonly TopicMerger _merger;
     private readonly Action<SpeedFlushReport>? _onFlushed;
@@ -52,6 +53,7 @@ internal sealed partial class PartitionWorker
     // The flush being written, and what it carries (put back for the next flush if it fails).
     private Task _write = Task.CompletedTask;
     private SpeedViewRow[] _writingRows = [];
+    private SpeedCountsRow[] _writingCountRows = [];
     private CampaignInfo[] _writingCampaigns = [];
     // Per topic: the last read filled a whole batch, so the log had more waiting.
     private readonly bool[] _fullRead = new bool[PartitionProcessor.TopicCount];
@@ -109,6 +111,7 @@ internal sealed partial class PartitionWorker
             // Before any row: this file marks where the epoch's lineage starts, so a checkpoint the
             // previous owner writes late (after this restore) is never restored again (see CheckpointStore).
             _checkpoints.Checkpoint(_processor);
+            _processor.ReleaseSettledSketches();
             _processedAtCheckpoint = _processor.Counters.Processed;
         }
         catch (PartitionFencedException)
@@ -250,22 +253,21 @@ internal sealed partial class PartitionWorker
         }
 
         await CompleteWriteAsync().ConfigureAwait(false);
-        _processor.CollectChanges(_rows);
-        var rows = _rows.Count == 0 ? [] : _rows
-            .GroupBy(r => (r.CampaignId, r.BucketStartMs))
-            .Select(g => g.Last())
-            .ToArray();
+        _processor.CollectChanges(_rows, _countRows);
+        var rows = LastOfEachWindow(_rows, r => (r.CampaignId, r.BucketStartMs));
+        var countRows = LastOfEachWindow(_countRows, r => (r.CampaignId, r.BucketStartMs));
         _campaigns.AddRange(_processor.TakeNewCampaigns());
-        LogFlushing(_logger, _partition, rows.Length);
+        LogFlushing(_logger, _partition, rows.Length + countRows.Length);
         await _deadLetters.FlushAsync(cancellationToken).ConfigureAwait(false);
         var status = await BuildStatusAsync(cancellationToken).ConfigureAwait(false);
         var campaigns = _campaigns.ToArray();
         _rows.Clear();
+        _countRows.Clear();
         _campaigns.Clear();
-        _rowsSinceCheckpoint += rows.Length;
-        var report = new SpeedFlushReport(_partition, _processor.LogTimeMs, default, rows.Length, _processor.Counters.Processed);
-        (_writingRows, _writingCampaigns) = (rows, campaigns);
-        _write = WriteAsync(rows, campaigns, status, report, cancellationToken);
+        _rowsSinceCheckpoint += rows.Length + countRows.Length;
+        var report = new SpeedFlushReport(_partition, _processor.LogTimeMs, default, rows.Length + countRows.Length, _processor.Counters.Processed);
+        (_writingRows, _writingCountRows, _writingCampaigns) = (rows, countRows, campaigns);
+        _write = WriteAsync(rows, countRows, campaigns, status, report, cancellationToken);
         _lastFlush = _time.GetUtcNow();
         _nextFlush = NextGridPoint(_lastFlush);
     }
@@ -296,23 +298,28 @@ internal sealed partial class PartitionWorker
         {
             // Re-sent first, so a window changed again since is still written last, with its newest value.
             _rows.InsertRange(0, _writingRows);
+            _countRows.InsertRange(0, _writingCountRows);
             _campaigns.InsertRange(0, _writingCampaigns);
             return false;
         }
         finally
         {
             _write = Task.CompletedTask;
-            (_writingRows, _writingCampaigns) = ([], []);
+            (_writingRows, _writingCountRows, _writingCampaigns) = ([], [], []);
         }
     }
 
-    private async Task WriteAsync(SpeedViewRow[] rows, CampaignInfo[] campaigns, SpeedPartitionStatus status, SpeedFlushReport report,
-        CancellationToken cancellationToken)
+    private async Task WriteAsync(SpeedViewRow[] rows, SpeedCountsRow[] countRows, CampaignInfo[] campaigns, SpeedPartitionStatus status,
+        SpeedFlushReport report, CancellationToken cancellationToken)
     {
-        await _writer.WriteAsync(_partition, _epoch, rows, campaigns, status, cancellationToken).ConfigureAwait(false);
+        await _writer.WriteAsync(_partition, _epoch, rows, countRows, campaigns, status, cancellationToken).ConfigureAwait(false);
         Status = status;
         _onFlushed?.Invoke(report with { VisibleAt = _time.GetUtcNow() });
     }
+
+    /// <summary>The newest row of each window (a re-sent flush may hold an older one).</summary>
+    private static T[] LastOfEachWindow<T>(List<T> rows, Func<T, (string, long)> window) =>
+        rows.Count == 0 ? [] : [.. rows.GroupBy(window).Select(g => g.Last())];
 
     /// <summary>The first multiple of the flush interval (since the epoch) after <paramref name="now"/>.</summary>
     private DateTimeOffset NextGridPoint(DateTimeOffset now)
@@ -326,6 +333,8 @@ internal sealed partial class PartitionWorker
     {
         LogCheckpointing(_logger, _partition, _checkpoints.Sequence + 1);
         _checkpoints.Checkpoint(_processor);
+        // The flush this checkpoint waited for put every row so far in the store, sketches included.
+        _processor.ReleaseSettledSketches();
         _lastCheckpoint = _time.GetUtcNow();
         _processedAtCheckpoint = _processor.Counters.Processed;
         _rowsSinceCheckpoint = 0;

@@ -73,7 +73,7 @@ public class CheckpointBenchmark
         }
 
         var afterWindows = GC.GetTotalMemory(forceFullCollection: true);
-        _processor.CollectChanges([]);
+        _processor.CollectChanges([], []);
         Console.WriteLine($"// state: {_processor.AdCount} ads, {_processor.WindowCount} windows; " +
             $"{(afterAds - before) / (double)_processor.AdCount:F0} B per ad (with its first window), " +
             $"{(afterWindows - afterAds) / (double)(_processor.WindowCount - Campaigns):F0} B per further window (1 user in its sketch)");
@@ -114,7 +114,7 @@ public class CheckpointBenchmark
         }
 
         _round++;
-        _processor.CollectChanges([]);
+        _processor.CollectChanges([], []);
     }
 
     [Benchmark]
