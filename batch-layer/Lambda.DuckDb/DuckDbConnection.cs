@@ -43,7 +43,7 @@ public sealed class DuckDbConnection : IDisposable
 
     /// <summary>
     /// Registers a table function whose rows come from C# (<see cref="DuckDbTableFunction"/>); it lives
-    /// as long as the database. Its name must not be taken.
+    /// as long as the database; use a name no other function has.
     /// </summary>
     public void RegisterTableFunction(DuckDbTableFunction function)
     {

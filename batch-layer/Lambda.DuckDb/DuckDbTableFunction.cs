@@ -58,7 +58,7 @@ public sealed unsafe class DuckDbTableFunction
             NativeMethods.TableFunctionSupportsProjectionPushdown(function, true);
             if (NativeMethods.RegisterTableFunction(connection, function) != NativeMethods.Success)
             {
-                throw new DuckDbException($"DuckDB could not register the table function {Name} (is the name taken?)");
+                throw new DuckDbException($"DuckDB could not register the table function {Name}");
             }
         }
         finally
@@ -70,7 +70,7 @@ public sealed unsafe class DuckDbTableFunction
     private static T Target<T>(void* handle)
         where T : class => (T)GCHandle.FromIntPtr((nint)handle).Target!;
 
-    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
+    [UnmanagedCallersOnly]
     private static unsafe void FreeHandle(void* handle)
     {
         var gc = GCHandle.FromIntPtr((nint)handle);
@@ -89,7 +89,7 @@ public sealed unsafe class DuckDbTableFunction
         }
     }
 
-    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
+    [UnmanagedCallersOnly]
     private static unsafe void Bind(nint info)
     {
         try
@@ -115,7 +115,7 @@ public sealed unsafe class DuckDbTableFunction
         }
     }
 
-    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
+    [UnmanagedCallersOnly]
     private static unsafe void Init(nint info)
     {
         try
@@ -144,7 +144,7 @@ public sealed unsafe class DuckDbTableFunction
         }
     }
 
-    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
+    [UnmanagedCallersOnly]
     private static unsafe void Produce(nint info, nint output)
     {
         try

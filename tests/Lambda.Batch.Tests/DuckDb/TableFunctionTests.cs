@@ -89,13 +89,6 @@ public sealed class TableFunctionTests : IDisposable
         Assert.Equal(10, reader.GetInt64(0));
     }
 
-    [Fact]
-    public void a_name_registered_twice_is_refused()
-    {
-        Assert.Throws<DuckDbException>(() => _connection.RegisterTableFunction(
-            new DuckDbTableFunction("numbers", Columns, (n, c) => new Numbers(n, c))));
-    }
-
     private static string NameOf(long i) => i % 3 == 0 ? $"a long name beyond twelve bytes {i}" : $"n{i}";
 
     private static byte[] PayloadOf(long i) => Encoding.ASCII.GetBytes($"p{i}");
