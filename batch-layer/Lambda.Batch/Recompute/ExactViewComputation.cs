@@ -33,11 +33,15 @@ internal sealed class ExactViewComputation
         _connection.Execute("CREATE TEMP TABLE copied_days (day_ms BIGINT)");
         BotRuleTables.Load(connection, rules);
         Timings.Measure("ad map", () => _connection.Execute(ExactViewSql.CreateAdMap(snapshot.FilesOf(Topics.Served))));
-        using var reader = _connection.Query("SELECT campaign_id FROM campaigns ORDER BY cid");
-        while (reader.Read())
+        using (var reader = _connection.Query("SELECT campaign_id FROM campaigns ORDER BY cid"))
         {
-            _campaigns.Add(reader.GetBytes(0).ToArray());
+            while (reader.Read())
+            {
+                _campaigns.Add(reader.GetBytes(0).ToArray());
+            }
         }
+
+        _connection.RegisterTableFunction(_spool.TableFunction(_campaigns));
     }
 
     /// <summary>
@@ -189,13 +193,12 @@ internal sealed class ExactViewComputation
     }
 
     /// <summary>
-    /// Appends the computed rows to their tables in the files' order, and shows them and the copied rows
-    /// as <c>final_rows</c>, in the files' columns (a view).
+    /// Shows the computed rows (read from the spool) and the copied rows as <c>final_rows</c>, in the
+    /// files' columns (a view).
     /// </summary>
     public void CreateFinalRows(bool withCopiedRows)
     {
         _hasCopiedRows = withCopiedRows;
-        Timings.Measure("append rows", () => _spool.AppendTo(_connection, _campaigns));
         _connection.Execute(ExactViewSql.CreateFinalRows);
     }
 
@@ -218,6 +221,7 @@ internal sealed class ExactViewComputation
                 """);
         }
 
+        _spool.Clear();
         return (counts[0], counts[1], counts[2]);
     });
 
