@@ -110,6 +110,9 @@ internal sealed class DayRowSpool
         private readonly int _granularity;
         private readonly IReadOnlyList<byte[]> _campaigns;
         private readonly int[] _outputOf = new int[Columns.Length];
+        // The fixed-width columns of a chunk (bucket, then the counters), decoded row by row and copied
+        // into the output vectors column by column.
+        private readonly long[][] _values = [.. Enumerable.Range(0, 1 + DayRowBuilder.Counters).Select(_ => new long[2048])];
         private int _cid;
         private int _day = -1;
         private int _at;
@@ -132,38 +135,25 @@ internal sealed class DayRowSpool
 
         public void Fill(DuckDbDataChunk output)
         {
-            Span<long> counters = stackalloc long[DayRowBuilder.Counters];
+            var capacity = Math.Min(output.Capacity, _values[0].Length);
             var row = 0;
-            while (row < output.Capacity && NextRange())
+            while (row < capacity && NextRange())
             {
                 var rows = _days[_day].Buffers[_granularity].WrittenSpan;
-                while (row < output.Capacity && _at < _end)
+                while (row < capacity && _at < _end)
                 {
-                    var bucket = BinaryPrimitives.ReadInt64LittleEndian(rows[_at..]);
+                    _values[0][row] = BinaryPrimitives.ReadInt64LittleEndian(rows[_at..]);
                     var at = _at + 8;
-                    for (var i = 0; i < counters.Length; i++)
+                    for (var i = 1; i < _values.Length; i++)
                     {
                         var raw = ReadVarint(rows, ref at);
-                        counters[i] = (long)(raw >> 1) ^ -(long)(raw & 1);
+                        _values[i][row] = (long)(raw >> 1) ^ -(long)(raw & 1);
                     }
 
                     var length = (int)ReadVarint(rows, ref at);
                     if (_outputOf[0] >= 0)
                     {
                         output.SetBytes(_outputOf[0], row, _campaigns[_cid]);
-                    }
-
-                    if (_outputOf[1] >= 0)
-                    {
-                        output.Int64Column(_outputOf[1])[row] = bucket;
-                    }
-
-                    for (var i = 0; i < counters.Length; i++)
-                    {
-                        if (_outputOf[2 + i] >= 0)
-                        {
-                            output.Int64Column(_outputOf[2 + i])[row] = counters[i];
-                        }
                     }
 
                     if (_outputOf[^1] >= 0)
@@ -173,6 +163,14 @@ internal sealed class DayRowSpool
 
                     _at = at + length;
                     row++;
+                }
+            }
+
+            for (var i = 0; i < _values.Length; i++)
+            {
+                if (_outputOf[1 + i] >= 0)
+                {
+                    _values[i].AsSpan(0, row).CopyTo(output.Int64Column(_outputOf[1 + i]));
                 }
             }
 
