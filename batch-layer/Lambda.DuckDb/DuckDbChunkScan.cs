@@ -58,7 +58,7 @@ public sealed unsafe class DuckDbChunkScan : IDisposable
         try
         {
             NativeMethods.TableFunctionSetName(function, name);
-            NativeMethods.TableFunctionSetExtraInfo(function, GCHandle.ToIntPtr(handle), &DestroyExtraInfo);
+            NativeMethods.TableFunctionSetExtraInfo(function, (void*)GCHandle.ToIntPtr(handle), &DestroyExtraInfo);
             NativeMethods.TableFunctionSetBind(function, &Bind);
             NativeMethods.TableFunctionSetInit(function, &Init);
             NativeMethods.TableFunctionSetFunction(function, &Scan);
@@ -91,14 +91,14 @@ public sealed unsafe class DuckDbChunkScan : IDisposable
     private static DuckDbChunkScan Of(nint extraInfo) => (DuckDbChunkScan)GCHandle.FromIntPtr(extraInfo).Target!;
 
     [UnmanagedCallersOnly]
-    private static void DestroyExtraInfo(nint extraInfo) => GCHandle.FromIntPtr(extraInfo).Free();
+    private static void DestroyExtraInfo(void* extraInfo) => GCHandle.FromIntPtr((nint)extraInfo).Free();
 
     [UnmanagedCallersOnly]
     private static void Bind(nint info)
     {
         try
         {
-            foreach (var (name, type) in Of(NativeMethods.BindGetExtraInfo(info))._columns)
+            foreach (var (name, type) in Of((nint)NativeMethods.BindGetExtraInfo(info))._columns)
             {
                 var logical = NativeMethods.CreateLogicalType(type);
                 NativeMethods.BindAddResultColumn(info, name, logical);
@@ -116,7 +116,7 @@ public sealed unsafe class DuckDbChunkScan : IDisposable
     {
         try
         {
-            Of(NativeMethods.InitGetExtraInfo(info))._failure = null;
+            Of((nint)NativeMethods.InitGetExtraInfo(info))._failure = null;
         }
         catch (Exception e)
         {
@@ -130,7 +130,7 @@ public sealed unsafe class DuckDbChunkScan : IDisposable
         var scan = (DuckDbChunkScan?)null;
         try
         {
-            scan = Of(NativeMethods.FunctionGetExtraInfo(info));
+            scan = Of((nint)NativeMethods.FunctionGetExtraInfo(info));
             scan.Next(output);
         }
         catch (Exception e)

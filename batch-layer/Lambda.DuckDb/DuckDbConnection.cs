@@ -41,6 +41,16 @@ public sealed class DuckDbConnection : IDisposable
         return DuckDbAppender.Create(_handle, schema, table);
     }
 
+    /// <summary>
+    /// Registers a table function whose rows come from C# (<see cref="DuckDbTableFunction"/>); it lives
+    /// as long as the database; use a name no other function has.
+    /// </summary>
+    public void RegisterTableFunction(DuckDbTableFunction function)
+    {
+        ArgumentNullException.ThrowIfNull(function);
+        function.Register(_handle.Value);
+    }
+
     /// <inheritdoc />
     public void Dispose() => _handle.Dispose();
 

@@ -14,6 +14,7 @@ public sealed unsafe class DuckDbDataChunk : IDisposable
     private readonly nint[] _vectors;
     private readonly nint[] _data;
     private readonly bool[] _validityWritable;
+    private readonly bool _borrowed;
     private nint _chunk;
 
     /// <summary>Creates a chunk with one column per type (fixed-width integers, DOUBLE, BOOLEAN, VARCHAR, BLOB).</summary>
@@ -47,6 +48,17 @@ public sealed unsafe class DuckDbDataChunk : IDisposable
         _data = new nint[_types.Length];
         _validityWritable = new bool[_types.Length];
         LoadVectors();
+    }
+
+    /// <summary>A view over chunks DuckDB owns (a table function's output): <see cref="Attach"/> before use.</summary>
+    internal DuckDbDataChunk(DuckDbType[] types, bool borrowed)
+    {
+        _types = types;
+        _borrowed = borrowed;
+        Capacity = (int)NativeMethods.VectorSize();
+        _vectors = new nint[_types.Length];
+        _data = new nint[_types.Length];
+        _validityWritable = new bool[_types.Length];
     }
 
     /// <summary>Rows a chunk holds (DuckDB's vector size, 2048).</summary>
@@ -167,11 +179,23 @@ public sealed unsafe class DuckDbDataChunk : IDisposable
     /// <inheritdoc />
     public void Dispose()
     {
-        if (_chunk != 0)
+        if (_borrowed)
+        {
+            _chunk = 0;
+        }
+        else if (_chunk != 0)
         {
             NativeMethods.DestroyDataChunk(ref _chunk);
             _chunk = 0;
         }
+    }
+
+    /// <summary>Points a borrowed view at DuckDB's chunk for this call (its vectors may move between calls).</summary>
+    internal void Attach(nint chunk)
+    {
+        _chunk = chunk;
+        Size = 0;
+        LoadVectors();
     }
 
     internal void PrepareAppend()

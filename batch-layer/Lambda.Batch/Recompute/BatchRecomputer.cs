@@ -86,15 +86,16 @@ public sealed partial class BatchRecomputer : IRecompute
 
         days.Sort((a, b) => a.Date.CompareTo(b.Date));
         computation.CreateFinalRows(withCopiedRows: plan.Base is not null && plan.Copy.Count > 0);
-        var problems = timings.Measure("validate", () => BatchViewValidator.Validate(connection, days, watermark));
+        var staging = Path.Combine(_paths.TempRoot, BatchPaths.VersionName(versionId));
+        Directory.CreateDirectory(staging);
+        using var writer = database.Connect();
+        var (problems, minuteRows, hourRows, dayRows) = computation.ValidateAndWrite(days, watermark, staging, writer);
         if (problems.Count > 0)
         {
+            Directory.Delete(staging, recursive: true);
             return RecordFailure(versionId, watermark, plan, problems);
         }
 
-        var staging = Path.Combine(_paths.TempRoot, BatchPaths.VersionName(versionId));
-        Directory.CreateDirectory(staging);
-        var (minuteRows, hourRows, dayRows) = computation.WriteParquet(staging);
         var createdAt = _time.GetUtcNow();
         var coveredOffsets = snapshot.CoveredOffsetsJson();
         new BatchVersionManifest(versionId, watermark, createdAt, plan.Base?.VersionId, plan.Recompute,

@@ -6,20 +6,24 @@ namespace Lambda.Batch.Recompute;
 
 /// <summary>
 /// The rows <see cref="DayRowBuilder"/> made, kept compact in memory per (day, granularity) with where
-/// each campaign's rows start, until every day is done; then appended to <c>computed_minute</c>,
-/// <c>computed_hour</c> and <c>computed_day</c> campaign by campaign, day by day: the files' order, so
-/// writing them needs no sort (sorting ~10M rows was most of the Parquet stage). A row is the bucket
-/// start (8 bytes), the counters and uniques as zigzag varints, and the sketch (length-prefixed).
+/// each campaign's rows start, until every day is done; then read by DuckDB through the table function
+/// <c>spool_rows(granularity number)</c> (<see cref="TableFunction"/>) campaign by campaign, day by day:
+/// the files' order, so the Parquet COPY needs no sort and no row is inserted into a DuckDB table
+/// (that insert was a fifth of the run). A row is the bucket start (8 bytes), the counters and uniques
+/// as zigzag varints, and the sketch (length-prefixed).
 /// </summary>
 internal sealed class DayRowSpool
 {
-    /// <summary>The computed row tables by granularity number.</summary>
-    public static readonly string[] Tables = ["computed_minute", "computed_hour", "computed_day"];
+    /// <summary>The table function's name.</summary>
+    public const string FunctionName = "spool_rows";
 
-    private static readonly DuckDbType[] RowTypes =
+    /// <summary>The columns <c>spool_rows</c> gives, in order (the files' columns less the constant ones).</summary>
+    public static readonly DuckDbColumn[] Columns =
     [
-        DuckDbType.Varchar, DuckDbType.BigInt, DuckDbType.BigInt, DuckDbType.BigInt, DuckDbType.BigInt,
-        DuckDbType.BigInt, DuckDbType.BigInt, DuckDbType.BigInt, DuckDbType.BigInt, DuckDbType.Blob,
+        new("campaign_id", DuckDbType.Varchar), new("bucket_start_ms", DuckDbType.BigInt),
+        new("impressions", DuckDbType.BigInt), new("views", DuckDbType.BigInt), new("clicks", DuckDbType.BigInt),
+        new("spend_micros", DuckDbType.BigInt), new("bot_filtered", DuckDbType.BigInt), new("duplicates", DuckDbType.BigInt),
+        new("uniques", DuckDbType.BigInt), new("uniques_sketch", DuckDbType.Blob),
     ];
 
     private readonly List<Day> _days = [];
@@ -58,63 +62,18 @@ internal sealed class DayRowSpool
     public long Bytes => _days.Sum(d => d.Buffers.Sum(b => (long)b.WrittenCount));
 
     /// <summary>
-    /// Appends every row to the three tables, campaign by campaign and day by day, with the campaign id
-    /// text (<paramref name="campaigns"/> by number); frees the spool.
+    /// The table function <c>spool_rows(g)</c> over this spool, campaigns named by <paramref name="campaigns"/>
+    /// (by number). Each scan reads the spool again (the validation and the COPY); it must be complete.
     /// </summary>
-    public void AppendTo(DuckDbConnection connection, IReadOnlyList<byte[]> campaigns)
+    public DuckDbTableFunction TableFunction(IReadOnlyList<byte[]> campaigns) => new(FunctionName, Columns, (g, columns) =>
     {
-        Span<long> counters = stackalloc long[DayRowBuilder.Counters];
-        for (var g = 0; g < Tables.Length; g++)
-        {
-            using var appender = connection.CreateAppender(Tables[g]);
-            using var chunk = new DuckDbDataChunk(RowTypes);
-            for (var cid = 0; cid < campaigns.Count; cid++)
-            {
-                foreach (var day in _days)
-                {
-                    var (start, end) = day.Range(g, cid);
-                    var rows = day.Buffers[g].WrittenSpan[start..end];
-                    while (!rows.IsEmpty)
-                    {
-                        var bucket = BinaryPrimitives.ReadInt64LittleEndian(rows);
-                        var at = 8;
-                        for (var i = 0; i < counters.Length; i++)
-                        {
-                            var raw = ReadVarint(rows, ref at);
-                            counters[i] = (long)(raw >> 1) ^ -(long)(raw & 1);
-                        }
+        ArgumentOutOfRangeException.ThrowIfNegative(g);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(g, 2);
+        return new SpoolScan(_days, (int)g, campaigns, columns);
+    });
 
-                        var length = (int)ReadVarint(rows, ref at);
-                        var row = chunk.Size;
-                        chunk.SetBytes(0, row, campaigns[cid]);
-                        chunk.Int64Column(1)[row] = bucket;
-                        for (var i = 0; i < counters.Length; i++)
-                        {
-                            chunk.Int64Column(2 + i)[row] = counters[i];
-                        }
-
-                        chunk.SetBytes(9, row, rows.Slice(at, length));
-                        rows = rows[(at + length)..];
-                        chunk.Size = row + 1;
-                        if (chunk.IsFull)
-                        {
-                            appender.AppendChunk(chunk);
-                            chunk.Reset();
-                        }
-                    }
-                }
-            }
-
-            if (chunk.Size > 0)
-            {
-                appender.AppendChunk(chunk);
-            }
-
-            appender.Close();
-        }
-
-        _days.Clear();
-    }
+    /// <summary>Frees the rows.</summary>
+    public void Clear() => _days.Clear();
 
     private static int WriteVarint(Span<byte> destination, ulong value)
     {
@@ -142,6 +101,103 @@ internal sealed class DayRowSpool
         }
         while (b >= 0x80);
         return value;
+    }
+
+    /// <summary>One scan of a granularity's rows, campaign by campaign, day by day, a chunk at a time.</summary>
+    private sealed class SpoolScan : IDuckDbTableScan
+    {
+        private readonly List<Day> _days;
+        private readonly int _granularity;
+        private readonly IReadOnlyList<byte[]> _campaigns;
+        private readonly int[] _outputOf = new int[Columns.Length];
+        // The fixed-width columns of a chunk (bucket, then the counters), decoded row by row and copied
+        // into the output vectors column by column.
+        private readonly long[][] _values = [.. Enumerable.Range(0, 1 + DayRowBuilder.Counters).Select(_ => new long[2048])];
+        private int _cid;
+        private int _day = -1;
+        private int _at;
+        private int _end;
+
+        public SpoolScan(List<Day> days, int granularity, IReadOnlyList<byte[]> campaigns, int[] columns)
+        {
+            _days = days;
+            _granularity = granularity;
+            _campaigns = campaigns;
+            Array.Fill(_outputOf, -1);
+            for (var i = 0; i < columns.Length; i++)
+            {
+                if (columns[i] >= 0)
+                {
+                    _outputOf[columns[i]] = i;
+                }
+            }
+        }
+
+        public void Fill(DuckDbDataChunk output)
+        {
+            var capacity = Math.Min(output.Capacity, _values[0].Length);
+            var row = 0;
+            while (row < capacity && NextRange())
+            {
+                var rows = _days[_day].Buffers[_granularity].WrittenSpan;
+                while (row < capacity && _at < _end)
+                {
+                    _values[0][row] = BinaryPrimitives.ReadInt64LittleEndian(rows[_at..]);
+                    var at = _at + 8;
+                    for (var i = 1; i < _values.Length; i++)
+                    {
+                        var raw = ReadVarint(rows, ref at);
+                        _values[i][row] = (long)(raw >> 1) ^ -(long)(raw & 1);
+                    }
+
+                    var length = (int)ReadVarint(rows, ref at);
+                    if (_outputOf[0] >= 0)
+                    {
+                        output.SetBytes(_outputOf[0], row, _campaigns[_cid]);
+                    }
+
+                    if (_outputOf[^1] >= 0)
+                    {
+                        output.SetBytes(_outputOf[^1], row, rows.Slice(at, length));
+                    }
+
+                    _at = at + length;
+                    row++;
+                }
+            }
+
+            for (var i = 0; i < _values.Length; i++)
+            {
+                if (_outputOf[1 + i] >= 0)
+                {
+                    _values[i].AsSpan(0, row).CopyTo(output.Int64Column(_outputOf[1 + i]));
+                }
+            }
+
+            output.Size = row;
+        }
+
+        /// <summary>Moves to the next non-empty (campaign, day) range; false at the end.</summary>
+        private bool NextRange()
+        {
+            while (_at >= _end)
+            {
+                if (++_day >= _days.Count)
+                {
+                    _day = 0;
+                    _cid++;
+                }
+
+                if (_cid >= _campaigns.Count || _days.Count == 0)
+                {
+                    return false;
+                }
+
+                (_at, _end) = _days[_day].Range(_granularity, _cid);
+            }
+
+            return true;
+        }
     }
 
     /// <summary>One day's rows: a buffer per granularity and each campaign's start in it.</summary>

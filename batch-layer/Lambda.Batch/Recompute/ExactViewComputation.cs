@@ -33,11 +33,15 @@ internal sealed class ExactViewComputation
         _connection.Execute("CREATE TEMP TABLE copied_days (day_ms BIGINT)");
         BotRuleTables.Load(connection, rules);
         Timings.Measure("ad map", () => _connection.Execute(ExactViewSql.CreateAdMap(snapshot.FilesOf(Topics.Served))));
-        using var reader = _connection.Query("SELECT campaign_id FROM campaigns ORDER BY cid");
-        while (reader.Read())
+        using (var reader = _connection.Query("SELECT campaign_id FROM campaigns ORDER BY cid"))
         {
-            _campaigns.Add(reader.GetBytes(0).ToArray());
+            while (reader.Read())
+            {
+                _campaigns.Add(reader.GetBytes(0).ToArray());
+            }
         }
+
+        _connection.RegisterTableFunction(_spool.TableFunction(_campaigns));
     }
 
     /// <summary>
@@ -189,37 +193,114 @@ internal sealed class ExactViewComputation
     }
 
     /// <summary>
-    /// Appends the computed rows to their tables in the files' order, and shows them and the copied rows
-    /// as <c>final_rows</c>, in the files' columns (a view).
+    /// Shows the computed rows (read from the spool) and the copied rows as <c>final_rows</c>, in the
+    /// files' columns (a view).
     /// </summary>
     public void CreateFinalRows(bool withCopiedRows)
     {
         _hasCopiedRows = withCopiedRows;
-        Timings.Measure("append rows", () => _spool.AppendTo(_connection, _campaigns));
         _connection.Execute(ExactViewSql.CreateFinalRows);
     }
 
-    /// <summary>Writes <c>final_rows</c> as one Parquet file per granularity; returns the row counts.</summary>
-    public (long Minute, long Hour, long Day) WriteParquet(string directory) => Timings.Measure("write parquet", () =>
+    /// <summary>
+    /// Whether <see cref="WriteParquet"/> may run on another connection of the same database, beside the
+    /// validation: only the computed rows, read from the spool (copied rows are in this connection's temp tables).
+    /// </summary>
+    public bool CanWriteElsewhere => !_hasCopiedRows;
+
+    /// <summary>
+    /// Writes <c>final_rows</c> as one Parquet file per granularity through <paramref name="writer"/>
+    /// (this connection when null); returns the row counts. The spool stays until <see cref="ReleaseRows"/>.
+    /// </summary>
+    public (long Minute, long Hour, long Day) WriteParquet(string directory, DuckDbConnection? writer = null)
     {
+        if (writer is not null && !CanWriteElsewhere)
+        {
+            throw new InvalidOperationException("copied rows can only be written through the run's own connection");
+        }
+
         var counts = new long[3];
-        for (var i = 0; i < BatchViewFiles.Granularities.Count; i++)
+        WriteFiles(directory, writer ?? _connection, 0, 3, counts, "write parquet");
+        return (counts[0], counts[1], counts[2]);
+    }
+
+    private void WriteFiles(string directory, DuckDbConnection writer, int from, int to, long[] counts, string stage)
+    {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        for (var i = from; i < to; i++)
         {
             var granularity = BatchViewFiles.Granularities[i];
             // Ordered, so the same rows always make the same file. The computed rows are in the files'
-            // order already (DayRowSpool) and a scan keeps insertion order: only copied rows need a sort.
+            // order already (DayRowSpool) and the spool's scan is single-threaded: only copied rows need a sort.
             // zstd level 1: about a third less CPU than the default level 3 for ~10 % more bytes (10M events).
             var rows = _hasCopiedRows
                 ? $"SELECT {RowColumns} FROM final_rows WHERE granularity = {DuckDbSql.Literal(granularity)} ORDER BY campaign_id, bucket_start_ms"
                 : ExactViewSql.ComputedRows(i);
-            counts[i] = _connection.Execute($"""
+            counts[i] = writer.Execute($"""
                 COPY ({rows})
                 TO {DuckDbSql.Literal(BatchViewFiles.PathOf(directory, granularity))} (FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1)
                 """);
         }
 
-        return (counts[0], counts[1], counts[2]);
-    });
+        // Wall time only: the write may overlap the validation, whose CPU the process counters would share.
+        Timings.Add(stage, System.Diagnostics.Stopwatch.GetElapsedTime(started));
+    }
+
+    /// <summary>
+    /// Validates (<see cref="BatchViewValidator"/>) and writes the files into <paramref name="directory"/>
+    /// at the same time when it can (the write through <paramref name="writer"/>, a second connection of
+    /// the same database: the spool's scan feeding the COPY is single-threaded, so the validation takes
+    /// the other core, then writes the hour and day files); frees the spool. The minute file is written
+    /// even when validation fails: the caller deletes the staging directory then.
+    /// </summary>
+    public (IReadOnlyList<string> Problems, long Minute, long Hour, long Day) ValidateAndWrite(
+        IReadOnlyList<DayTotals> days, long watermarkMs, string directory, DuckDbConnection writer)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        try
+        {
+            if (!CanWriteElsewhere)
+            {
+                var problems = Timings.Measure("validate", () => BatchViewValidator.Validate(_connection, days, watermarkMs));
+                var (m, h, d) = problems.Count > 0 ? (0L, 0L, 0L) : WriteParquet(directory);
+                return (problems, m, h, d);
+            }
+
+            return Timings.Measure("validate+write", () =>
+            {
+                // The minute file is most of the write (9 of 10 rows): it goes alone on the writer; this
+                // thread validates, then writes the hour and day files.
+                var counts = new long[3];
+                var writing = Task.Run(() => WriteFiles(directory, writer, 0, 1, counts, "write minute"));
+                IReadOnlyList<string> found;
+                try
+                {
+                    var started = System.Diagnostics.Stopwatch.GetTimestamp();
+                    found = BatchViewValidator.Validate(_connection, days, watermarkMs);
+                    Timings.Add("validate", System.Diagnostics.Stopwatch.GetElapsedTime(started));
+                    if (found.Count == 0)
+                    {
+                        WriteFiles(directory, _connection, 1, 3, counts, "write hour+day");
+                    }
+                }
+                finally
+                {
+                    // Never leave the write running over a spool about to be freed.
+                    ((IAsyncResult)writing).AsyncWaitHandle.WaitOne();
+                }
+
+                writing.GetAwaiter().GetResult();
+                return (found, counts[0], counts[1], counts[2]);
+            });
+        }
+        finally
+        {
+            ReleaseRows();
+        }
+    }
+
+    /// <summary>Frees the spooled rows (after the last read of <c>final_rows</c>).</summary>
+    public void ReleaseRows() => _spool.Clear();
 
     /// <summary>The connection, for validation queries.</summary>
     public DuckDbConnection Connection => _connection;

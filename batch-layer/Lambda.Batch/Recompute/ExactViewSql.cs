@@ -12,20 +12,13 @@ internal static class ExactViewSql
     public const string Lowercase = "translate(user_agent, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')";
 
     /// <summary>
-    /// The bot tables and the tables a run fills: <c>computed_minute|hour|day</c> the rows the run
-    /// computes (appended in the files' order by <see cref="DayRowSpool"/>, without the constant
-    /// columns), <c>copied_rows</c> the rows taken from the base version; <see cref="CreateFinalRows"/>
-    /// shows all of them in the files' columns.
+    /// The bot tables and <c>copied_rows</c>, the rows taken from the base version; the computed rows
+    /// are read from <see cref="DayRowSpool"/> (<c>spool_rows(g)</c>, in the files' order, without the
+    /// constant columns); <see cref="CreateFinalRows"/> shows all of them in the files' columns.
     /// </summary>
     public static readonly string CreateTables = $"""
         CREATE TEMP TABLE bot_ip (start_hi UBIGINT, start_lo UBIGINT, end_hi UBIGINT, end_lo UBIGINT);
         CREATE TEMP TABLE bot_ua (s VARCHAR);
-        {string.Concat(DayRowSpool.Tables.Select(t => $"""
-            CREATE TEMP TABLE {t} (
-                campaign_id VARCHAR, bucket_start_ms BIGINT, impressions BIGINT, views BIGINT, clicks BIGINT, spend_micros BIGINT,
-                bot_filtered BIGINT, duplicates BIGINT, uniques BIGINT, uniques_sketch BLOB);
-
-            """))}
         CREATE TEMP TABLE copied_rows (
             granularity VARCHAR, campaign_id VARCHAR, bucket_start_ms BIGINT,
             impressions BIGINT, views BIGINT, clicks BIGINT, spend_micros BIGINT,
@@ -37,7 +30,7 @@ internal static class ExactViewSql
         SELECT {DuckDbSql.Literal(BatchViewFiles.Granularities[g])} AS granularity, campaign_id, bucket_start_ms,
                impressions, views, clicks, spend_micros, bot_filtered, 0::BIGINT AS late, 0::BIGINT AS unattributed,
                duplicates, uniques, uniques_sketch
-        FROM {DayRowSpool.Tables[g]}
+        FROM {DayRowSpool.FunctionName}({g})
         """;
 
     /// <summary>Every row of the version in the files' columns: the computed ones and the copied ones.</summary>

@@ -48,14 +48,18 @@ public sealed class RecomputeTimings
     /// <summary>Adds <paramref name="elapsed"/> to <paramref name="stage"/>.</summary>
     public void Add(string stage, TimeSpan elapsed)
     {
-        var i = _stages.FindIndex(s => s.Stage == stage);
-        if (i < 0)
+        // The Parquet write adds its time from another thread while the validation runs.
+        lock (_stages)
         {
-            _stages.Add((stage, elapsed));
-        }
-        else
-        {
-            _stages[i] = (stage, _stages[i].Elapsed + elapsed);
+            var i = _stages.FindIndex(s => s.Stage == stage);
+            if (i < 0)
+            {
+                _stages.Add((stage, elapsed));
+            }
+            else
+            {
+                _stages[i] = (stage, _stages[i].Elapsed + elapsed);
+            }
         }
     }
 

@@ -107,13 +107,13 @@ public class RecomputeBenchmark
         var computation = new ExactViewComputation(connection, BotRules.Default, _snapshot);
         var days = computation.ComputeDays([.. _snapshot.Dates.Where(d => BatchWatermark.IsBefore(d, watermark))], _snapshot);
         computation.CreateFinalRows(withCopiedRows: false);
-        var problems = computation.Timings.Measure("validate", () => BatchViewValidator.Validate(connection, days, watermark));
+        using var writer = db.Connect();
+        var (problems, minute, hour, day) = computation.ValidateAndWrite(days, watermark, output, writer);
         if (problems.Count > 0)
         {
             throw new InvalidOperationException(string.Join("; ", problems));
         }
 
-        var (minute, hour, day) = computation.WriteParquet(output);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"// {days.Count} days, rows: {minute:N0} minute, {hour:N0} hour, {day:N0} day"));
         Console.WriteLine("// stages: " + computation.Timings);
         return minute + hour + day;
