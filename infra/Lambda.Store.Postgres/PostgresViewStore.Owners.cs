@@ -50,12 +50,17 @@ public sealed partial class PostgresViewStore
         throw new InvalidOperationException("a fenced speed write wrote no row, yet every owner epoch is current");
     }
 
-    /// <summary>A fenced write must name the epoch of every partition it writes.</summary>
-    private static void RequireListed(IReadOnlyDictionary<int, long>? ownerEpochs, int partition)
+    /// <summary>
+    /// Runs a write whose statement carries the owner-epoch check (its last parameter): a write that the
+    /// check refused changes no row, and that is reported as <see cref="PartitionFencedException"/>.
+    /// </summary>
+    private async Task ExecuteFencedAsync(NpgsqlCommand command, IReadOnlyDictionary<int, long>? ownerEpochs, CancellationToken cancellationToken)
     {
-        if (ownerEpochs is not null && !ownerEpochs.ContainsKey(partition))
+        AddOwnerEpochs(command, ownerEpochs);
+        var written = await PostgresBrokenConnections.Guard(_dataSource, command.ExecuteNonQueryAsync(cancellationToken)).ConfigureAwait(false);
+        if (written == 0)
         {
-            throw new ArgumentException($"partition {partition} is written but has no owner epoch", nameof(ownerEpochs));
+            await ThrowFencedAsync(ownerEpochs, cancellationToken).ConfigureAwait(false);
         }
     }
 }

@@ -14,14 +14,11 @@ public sealed partial class PostgresViewStore
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(rows);
-        if (rows.Count == 0)
+        if (!OwnerEpochs.HasRowsToWrite(rows, r => r.Partition, ownerEpochs))
         {
             return;
         }
-        foreach (var row in rows)
-        {
-            RequireListed(ownerEpochs, row.Partition);
-        }
+
         // One statement over arrays (unnest) is one round trip and one implicit transaction; it beats
         // COPY into a temp table plus a merge, which costs four round trips for the same rows.
         var unique = LastOfEachKey(rows, r => (r.CampaignId, r.BucketStartMs, r.Partition));
@@ -29,12 +26,7 @@ public sealed partial class PostgresViewStore
         AddKeysAndCounts(command, unique, r => (r.CampaignId, r.BucketStartMs, r.Partition, r.Counts));
         Add(command, unique.Select(r => r.UniquesSketch).ToArray());
         Add(command, unique.Select(r => r.Final).ToArray());
-        AddOwnerEpochs(command, ownerEpochs);
-        var written = await PostgresBrokenConnections.Guard(_dataSource, command.ExecuteNonQueryAsync(cancellationToken)).ConfigureAwait(false);
-        if (written == 0)
-        {
-            await ThrowFencedAsync(ownerEpochs, cancellationToken).ConfigureAwait(false);
-        }
+        await ExecuteFencedAsync(command, ownerEpochs, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -42,25 +34,17 @@ public sealed partial class PostgresViewStore
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(rows);
-        if (rows.Count == 0)
+        if (!OwnerEpochs.HasRowsToWrite(rows, r => r.Partition, ownerEpochs))
         {
             return;
         }
-        foreach (var row in rows)
-        {
-            RequireListed(ownerEpochs, row.Partition);
-        }
+
         var unique = LastOfEachKey(rows, r => (r.CampaignId, r.BucketStartMs, r.Partition));
         await using var command = Command(_sql.UpsertSpeedCounts);
         AddKeysAndCounts(command, unique, r => (r.CampaignId, r.BucketStartMs, r.Partition, r.Counts));
         Add(command, unique.Select(r => r.Final).ToArray());
         Add(command, EmptySketch);
-        AddOwnerEpochs(command, ownerEpochs);
-        var written = await PostgresBrokenConnections.Guard(_dataSource, command.ExecuteNonQueryAsync(cancellationToken)).ConfigureAwait(false);
-        if (written == 0)
-        {
-            await ThrowFencedAsync(ownerEpochs, cancellationToken).ConfigureAwait(false);
-        }
+        await ExecuteFencedAsync(command, ownerEpochs, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -96,14 +80,11 @@ public sealed partial class PostgresViewStore
         IReadOnlyDictionary<int, long>? ownerEpochs = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(statuses);
-        if (statuses.Count == 0)
+        if (!OwnerEpochs.HasRowsToWrite(statuses, r => r.Partition, ownerEpochs))
         {
             return;
         }
-        foreach (var status in statuses)
-        {
-            RequireListed(ownerEpochs, status.Partition);
-        }
+
         var latest = new SortedDictionary<int, SpeedPartitionStatus>();
         foreach (var status in statuses)
         {
@@ -123,12 +104,7 @@ public sealed partial class PostgresViewStore
         Add(command, all.Select(s => s.Duplicates).ToArray());
         Add(command, all.Select(s => s.DeadLettered).ToArray());
         Add(command, all.Select(s => s.UpdatedAt.ToUniversalTime()).ToArray());
-        AddOwnerEpochs(command, ownerEpochs);
-        var written = await PostgresBrokenConnections.Guard(_dataSource, command.ExecuteNonQueryAsync(cancellationToken)).ConfigureAwait(false);
-        if (written == 0)
-        {
-            await ThrowFencedAsync(ownerEpochs, cancellationToken).ConfigureAwait(false);
-        }
+        await ExecuteFencedAsync(command, ownerEpochs, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />

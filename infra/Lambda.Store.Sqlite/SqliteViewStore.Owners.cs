@@ -49,13 +49,4 @@ public sealed partial class SqliteViewStore
         read.Parameters[0].Value = partition;
         return read.ExecuteScalar() is long epoch ? epoch : 0;
     }
-
-    /// <summary>A fenced write must name the epoch of every partition it writes.</summary>
-    private static void RequireListed(IReadOnlyDictionary<int, long>? ownerEpochs, int partition)
-    {
-        if (ownerEpochs is not null && !ownerEpochs.ContainsKey(partition))
-        {
-            throw new ArgumentException($"partition {partition} is written but has no owner epoch", nameof(ownerEpochs));
-        }
-    }
 }

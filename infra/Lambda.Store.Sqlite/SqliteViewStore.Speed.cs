@@ -13,14 +13,11 @@ public sealed partial class SqliteViewStore
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(rows);
-        if (rows.Count == 0)
+        if (!OwnerEpochs.HasRowsToWrite(rows, r => r.Partition, ownerEpochs))
         {
             return Task.CompletedTask;
         }
-        foreach (var row in rows)
-        {
-            RequireListed(ownerEpochs, row.Partition);
-        }
+
         return WriteAsync((session, transaction) =>
         {
             CheckOwnerEpochs(session, transaction, ownerEpochs);
@@ -46,14 +43,11 @@ public sealed partial class SqliteViewStore
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(rows);
-        if (rows.Count == 0)
+        if (!OwnerEpochs.HasRowsToWrite(rows, r => r.Partition, ownerEpochs))
         {
             return Task.CompletedTask;
         }
-        foreach (var row in rows)
-        {
-            RequireListed(ownerEpochs, row.Partition);
-        }
+
         return WriteAsync((session, transaction) =>
         {
             CheckOwnerEpochs(session, transaction, ownerEpochs);
@@ -105,14 +99,11 @@ public sealed partial class SqliteViewStore
         IReadOnlyDictionary<int, long>? ownerEpochs = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(statuses);
-        if (statuses.Count == 0)
+        if (!OwnerEpochs.HasRowsToWrite(statuses, r => r.Partition, ownerEpochs))
         {
             return Task.CompletedTask;
         }
-        foreach (var status in statuses)
-        {
-            RequireListed(ownerEpochs, status.Partition);
-        }
+
         return WriteAsync((session, transaction) =>
         {
             CheckOwnerEpochs(session, transaction, ownerEpochs);
