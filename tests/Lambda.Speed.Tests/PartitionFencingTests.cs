@@ -1,10 +1,8 @@
 using System.Collections.Concurrent;
 using Lambda.Generator;
 using Lambda.Log.Embedded;
-using Lambda.SharedModel.Bots;
 using Lambda.SharedModel.Events;
 using Lambda.SharedModel.Log;
-using Lambda.Store.Sqlite;
 using Microsoft.Extensions.Logging;
 
 namespace Lambda.Speed.Tests;
@@ -41,11 +39,11 @@ public class PartitionFencingTests
 
         // A runs every partition (the embedded mode's start claims each of them).
         var logsOfA = new LogCapture();
-        await using var a = await Member.StartAsync(log, dir.Path, options, logsOfA, partitions: null);
+        await using var a = await StartAsync(log, dir.Path, options, logsOfA, partitions: null);
         await WaitUntilAsync(async () => await TrafficFixture.ProcessedAsync(dir.Path) >= Half, "A processed the first half", a);
 
         // B claims partition 0 while A still runs it: A is not told, only fenced.
-        await using var b = await Member.StartAsync(log, dir.Path, options, new LogCapture(), partitions: [0]);
+        await using var b = await StartAsync(log, dir.Path, options, new LogCapture(), partitions: [0]);
         await WaitUntilAsync(() => Task.FromResult(b.Layer.OwnedPartitions.SequenceEqual([0]) && !a.Layer.OwnedPartitions.Contains(0)),
             "A dropped partition 0 at its first refused flush", a, b);
         Assert.Equal([1, 2, 3], a.Layer.OwnedPartitions);
@@ -82,7 +80,7 @@ public class PartitionFencingTests
     }
 
     /// <summary>Polls until <paramref name="condition"/> holds; fails if a member fails or after 3 minutes (a hang).</summary>
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition, string what, params Member[] members)
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition, string what, params SpeedMember[] members)
     {
         var deadline = DateTime.UtcNow.AddMinutes(3);
         while (!await condition())
@@ -101,61 +99,10 @@ public class PartitionFencingTests
         }
     }
 
-    /// <summary>One speed layer with a view store connection of its own over the shared file.</summary>
-    private sealed class Member : IAsyncDisposable
-    {
-        private readonly SqliteViewStore _store;
-        private readonly ILoggerFactory _loggers;
-        private readonly CancellationTokenSource _stop = new();
-        private Task _running = Task.CompletedTask;
-
-        private Member(SqliteViewStore store, ILoggerFactory loggers, SpeedLayer layer)
-        {
-            _store = store;
-            _loggers = loggers;
-            Layer = layer;
-        }
-
-        public SpeedLayer Layer { get; }
-
-        public static async Task<Member> StartAsync(IEventLog log, string dataDir, SpeedOptions options, LogCapture capture,
-            IReadOnlyList<int>? partitions)
-        {
-            var store = new SqliteViewStore(Path.Combine(dataDir, "views.db"));
-            await store.InitializeAsync();
-            var loggers = LoggerFactory.Create(b => b.AddProvider(capture).SetMinimumLevel(LogLevel.Information));
-            var layer = new SpeedLayer(log, store, BotRules.Default, options, loggers, TimeProvider.System, partitions);
-            var member = new Member(store, loggers, layer);
-            member._running = Task.Run(() => layer.RunAsync(member._stop.Token));
-            return member;
-        }
-
-        public async Task StopAsync()
-        {
-            await _stop.CancelAsync();
-            await _running;
-        }
-
-        public void ThrowIfFailed()
-        {
-            if (_running.IsFaulted)
-            {
-                _running.GetAwaiter().GetResult();
-            }
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            if (!_stop.IsCancellationRequested)
-            {
-                await StopAsync();
-            }
-
-            _stop.Dispose();
-            _loggers.Dispose();
-            await _store.DisposeAsync();
-        }
-    }
+    private static Task<SpeedMember> StartAsync(IEventLog log, string dataDir, SpeedOptions options, LogCapture capture,
+        IReadOnlyList<int>? partitions) =>
+        SpeedMember.StartAsync(log, ownsLog: false, dataDir, options,
+            LoggerFactory.Create(b => b.AddProvider(capture).SetMinimumLevel(LogLevel.Information)), partitions);
 
     /// <summary>Keeps every log entry of a member.</summary>
     private sealed class LogCapture : ILoggerProvider
