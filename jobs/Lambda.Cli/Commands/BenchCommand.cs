@@ -65,15 +65,9 @@ internal static class BenchCommand
             var settings = new SoakSettings(parsed.GetValue(soakRate), TimeSpan.FromSeconds(parsed.GetValue(soakWarmup)),
                 TimeSpan.FromMinutes(parsed.GetValue(minutes)), TimeSpan.FromSeconds(parsed.GetValue(window)), TimeSpan.FromSeconds(parsed.GetValue(sample)),
                 parsed.GetValue(queryRate), parsed.GetValue(outCsv)!, parsed.GetValue(dir));
-            if (settings.Rate is < 1 or > 1_000_000 || settings.Sample < TimeSpan.FromSeconds(1) || settings.Window < settings.Sample
-                || settings.Warmup < TimeSpan.Zero || settings.QueriesPerSecond is < 0.1 or > 1000)
+            if (settings.Problem() is { } problem)
             {
-                throw new UsageException("--rate must be between 1 and 1000000, --sample at least 1, --window at least --sample, --warmup zero or more, --query-rate between 0.1 and 1000");
-            }
-
-            if (settings.Duration < 2 * settings.Window)
-            {
-                throw new UsageException("--minutes must cover two windows after the warm-up: the first and the last");
+                throw new UsageException(problem);
             }
 
             return await SoakBench.RunAsync(settings, parsed.InvocationConfiguration.Output, ct).ConfigureAwait(false);
