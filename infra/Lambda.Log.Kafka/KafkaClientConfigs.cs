@@ -7,11 +7,11 @@ internal sealed class KafkaClientConfigs(KafkaLogOptions options)
 {
     private const string ReaderGroup = "lambda.positional-reader";
 
-    public AdminClientConfig Admin() => Apply(new AdminClientConfig());
+    public AdminClientConfig Admin() => Apply(new AdminClientConfig(), KafkaClientKind.Admin);
 
     public ProducerConfig Producer()
     {
-        var config = Apply(new ProducerConfig());
+        var config = Apply(new ProducerConfig(), KafkaClientKind.Producer);
         // Idempotence (acks=all, bounded in-flight, retries) gives exactly-once, in-order appends
         // per partition even when librdkafka retries after a lost acknowledgement.
         config.EnableIdempotence = true;
@@ -26,7 +26,7 @@ internal sealed class KafkaClientConfigs(KafkaLogOptions options)
     /// <summary>A consumer for positional reads: no group, no commits, end of partition reported.</summary>
     public ConsumerConfig Reader()
     {
-        var config = Apply(new ConsumerConfig());
+        var config = Apply(new ConsumerConfig(), KafkaClientKind.Consumer);
         // Confluent.Kafka 1.9 refuses a consumer without group.id. This one never subscribes or
         // commits, so the group is never joined and never appears on the broker.
         config.GroupId = ReaderGroup;
@@ -45,7 +45,7 @@ internal sealed class KafkaClientConfigs(KafkaLogOptions options)
     /// <summary>A consumer that only commits and fetches offsets for <paramref name="group"/>.</summary>
     public ConsumerConfig Group(string group)
     {
-        var config = Apply(new ConsumerConfig());
+        var config = Apply(new ConsumerConfig(), KafkaClientKind.Consumer);
         config.GroupId = group;
         config.EnableAutoCommit = false;
         config.EnableAutoOffsetStore = false;
@@ -64,9 +64,9 @@ internal sealed class KafkaClientConfigs(KafkaLogOptions options)
         return config;
     }
 
-    private T Apply<T>(T config) where T : ClientConfig
+    private T Apply<T>(T config, KafkaClientKind kind) where T : ClientConfig
     {
-        foreach (var (key, value) in options.ExtraConfig)
+        foreach (var (key, value) in options.ExtraConfigFor(kind))
         {
             config.Set(key, value);
         }

@@ -49,10 +49,25 @@ public sealed class KafkaLogOptions
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
-    /// Extra librdkafka settings applied to every client (security.protocol, sasl.*, ssl.*,
-    /// compression.type, ...). Keys in <see cref="ReservedConfigKeys"/> are rejected.
+    /// Extra librdkafka settings applied to every client (security.protocol, sasl.*, ssl.*, ...). A key
+    /// prefixed with <c>producer.</c>, <c>consumer.</c> or <c>admin.</c> applies to that kind of client only
+    /// (<c>producer.compression.type</c>, <c>consumer.fetch.max.bytes</c>); see <see cref="ExtraConfigFor"/>.
+    /// Keys in <see cref="ReservedConfigKeys"/> are rejected, with or without a prefix.
     /// </summary>
     public IDictionary<string, string> ExtraConfig { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
+    /// <summary>The <see cref="ExtraConfig"/> settings a client of <paramref name="kind"/> gets: unprefixed keys and its own prefix's, without the prefix.</summary>
+    public IEnumerable<KeyValuePair<string, string>> ExtraConfigFor(KafkaClientKind kind)
+    {
+        foreach (var (key, value) in ExtraConfig)
+        {
+            var (scope, name) = Scoped(key);
+            if (scope is null || scope == kind)
+            {
+                yield return new(name, value);
+            }
+        }
+    }
 
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid option.</summary>
     public void Validate()
@@ -99,11 +114,31 @@ public sealed class KafkaLogOptions
                 throw Invalid(nameof(ExtraConfig), "keys must be non-empty and values non-null");
             }
 
-            if (ReservedConfigKeys.Contains(key))
+            var name = Scoped(key).Name;
+            if (name.Length == 0)
+            {
+                throw Invalid(nameof(ExtraConfig), $"'{key}' names no setting after its client prefix");
+            }
+
+            if (ReservedConfigKeys.Contains(name))
             {
                 throw Invalid(nameof(ExtraConfig), $"'{key}' is set by the log itself and cannot be overridden");
             }
         }
+    }
+
+    private static (KafkaClientKind? Scope, string Name) Scoped(string key)
+    {
+        foreach (var kind in Enum.GetValues<KafkaClientKind>())
+        {
+            var prefix = kind.ToString().ToLowerInvariant() + ".";
+            if (key.StartsWith(prefix, StringComparison.Ordinal))
+            {
+                return (kind, key[prefix.Length..]);
+            }
+        }
+
+        return (null, key);
     }
 
     private static ArgumentException Invalid(string option, string problem) =>

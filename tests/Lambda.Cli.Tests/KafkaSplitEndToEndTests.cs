@@ -202,7 +202,7 @@ public sealed class KafkaSplitEndToEndTests : IAsyncLifetime
     private LambdaProcess Lambda(params string[] args) => new(
         [.. args, "--data-dir", _dataDir.Path, "--log", "kafka", "--kafka-bootstrap", _bootstrap!,
             // The mock cluster waits session.timeout.ms - 1 s for members after a join or leave: 6 s, Kafka's minimum.
-            "--kafka-config", "session.timeout.ms=6000,heartbeat.interval.ms=500",
+            "--kafka-config", "consumer.session.timeout.ms=6000,consumer.heartbeat.interval.ms=500",
             "--partitions", Partitions.ToString(CultureInfo.InvariantCulture),
             "--store", "postgres", "--pg", _connectionString, "--pg-schema", _schema]);
 

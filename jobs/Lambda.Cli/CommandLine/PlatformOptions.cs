@@ -40,7 +40,7 @@ internal sealed class PlatformOptions
 
     public Option<string?> KafkaConfig { get; } = new("--kafka-config")
     {
-        Description = "Extra librdkafka settings for every Kafka client, key=value[,key=value] (env LAMBDA_KAFKA_CONFIG).",
+        Description = "Extra librdkafka settings, key=value[,key=value]; a key prefixed producer., consumer. or admin. goes to that kind of client only (env LAMBDA_KAFKA_CONFIG).",
         Recursive = true,
         DefaultValueFactory = _ => Environment.GetEnvironmentVariable("LAMBDA_KAFKA_CONFIG"),
     };

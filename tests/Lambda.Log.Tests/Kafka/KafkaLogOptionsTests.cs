@@ -14,6 +14,8 @@ public sealed class KafkaLogOptionsTests
         { nameof(KafkaLogOptions.DeliveryTimeout), o => o.DeliveryTimeout = TimeSpan.Zero },
         { nameof(KafkaLogOptions.RequestTimeout), o => o.RequestTimeout = TimeSpan.Zero },
         { nameof(KafkaLogOptions.ExtraConfig), o => o.ExtraConfig["enable.idempotence"] = "false" },
+        { nameof(KafkaLogOptions.ExtraConfig), o => o.ExtraConfig["producer.acks"] = "1" },
+        { nameof(KafkaLogOptions.ExtraConfig), o => o.ExtraConfig["consumer."] = "1" },
     };
 
     [Theory]
@@ -45,4 +47,28 @@ public sealed class KafkaLogOptionsTests
 
         options.Validate();
     }
+
+    [Fact]
+    public void a_prefixed_extra_config_key_goes_to_its_kind_of_client_only()
+    {
+        var options = new KafkaLogOptions { BootstrapServers = "localhost:9092" };
+        options.ExtraConfig["security.protocol"] = "plaintext";
+        options.ExtraConfig["consumer.fetch.max.bytes"] = "1048576";
+        options.ExtraConfig["producer.compression.type"] = "lz4";
+        options.ExtraConfig["admin.socket.timeout.ms"] = "9000";
+        options.Validate();
+
+        Assert.Equal(
+            ["compression.type=lz4", "security.protocol=plaintext"],
+            Settings(options, KafkaClientKind.Producer));
+        Assert.Equal(
+            ["fetch.max.bytes=1048576", "security.protocol=plaintext"],
+            Settings(options, KafkaClientKind.Consumer));
+        Assert.Equal(
+            ["security.protocol=plaintext", "socket.timeout.ms=9000"],
+            Settings(options, KafkaClientKind.Admin));
+    }
+
+    private static string[] Settings(KafkaLogOptions options, KafkaClientKind kind) =>
+        [.. options.ExtraConfigFor(kind).Select(s => $"{s.Key}={s.Value}").Order(StringComparer.Ordinal)];
 }

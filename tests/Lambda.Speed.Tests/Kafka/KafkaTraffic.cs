@@ -39,8 +39,8 @@ internal sealed class KafkaTraffic : IDisposable
         };
         // The mock cluster waits session.timeout.ms - 1 s for members after a join or leave (a real
         // broker proceeds as soon as every member has rejoined): 6 s, Kafka's minimum, keeps tests short.
-        options.ExtraConfig["session.timeout.ms"] = "6000";
-        options.ExtraConfig["heartbeat.interval.ms"] = "500";
+        options.ExtraConfig["consumer.session.timeout.ms"] = "6000";
+        options.ExtraConfig["consumer.heartbeat.interval.ms"] = "500";
         return new KafkaEventLog(options);
     }
 
