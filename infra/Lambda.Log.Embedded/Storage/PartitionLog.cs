@@ -237,33 +237,44 @@ internal sealed class PartitionLog : IDisposable
     /// </summary>
     public int DeleteExpiredSegments(long cutoffMs, long guardOffset)
     {
-        var deleted = 0;
-        var nowMs = Environment.TickCount64;
+        var expired = new List<Segment>();
         lock (_appendLock)
         {
-            CloseRetired(nowMs);
-            while (_segments.Length > 1)
+            CloseRetired(Environment.TickCount64);
+            var segments = _segments;
+            while (expired.Count < segments.Length - 1)
             {
-                var oldest = _segments[0];
-                var end = _segments[1].BaseOffset;
+                var oldest = segments[expired.Count];
+                var end = segments[expired.Count + 1].BaseOffset;
                 if (end > guardOffset || oldest.NewestTimestampMs() is not { } newest || newest >= cutoffMs)
                 {
                     break;
                 }
 
-                Volatile.Write(ref _segments, _segments[1..]);
-                File.Delete(oldest.Path);
-                _retired.Add((oldest, nowMs));
-                deleted++;
+                expired.Add(oldest);
+            }
+
+            if (expired.Count == 0)
+            {
+                return 0;
+            }
+
+            Volatile.Write(ref _segments, segments[expired.Count..]);
+            foreach (var segment in expired)
+            {
+                _retired.Add((segment, Environment.TickCount64));
             }
         }
 
-        if (deleted > 0)
+        // Unlinking a large file can take a while: appends go on meanwhile. Oldest first, so a crash here
+        // leaves the remaining files contiguous.
+        foreach (var segment in expired)
         {
-            DurableFile.SyncDirectory(_directory);
+            File.Delete(segment.Path);
         }
 
-        return deleted;
+        DurableFile.SyncDirectory(_directory);
+        return expired.Count;
     }
 
     /// <summary>For a read-only log: drops leading segments the owner's retention deleted, moving the start up.</summary>

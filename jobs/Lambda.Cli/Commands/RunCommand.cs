@@ -74,6 +74,12 @@ internal static class RunCommand
             var logger = loggers.CreateLogger("Lambda.Run");
             await using var log = await resources.OpenLogAsync(cancellationToken,
                 owner: serve ? $"lambda run, API on {string.Join(", ", listen)}" : "lambda run --no-serve").ConfigureAwait(false);
+            if (resources.Log == "embedded" && resources.LogRetention.Retention is { } retention)
+            {
+                logger.LogInformation("log retention {Retention}: sealed segments go once older and read by {Guards}", retention,
+                    resources.LogRetention.Guards.Count == 0 ? "anyone (no guard groups)" : string.Join(", ", resources.LogRetention.Guards));
+            }
+
             await using var store = await resources.OpenStoreAsync(cancellationToken).ConfigureAwait(false);
             await using var keys = await resources.OpenKeysAsync(cancellationToken).ConfigureAwait(false);
             await using var history = await resources.OpenHistoryAsync(cancellationToken).ConfigureAwait(false);
