@@ -110,7 +110,12 @@ public sealed class ArchiveJob
             var outcome = await archiver.ArchiveChunkAsync(from, to, run.AddDone, cancellationToken).ConfigureAwait(false);
             var clock = new StageClock(run.Timings);
             run.Commit(root, work.TopicPartition, outcome);
-            await CommitOffsetAsync(work.TopicPartition, outcome.NextOffset, cancellationToken).ConfigureAwait(false);
+            if (scope.Targets is null)
+            {
+                // Only the live master's own archive: a backfill's rebuild may never be swapped in.
+                await CommitOffsetAsync(work.TopicPartition, outcome.NextOffset, cancellationToken).ConfigureAwait(false);
+            }
+
             clock.Lap(ArchiveStage.Manifest);
             from = to;
         }

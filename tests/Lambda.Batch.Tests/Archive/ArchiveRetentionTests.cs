@@ -32,6 +32,16 @@ public sealed class ArchiveRetentionTests : IDisposable
     }
 
     [Fact]
+    public async Task a_backfill_leaves_the_archive_group_alone_since_its_rebuild_may_never_be_swapped_in()
+    {
+        await _bed.GenerateAsync(20_000);
+        await _bed.BackfillAsync();
+
+        await using var log = _bed.OpenLog();
+        Assert.Null(await log.GetCommittedAsync(ArchiveJob.ConsumerGroup, new TopicPartition(Topics.Served, 0)));
+    }
+
+    [Fact]
     public async Task archive_refuses_to_skip_records_deleted_before_it_read_them_and_names_the_range()
     {
         await _bed.GenerateAsync(20_000);
