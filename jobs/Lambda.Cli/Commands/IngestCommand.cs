@@ -41,7 +41,7 @@ internal static class IngestCommand
 
             var settings = RunSettings.FromEnvironment(LogRetentionSettings.Keys);
             retentionOptions.SetFlags(parsed, settings);
-            var retention = LogRetentionSettings.Read(settings);
+            var retention = LogRetentionSettings.Read(settings, parsed.GetValue(platform.LogKind)!);
             await using var log = await platform.OpenLogAsync(parsed, cancellationToken, configure: retention.Apply).ConfigureAwait(false);
             await using var producer = log.CreateProducer();
             var ingestor = new EventIngestor(producer, TimeProvider.System, parsed.GetValue(topic));

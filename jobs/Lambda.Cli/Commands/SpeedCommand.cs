@@ -23,7 +23,7 @@ internal static class SpeedCommand
             using var loggers = Logging.Create();
             var settings = RunSettings.FromEnvironment(LogRetentionSettings.Keys);
             retentionOptions.SetFlags(parsed, settings);
-            var retention = LogRetentionSettings.Read(settings);
+            var retention = LogRetentionSettings.Read(settings, parsed.GetValue(platform.LogKind)!);
             if (retention.Guards == LogRetentionSettings.DefaultGuards && speedOptions.ConsumerGroup != LogRetentionSettings.DefaultGuards[0])
             {
                 retention = retention with { Guards = [speedOptions.ConsumerGroup, .. LogRetentionSettings.DefaultGuards.Skip(1)] };

@@ -27,8 +27,15 @@ internal sealed record LogRetentionSettings(TimeSpan? Retention, IReadOnlyList<s
     /// </summary>
     public static readonly IReadOnlyList<string> DefaultGuards = [new SpeedOptions().ConsumerGroup, ArchiveJob.ConsumerGroup];
 
-    public static LogRetentionSettings Read(RunSettings settings)
+    /// <summary>Reads the settings; <paramref name="logKind"/> "kafka" refuses a retention (Kafka keeps its own, retention.ms).</summary>
+    public static LogRetentionSettings Read(RunSettings settings, string logKind = "embedded")
     {
+        ArgumentNullException.ThrowIfNull(settings);
+        if (logKind != "embedded" && settings.GetString(RetentionKey, null) is not null)
+        {
+            throw settings.Bad(RetentionKey, "applies to the embedded log only: a Kafka topic has its own retention.ms");
+        }
+
         var retention = settings.Get<TimeSpan?>(RetentionKey, null, s => DurationText.Parse(s), DurationText.Rule);
         var guards = settings.Get(GuardsKey, DefaultGuards, ParseGuards, "group[,group] of letters, digits, '.', '_' or '-', or none");
         var segmentMb = settings.Get<int?>(SegmentMbKey, null, s => int.Parse(s, System.Globalization.CultureInfo.InvariantCulture), "a whole number of MiB");

@@ -60,7 +60,7 @@ internal sealed record PlatformSettings(string DataDirectory, string Log, string
             schema ?? PostgresViewStore.DefaultSchema, schema is not null)
         {
             KafkaConfig = settings.Get<IReadOnlyDictionary<string, string>>("kafka_config", new Dictionary<string, string>(), KafkaClientSettings.Parse, "key=value[,key=value] pairs of settings the log does not set itself"),
-            LogRetention = LogRetentionSettings.Read(settings),
+            LogRetention = LogRetentionSettings.Read(settings, log),
         };
         if (log == "kafka" && string.IsNullOrWhiteSpace(result.KafkaBootstrap))
         {

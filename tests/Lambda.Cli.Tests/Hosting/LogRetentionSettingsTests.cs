@@ -66,6 +66,15 @@ public sealed class LogRetentionSettingsTests : IDisposable
     }
 
     [Fact]
+    public async Task a_retention_with_the_kafka_log_is_refused_since_kafka_has_its_own()
+    {
+        var (code, _, error) = await CliRunner.RunAsync("run", "--data-dir", _dataDir, "--log", "kafka", "--kafka-bootstrap", "127.0.0.1:1", "--log-retention", "1d");
+
+        Assert.Equal(ExitCodes.Usage, code);
+        Assert.Contains("setting 'log_retention' (from --log-retention): applies to the embedded log only", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task a_bad_retention_on_ingest_exits_2_naming_it()
     {
         var input = Path.Combine(_dataDir, "events.jsonl");
