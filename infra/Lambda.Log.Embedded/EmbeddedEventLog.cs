@@ -17,8 +17,11 @@ public sealed class EmbeddedEventLog : IEventLog
     private readonly DirectoryLock? _lock;
     private readonly GroupOffsetStore _groups;
     private readonly Timer? _fsyncTimer;
+    private readonly Timer? _retentionTimer;
+    private readonly Lock _retentionLock = new();
     private readonly string _topicsPath;
     private int _disposed;
+    private long _segmentsDeleted;
 
     private EmbeddedEventLog(EmbeddedLogOptions options, DirectoryLock? directoryLock)
     {
@@ -30,7 +33,18 @@ public sealed class EmbeddedEventLog : IEventLog
         {
             _fsyncTimer = new Timer(_ => SyncDirtyPartitions(), null, options.FsyncIntervalMs, options.FsyncIntervalMs);
         }
+
+        if (options.RetentionMs is not null && !options.ReadOnly)
+        {
+            _retentionTimer = new Timer(_ => EnforceRetentionInBackground(), null, options.RetentionCheckIntervalMs, options.RetentionCheckIntervalMs);
+        }
     }
+
+    /// <summary>Segments deleted by retention since the log was opened.</summary>
+    public long SegmentsDeleted => Interlocked.Read(ref _segmentsDeleted);
+
+    /// <summary>The last error of a background retention pass (e.g. an unreadable group file), or null.</summary>
+    public Exception? RetentionError { get; private set; }
 
     public string Kind => "embedded";
 
@@ -169,6 +183,13 @@ public sealed class EmbeddedEventLog : IEventLog
             await _fsyncTimer.DisposeAsync().ConfigureAwait(false);
         }
 
+        if (_retentionTimer is not null)
+        {
+            await _retentionTimer.DisposeAsync().ConfigureAwait(false);
+        }
+
+        // A retention pass in progress finishes before the files close.
+        using var retention = _retentionLock.EnterScope();
         lock (_adminLock)
         {
             foreach (var topic in _topics.Values)
@@ -195,6 +216,63 @@ public sealed class EmbeddedEventLog : IEventLog
                     _lock.Dispose();
                 }
             }
+        }
+    }
+
+    /// <summary>
+    /// One retention pass (the background timer runs it every <see cref="EmbeddedLogOptions.RetentionCheckIntervalMs"/>):
+    /// in every partition, deletes sealed segments, oldest first, whose newest record is older than
+    /// <see cref="EmbeddedLogOptions.RetentionMs"/> before <paramref name="nowMs"/> (default: the clock) and which every
+    /// guard group has read past. Does nothing without a retention or on a read-only log. Returns the segments deleted.
+    /// </summary>
+    public int EnforceRetention(long? nowMs = null)
+    {
+        if (Options.RetentionMs is not { } retention || Options.ReadOnly || Volatile.Read(ref _disposed) == 1)
+        {
+            return 0;
+        }
+
+        var cutoff = (nowMs ?? DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()) - retention;
+        var guards = Options.RetentionGuardGroups.Select(_groups.Snapshot).ToArray();
+        var deleted = 0;
+        lock (_retentionLock)
+        {
+            if (Volatile.Read(ref _disposed) == 1)
+            {
+                return 0;
+            }
+
+            foreach (var topic in _topics.Values)
+            {
+                foreach (var partition in topic.Partitions)
+                {
+                    var guard = long.MaxValue;
+                    foreach (var committed in guards)
+                    {
+                        // A guard group that never committed here has read nothing: keep everything.
+                        guard = Math.Min(guard, committed.TryGetValue(partition.Id, out var offset) ? offset : -1);
+                    }
+
+                    deleted += partition.DeleteExpiredSegments(cutoff, guard);
+                }
+            }
+        }
+
+        Interlocked.Add(ref _segmentsDeleted, deleted);
+        return deleted;
+    }
+
+    private void EnforceRetentionInBackground()
+    {
+        try
+        {
+            EnforceRetention();
+            RetentionError = null;
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException or ObjectDisposedException)
+        {
+            // The next pass tries again; deleting nothing is always safe.
+            RetentionError = e;
         }
     }
 

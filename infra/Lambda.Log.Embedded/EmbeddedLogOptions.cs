@@ -47,6 +47,22 @@ public sealed class EmbeddedLogOptions
     /// <summary>How often a read-only log looks for records appended by the owning process.</summary>
     public int ReadOnlyPollMs { get; set; } = 50;
 
+    /// <summary>
+    /// Kafka's <c>retention.ms</c>: a sealed segment whose newest record's log time is older than this is
+    /// deleted, oldest first, once every <see cref="RetentionGuardGroups"/> group has read past it.
+    /// Null (the default) keeps everything: the log is the master record and a backfill reads from offset 0.
+    /// </summary>
+    public long? RetentionMs { get; set; }
+
+    /// <summary>How often the owning process looks for segments to delete under <see cref="RetentionMs"/>.</summary>
+    public int RetentionCheckIntervalMs { get; set; } = 30_000;
+
+    /// <summary>
+    /// Consumer groups that must have committed an offset at or past a segment's end on its partition
+    /// before retention deletes it; a guard group with no commit on a partition keeps all of that partition.
+    /// </summary>
+    public IReadOnlyList<string> RetentionGuardGroups { get; set; } = [];
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid option.</summary>
     public void Validate()
     {
@@ -62,6 +78,10 @@ public sealed class EmbeddedLogOptions
         Require(MaxBatchBytes is >= 1024 and <= 64 * 1024 * 1024, nameof(MaxBatchBytes), "must be between 1 KiB and 64 MiB", MaxBatchBytes);
         Require(IndexIntervalBytes >= 1, nameof(IndexIntervalBytes), "must be at least 1", IndexIntervalBytes);
         Require(ReadOnlyPollMs >= 1, nameof(ReadOnlyPollMs), "must be at least 1 ms", ReadOnlyPollMs);
+        Require(RetentionMs is null or >= 1, nameof(RetentionMs), "must be at least 1 ms, or null to keep everything", RetentionMs ?? 0);
+        Require(RetentionCheckIntervalMs >= 1, nameof(RetentionCheckIntervalMs), "must be at least 1 ms", RetentionCheckIntervalMs);
+        Require(RetentionGuardGroups is not null && RetentionGuardGroups.All(g => !string.IsNullOrWhiteSpace(g)),
+            nameof(RetentionGuardGroups), "must name groups (no empty name)", string.Join(",", RetentionGuardGroups ?? []));
     }
 
     private static void Require(bool condition, string option, string rule, object value)

@@ -99,6 +99,12 @@ internal sealed class EmbeddedReader(EmbeddedEventLog log) : ILogReader
     private void Fill(PartitionLog partition, long from, long end, RecordBatch into, int maxRecords)
     {
         var segments = partition.Segments;
+        if (from < segments[0].BaseOffset)
+        {
+            // Retention deleted the segment between the start check and this read.
+            throw new ArgumentOutOfRangeException(nameof(from), from, $"{partition.Id} starts at offset {segments[0].BaseOffset}");
+        }
+
         var index = SegmentIndexOf(segments, from);
         var cursor = from;
         while (into.Count < maxRecords && cursor < end && index < segments.Length)

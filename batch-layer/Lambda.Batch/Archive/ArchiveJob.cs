@@ -17,6 +17,12 @@ namespace Lambda.Batch.Archive;
 /// </summary>
 public sealed class ArchiveJob
 {
+    /// <summary>
+    /// The consumer group the archive commits its archived end offsets to, right after the manifest that
+    /// records them is durable: the embedded log's retention guards on it, and Kafka tools show the archive's lag.
+    /// </summary>
+    public const string ConsumerGroup = "lambda-archive";
+
     private readonly IEventLog _log;
     private readonly ArchiveOptions _options;
     private readonly ILogger _logger;
@@ -104,8 +110,27 @@ public sealed class ArchiveJob
             var outcome = await archiver.ArchiveChunkAsync(from, to, run.AddDone, cancellationToken).ConfigureAwait(false);
             var clock = new StageClock(run.Timings);
             run.Commit(root, work.TopicPartition, outcome);
+            if (scope.Targets is null)
+            {
+                // Only the live master's own archive: a backfill's rebuild may never be swapped in.
+                await CommitOffsetAsync(work.TopicPartition, outcome.NextOffset, cancellationToken).ConfigureAwait(false);
+            }
+
             clock.Lap(ArchiveStage.Manifest);
             from = to;
+        }
+    }
+
+    private async Task CommitOffsetAsync(TopicPartition topicPartition, long nextOffset, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _log.CommitAsync(ConsumerGroup, [new TopicPartitionOffset(topicPartition, nextOffset)], cancellationToken).ConfigureAwait(false);
+        }
+        catch (NotSupportedException)
+        {
+            // A read-only embedded log (`lambda archive` beside `lambda run`) cannot commit: the owner's
+            // retention then keeps these records, since this group's offset stays behind them.
         }
     }
 
@@ -130,6 +155,17 @@ public sealed class ArchiveJob
                     var offsets = await _log.GetOffsetsAsync(new TopicPartition(topic.Name, p), cancellationToken).ConfigureAwait(false);
                     Add(offsets.TopicPartition, offsets.End);
                 }
+            }
+        }
+
+        foreach (var w in work)
+        {
+            // Records below the log's start were deleted (retention) before this archive read them: never skip them silently.
+            var start = (await _log.GetOffsetsAsync(w.TopicPartition, cancellationToken).ConfigureAwait(false)).Start;
+            if (w.From < start)
+            {
+                throw new InvalidOperationException(
+                    $"cannot archive {w.TopicPartition.Topic} partition {w.TopicPartition.Partition}: offsets {w.From}..{start - 1} are no longer in the log (it starts at {start}); they were deleted before they were archived (is '{ConsumerGroup}' among the log's retention guards?)");
             }
         }
 

@@ -19,7 +19,7 @@ internal sealed class GroupOffsetStore(string directory, bool readOnly)
     {
         if (readOnly)
         {
-            throw new InvalidOperationException("the log was opened read-only: commits belong to the owning process");
+            throw new NotSupportedException("the log was opened read-only: commits belong to the owning process");
         }
 
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -54,6 +54,20 @@ internal sealed class GroupOffsetStore(string directory, bool readOnly)
         try
         {
             return Load(group).TryGetValue(topicPartition, out var offset) ? offset : null;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>Every partition's committed offset of <paramref name="group"/> (for retention's guard, off the async path).</summary>
+    public IReadOnlyDictionary<TopicPartition, long> Snapshot(string group)
+    {
+        _gate.Wait();
+        try
+        {
+            return new Dictionary<TopicPartition, long>(Load(group));
         }
         finally
         {

@@ -19,6 +19,9 @@ internal sealed class PartitionLog : IDisposable
     private long _lastTimestamp;
     private int _dirty;
     private TaskCompletionSource _appended = NewSignal();
+    // Segments dropped from the list by retention: a read that took the list before may still be in them
+    // (the file is unlinked, the handle still reads), so their handles close a while later.
+    private readonly List<(Segment Segment, long RetiredAtMs)> _retired = [];
 
     private PartitionLog(TopicPartition id, string directory, EmbeddedLogOptions options, Segment[] segments)
     {
@@ -69,7 +72,9 @@ internal sealed class PartitionLog : IDisposable
             bases.Add(0);
         }
 
-        var segments = bases.Select(b => Segment.Open(directory, b, writable)).ToArray();
+        var segments = writable
+            ? bases.Select(b => Segment.Open(directory, b, writable: true)).ToArray()
+            : OpenForReading(directory, bases);
         var log = new PartitionLog(id, directory, options, segments);
         for (var i = 0; i < segments.Length; i++)
         {
@@ -77,6 +82,28 @@ internal sealed class PartitionLog : IDisposable
         }
 
         return log;
+    }
+
+    /// <summary>
+    /// A read-only open races the owner's retention: a segment listed a moment ago may be gone. Only the
+    /// oldest ones can go, so a missing segment just moves the start up.
+    /// </summary>
+    private static Segment[] OpenForReading(string directory, List<long> bases)
+    {
+        var segments = new List<Segment>();
+        foreach (var b in bases)
+        {
+            try
+            {
+                segments.Add(Segment.Open(directory, b, writable: false));
+            }
+            catch (FileNotFoundException) when (segments.Count == 0)
+            {
+                // Deleted by retention since the listing.
+            }
+        }
+
+        return [.. segments];
     }
 
     private void Recover(Segment segment, bool isLast, bool verifyTail)
@@ -191,6 +218,8 @@ internal sealed class PartitionLog : IDisposable
                     _options.IndexIntervalBytes);
             }
 
+            segment.NoteAppended(_writePosition + starts[i - 1] - starts[first], timestamp);
+
             _writePosition = position;
             segment.SetLength(position);
         }
@@ -198,6 +227,89 @@ internal sealed class PartitionLog : IDisposable
         Volatile.Write(ref _endOffset, next);
         Volatile.Write(ref _dirty, 1);
         Interlocked.Exchange(ref _appended, NewSignal()).TrySetResult();
+    }
+
+    /// <summary>
+    /// Retention: deletes sealed segments (never the last, active one), oldest first, while a segment's
+    /// newest record is older than <paramref name="cutoffMs"/> and its end is at or below
+    /// <paramref name="guardOffset"/>. The start moves up before each file goes, and files go oldest
+    /// first, so a crash at any point leaves the remaining segments contiguous. Returns how many went.
+    /// </summary>
+    public int DeleteExpiredSegments(long cutoffMs, long guardOffset)
+    {
+        var expired = new List<Segment>();
+        lock (_appendLock)
+        {
+            CloseRetired(Environment.TickCount64);
+            var segments = _segments;
+            while (expired.Count < segments.Length - 1)
+            {
+                var oldest = segments[expired.Count];
+                var end = segments[expired.Count + 1].BaseOffset;
+                if (end > guardOffset || oldest.NewestTimestampMs() is not { } newest || newest >= cutoffMs)
+                {
+                    break;
+                }
+
+                expired.Add(oldest);
+            }
+
+            if (expired.Count == 0)
+            {
+                return 0;
+            }
+
+            Volatile.Write(ref _segments, segments[expired.Count..]);
+            foreach (var segment in expired)
+            {
+                _retired.Add((segment, Environment.TickCount64));
+            }
+        }
+
+        // Unlinking a large file can take a while: appends go on meanwhile. Oldest first, so a crash here
+        // leaves the remaining files contiguous.
+        foreach (var segment in expired)
+        {
+            File.Delete(segment.Path);
+        }
+
+        DurableFile.SyncDirectory(_directory);
+        return expired.Count;
+    }
+
+    /// <summary>For a read-only log: drops leading segments the owner's retention deleted, moving the start up.</summary>
+    private void DropDeletedSegments(long nowMs)
+    {
+        CloseRetired(nowMs);
+        var segments = _segments;
+        var gone = 0;
+        while (gone < segments.Length - 1 && !File.Exists(segments[gone].Path))
+        {
+            _retired.Add((segments[gone], nowMs));
+            gone++;
+        }
+
+        if (gone > 0)
+        {
+            Volatile.Write(ref _segments, segments[gone..]);
+        }
+    }
+
+    /// <summary>A read holds a segment for one synchronous fill, far shorter than this.</summary>
+    private const long RetiredGraceMs = 10_000;
+
+    private void CloseRetired(long nowMs)
+    {
+        _retired.RemoveAll(r =>
+        {
+            if (nowMs - r.RetiredAtMs < RetiredGraceMs)
+            {
+                return false;
+            }
+
+            r.Segment.Dispose();
+            return true;
+        });
     }
 
     /// <summary>
@@ -239,6 +351,7 @@ internal sealed class PartitionLog : IDisposable
     {
         lock (_appendLock)
         {
+            DropDeletedSegments(Environment.TickCount64);
             var published = false;
             while (true)
             {
@@ -312,6 +425,13 @@ internal sealed class PartitionLog : IDisposable
 
                 segment.Dispose();
             }
+
+            foreach (var (segment, _) in _retired)
+            {
+                segment.Dispose();
+            }
+
+            _retired.Clear();
         }
     }
 

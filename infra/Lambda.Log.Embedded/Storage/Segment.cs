@@ -15,6 +15,8 @@ internal sealed class Segment : IDisposable
     private int _indexCount;
     private long _length;
     private long _lastIndexedPosition = int.MinValue;
+    private long _lastBatchPosition = -1;
+    private long _newestTimestampMs = -1;
 
     private Segment(string path, long baseOffset, FileStream stream)
     {
@@ -65,6 +67,49 @@ internal sealed class Segment : IDisposable
 
     /// <summary>Publishes appended bytes to readers (after they are written and, by policy, synced).</summary>
     public void SetLength(long length) => Volatile.Write(ref _length, length);
+
+    /// <summary>Records where the newest batch starts (found by a scan), so its log time can be read when needed.</summary>
+    public void NoteLastBatch(long position) => _lastBatchPosition = position;
+
+    /// <summary>Records the log time of a batch just appended: every record in it has that time.</summary>
+    public void NoteAppended(long position, long timestampMs)
+    {
+        _lastBatchPosition = position;
+        Volatile.Write(ref _newestTimestampMs, timestampMs);
+    }
+
+    /// <summary>
+    /// The log time of the segment's newest record (all records of a batch share the append time, so it is
+    /// the last batch's first record's), or null if it cannot be read (an empty or damaged tail).
+    /// </summary>
+    public long? NewestTimestampMs()
+    {
+        var known = Volatile.Read(ref _newestTimestampMs);
+        if (known >= 0)
+        {
+            return known;
+        }
+
+        if (_lastBatchPosition < 0 || _lastBatchPosition + BatchFormat.HeaderSize + 8 > Length)
+        {
+            return null;
+        }
+
+        Span<byte> timestamp = stackalloc byte[8];
+        if (RandomAccess.Read(Handle, timestamp, _lastBatchPosition + BatchFormat.HeaderSize) != 8)
+        {
+            return null;
+        }
+
+        var value = System.Buffers.Binary.BinaryPrimitives.ReadInt64LittleEndian(timestamp);
+        if (value < 0)
+        {
+            return null;
+        }
+
+        Volatile.Write(ref _newestTimestampMs, value);
+        return value;
+    }
 
     /// <summary>Records that the batch with <paramref name="baseOffset"/> starts at <paramref name="position"/>.</summary>
     public void AddIndexEntry(long baseOffset, long position, int intervalBytes, bool force = false)

@@ -28,6 +28,7 @@ internal static class SegmentScanner
             if (TryReadBatch(window, segment, position, fileLength, next, next, verify, out var length, out var count, out var baseOffset))
             {
                 segment.AddIndexEntry(baseOffset, position, indexIntervalBytes, forceIndex);
+                segment.NoteLastBatch(position);
                 forceIndex = false;
                 position += length;
                 next = baseOffset + count;

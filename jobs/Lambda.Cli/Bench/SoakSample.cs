@@ -12,7 +12,7 @@ internal sealed record SoakSample(double ElapsedSeconds, long RssBytes, long GcH
     int Queries, int Errors, double P50Ms, double P99Ms)
 {
     public const string CsvHeader =
-        "elapsed_s,rss_mb,gc_heap_mb,lag_records,processed_per_s,queries,query_errors,p50_ms,p99_ms,live_heap_mb,gc_pause_max_ms,host_cpu_cores,windows,dedupe_ids";
+        "elapsed_s,rss_mb,gc_heap_mb,lag_records,processed_per_s,queries,query_errors,p50_ms,p99_ms,live_heap_mb,gc_pause_max_ms,host_cpu_cores,windows,dedupe_ids,log_mb";
 
     /// <summary>Heap that survived the latest gen2 collection, in bytes.</summary>
     public long LiveHeapBytes { get; init; }
@@ -29,7 +29,10 @@ internal sealed record SoakSample(double ElapsedSeconds, long RssBytes, long GcH
     /// <summary>Event ids the dedupe windows hold (summed over partitions).</summary>
     public long DedupeIds { get; init; }
 
+    /// <summary>Size of the host's embedded log on disk (bounded by its retention).</summary>
+    public long LogBytes { get; init; }
+
     public string ToCsv() => string.Create(CultureInfo.InvariantCulture,
         $"{ElapsedSeconds:F0},{RssBytes / 1048576.0:F1},{GcHeapBytes / 1048576.0:F1},{Lag},{ProcessedPerSecond:F0},{Queries},{Errors},{P50Ms:F1},{P99Ms:F1}," +
-        $"{LiveHeapBytes / 1048576.0:F1},{GcPauseMaxMs:F1},{HostCpuCores:F2},{Windows},{DedupeIds}");
+        $"{LiveHeapBytes / 1048576.0:F1},{GcPauseMaxMs:F1},{HostCpuCores:F2},{Windows},{DedupeIds},{LogBytes / 1048576.0:F0}");
 }

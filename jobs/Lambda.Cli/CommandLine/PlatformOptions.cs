@@ -183,7 +183,9 @@ internal sealed class PlatformOptions
     /// Opens the configured log and makes sure the platform's topics exist. An embedded log opened for
     /// writing records <paramref name="owner"/> (default: the command's name) for others to name its owner.
     /// </summary>
-    public async Task<IEventLog> OpenLogAsync(ParseResult parsed, CancellationToken cancellationToken, bool readOnly = false, string? owner = null)
+    /// <param name="configure">Sets further options of an embedded log (e.g. its retention) before it opens.</param>
+    public async Task<IEventLog> OpenLogAsync(ParseResult parsed, CancellationToken cancellationToken, bool readOnly = false, string? owner = null,
+        Action<EmbeddedLogOptions>? configure = null)
     {
         var partitions = parsed.GetValue(Partitions);
         IEventLog log;
@@ -216,6 +218,7 @@ internal sealed class PlatformOptions
                 ReadOnly = readOnly,
                 Owner = owner ?? $"lambda {parsed.CommandResult.Command.Name}",
             };
+            configure?.Invoke(options);
             try
             {
                 options.Validate();

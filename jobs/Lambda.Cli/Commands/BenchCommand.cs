@@ -58,13 +58,23 @@ internal static class BenchCommand
         var sample = new Option<int>("--sample") { Description = "Seconds between CSV rows (default 10).", DefaultValueFactory = _ => 10 };
         var queryRate = new Option<double>("--query-rate") { Description = "Open-loop queries/s against the API (default 20).", DefaultValueFactory = _ => 20 };
         var outCsv = new Option<string>("--out") { Description = "CSV file of the samples (default soak.csv); the host's log goes beside it (soak.host.log).", DefaultValueFactory = _ => "soak.csv" };
+        var logRetention = new Option<string>("--log-retention")
+        {
+            Description = "The host's log retention, e.g. 2m: keeps the log's disk use bounded by the rate (default 2m; the speed layer's group guards it).",
+            DefaultValueFactory = _ => "2m",
+        };
+        var logSegmentMb = new Option<int>("--log-segment-mb") { Description = "The host's log segment size in MiB (default 64).", DefaultValueFactory = _ => 64 };
         var soak = new Command("soak", "Memory, lag and p99 query latency of `lambda run` under a steady load, checked flat after a warm-up (exit 1 if not).")
-            { soakRate, minutes, soakWarmup, window, sample, queryRate, outCsv, dir };
+            { soakRate, minutes, soakWarmup, window, sample, queryRate, outCsv, dir, logRetention, logSegmentMb };
         soak.SetAction(async (parsed, ct) =>
         {
             var settings = new SoakSettings(parsed.GetValue(soakRate), TimeSpan.FromSeconds(parsed.GetValue(soakWarmup)),
                 TimeSpan.FromMinutes(parsed.GetValue(minutes)), TimeSpan.FromSeconds(parsed.GetValue(window)), TimeSpan.FromSeconds(parsed.GetValue(sample)),
-                parsed.GetValue(queryRate), parsed.GetValue(outCsv)!, parsed.GetValue(dir));
+                parsed.GetValue(queryRate), parsed.GetValue(outCsv)!, parsed.GetValue(dir))
+            {
+                LogRetention = ParseDuration(parsed.GetValue(logRetention)!, "--log-retention"),
+                LogSegmentMb = parsed.GetValue(logSegmentMb),
+            };
             if (settings.Problem() is { } problem)
             {
                 throw new UsageException(problem);
@@ -77,5 +87,17 @@ internal static class BenchCommand
         command.Subcommands.Add(soak);
         command.Subcommands.Add(latency);
         return command;
+    }
+
+    private static TimeSpan ParseDuration(string text, string option)
+    {
+        try
+        {
+            return DurationText.Parse(text);
+        }
+        catch (FormatException e)
+        {
+            throw new UsageException($"{option}: {e.Message}");
+        }
     }
 }

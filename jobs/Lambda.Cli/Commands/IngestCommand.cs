@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Lambda.Cli.CommandLine;
+using Lambda.Cli.Hosting;
 using Lambda.SharedModel.Codec;
 using Lambda.SharedModel.Events;
 using Lambda.SharedModel.Ingestion;
@@ -27,7 +28,9 @@ internal static class IngestCommand
         };
         topic.AcceptOnlyFromAmong([.. Topics.EventTopics]);
 
+        var retentionOptions = new LogRetentionOptions();
         var command = new Command("ingest", "Append JSON Lines (a file or stdin) to the event log.") { input, topic };
+        retentionOptions.AddTo(command);
         command.SetAction(async (parsed, cancellationToken) =>
         {
             var path = parsed.GetValue(input)!;
@@ -36,7 +39,10 @@ internal static class IngestCommand
                 throw new UsageException($"file '{path}' does not exist");
             }
 
-            await using var log = await platform.OpenLogAsync(parsed, cancellationToken).ConfigureAwait(false);
+            var settings = RunSettings.FromEnvironment(LogRetentionSettings.Keys);
+            retentionOptions.SetFlags(parsed, settings);
+            var retention = LogRetentionSettings.Read(settings, parsed.GetValue(platform.LogKind)!);
+            await using var log = await platform.OpenLogAsync(parsed, cancellationToken, configure: retention.Apply).ConfigureAwait(false);
             await using var producer = log.CreateProducer();
             var ingestor = new EventIngestor(producer, TimeProvider.System, parsed.GetValue(topic));
             var source = path == "-" ? "stdin" : Path.GetFullPath(path);

@@ -28,11 +28,13 @@ internal static class RunCommand
         var demoRate = new Option<string?>("--demo-rate") { Description = "Demo records per second (history density and live rate; default 2)." };
         var noServe = new Option<bool>("--no-serve") { Description = "Leave out the API and dashboard: serve them with 'lambda serve' beside this process (setting no_serve)." };
         var noScheduler = new Option<bool>("--no-scheduler") { Description = "Leave out the scheduler: run 'lambda scheduler' beside this process (setting no_scheduler)." };
+        var retentionOptions = new LogRetentionOptions();
         var speedOptions = new SpeedCommandOptions();
         var scheduler = new SchedulerSettings();
         var command = new Command("run", "Run everything in one process: log, speed layer, scheduler, API and dashboard.") { config, urls, demo, demoDays, demoRate, noServe, noScheduler };
         speedOptions.AddTo(command);
         scheduler.AddTo(command);
+        retentionOptions.AddTo(command);
         command.SetAction(async (parsed, cancellationToken) =>
         {
             var sinceStart = Stopwatch.StartNew();
@@ -41,6 +43,7 @@ internal static class RunCommand
             var settings = RunSettings.Load(parsed.GetValue(config), dataDirectory,
                 [.. PlatformSettings.Keys, .. SchedulerSettings.Keys, .. DemoSettings.Keys, "urls", "no_serve", "no_scheduler"]);
             settings.SetFlag(parsed, "urls", urls);
+            retentionOptions.SetFlags(parsed, settings);
             settings.SetFlag(parsed, "demo_days", demoDays);
             settings.SetFlag(parsed, "demo_rate", demoRate);
             foreach (var (key, flag) in new[] { ("demo", demo), ("no_serve", noServe), ("no_scheduler", noScheduler) })
@@ -61,11 +64,22 @@ internal static class RunCommand
             var listen = settings.GetString("urls", "http://127.0.0.1:8080")!.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
             var speed = speedOptions.Read(parsed, dataDirectory);
             var bots = speedOptions.LoadBotRules(parsed);
+            if (resources.LogRetention.Guards == LogRetentionSettings.DefaultGuards && speed.ConsumerGroup != LogRetentionSettings.DefaultGuards[0])
+            {
+                // The speed layer commits under another group: that group guards the log instead.
+                resources = resources with { LogRetention = resources.LogRetention with { Guards = [speed.ConsumerGroup, .. LogRetentionSettings.DefaultGuards.Skip(1)] } };
+            }
 
             using var loggers = Logging.Create();
             var logger = loggers.CreateLogger("Lambda.Run");
             await using var log = await resources.OpenLogAsync(cancellationToken,
                 owner: serve ? $"lambda run, API on {string.Join(", ", listen)}" : "lambda run --no-serve").ConfigureAwait(false);
+            if (resources.Log == "embedded" && resources.LogRetention.Retention is { } retention)
+            {
+                logger.LogInformation("log retention {Retention}: sealed segments go once older and read by {Guards}", retention,
+                    resources.LogRetention.Guards.Count == 0 ? "anyone (no guard groups)" : string.Join(", ", resources.LogRetention.Guards));
+            }
+
             await using var store = await resources.OpenStoreAsync(cancellationToken).ConfigureAwait(false);
             await using var keys = await resources.OpenKeysAsync(cancellationToken).ConfigureAwait(false);
             await using var history = await resources.OpenHistoryAsync(cancellationToken).ConfigureAwait(false);

@@ -62,8 +62,25 @@ internal static class TailCommand
             var batch = new RecordBatch(256, 64 * 1024);
             while (remaining > 0 && !cancellationToken.IsCancellationRequested)
             {
-                await reader.ReadAsync(tp, offset, batch, Math.Min(remaining, 1000),
-                    keepFollowing ? TimeSpan.FromSeconds(1) : TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    await reader.ReadAsync(tp, offset, batch, Math.Min(remaining, 1000),
+                        keepFollowing ? TimeSpan.FromSeconds(1) : TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
+                }
+                catch (ArgumentOutOfRangeException)
+                {
+                    // The owner's log retention deleted records before this tail reached them: go on from the new start.
+                    var start = (await log.GetOffsetsAsync(tp, cancellationToken).ConfigureAwait(false)).Start;
+                    if (start <= offset)
+                    {
+                        throw;
+                    }
+
+                    await parsed.InvocationConfiguration.Error.WriteLineAsync($"{tp.Partition}:{offset}..{start - 1} deleted by the log's retention; going on at {start}").ConfigureAwait(false);
+                    offset = start;
+                    continue;
+                }
+
                 if (batch.Count == 0 && !keepFollowing)
                 {
                     break;

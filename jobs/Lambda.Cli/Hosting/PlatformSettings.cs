@@ -22,8 +22,11 @@ internal sealed record PlatformSettings(string DataDirectory, string Log, string
     /// <summary>Extra librdkafka settings for every Kafka client (setting kafka_config).</summary>
     public IReadOnlyDictionary<string, string> KafkaConfig { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>The embedded log's retention (settings log_retention, log_retention_guards, log_segment_mb), applied when it is opened for writing.</summary>
+    public LogRetentionSettings LogRetention { get; init; } = new(null, LogRetentionSettings.DefaultGuards, null);
+
     /// <summary>The setting keys this record reads.</summary>
-    public static readonly string[] Keys = ["data_dir", "log", "kafka_bootstrap", "kafka_config", "partitions", "store", "pg", "pg_schema"];
+    public static readonly string[] Keys = ["data_dir", "log", "kafka_bootstrap", "kafka_config", "partitions", "store", "pg", "pg_schema", .. LogRetentionSettings.Keys];
 
     public static PlatformSettings Read(ParseResult parsed, PlatformOptions platform, RunSettings settings, string dataDirectory)
     {
@@ -57,6 +60,7 @@ internal sealed record PlatformSettings(string DataDirectory, string Log, string
             schema ?? PostgresViewStore.DefaultSchema, schema is not null)
         {
             KafkaConfig = settings.Get<IReadOnlyDictionary<string, string>>("kafka_config", new Dictionary<string, string>(), KafkaClientSettings.Parse, "key=value[,key=value] pairs of settings the log does not set itself"),
+            LogRetention = LogRetentionSettings.Read(settings, log),
         };
         if (log == "kafka" && string.IsNullOrWhiteSpace(result.KafkaBootstrap))
         {
@@ -83,9 +87,22 @@ internal sealed record PlatformSettings(string DataDirectory, string Log, string
     /// </summary>
     public async Task<IEventLog> OpenLogAsync(CancellationToken cancellationToken, bool readOnly = false, string owner = "lambda")
     {
-        IEventLog log = Log == "kafka"
-            ? new KafkaEventLog(KafkaClientSettings.Options(KafkaBootstrap!, Partitions, KafkaConfig))
-            : EmbeddedEventLog.Open(new EmbeddedLogOptions { RootPath = LogDirectory, DefaultPartitions = Partitions, ReadOnly = readOnly, Owner = owner });
+        IEventLog log;
+        if (Log == "kafka")
+        {
+            log = new KafkaEventLog(KafkaClientSettings.Options(KafkaBootstrap!, Partitions, KafkaConfig));
+        }
+        else
+        {
+            var options = new EmbeddedLogOptions { RootPath = LogDirectory, DefaultPartitions = Partitions, ReadOnly = readOnly, Owner = owner };
+            if (!readOnly)
+            {
+                LogRetention.Apply(options);
+            }
+
+            log = EmbeddedEventLog.Open(options);
+        }
+
         if (readOnly)
         {
             return log;

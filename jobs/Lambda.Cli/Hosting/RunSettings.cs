@@ -39,16 +39,28 @@ internal sealed class RunSettings
             }
         }
 
-        foreach (var key in known)
+        settings.ReadEnvironment(known);
+        return settings;
+    }
+
+    /// <summary>Settings of a short command that has no settings file (e.g. `lambda ingest`): LAMBDA_* variables, then flags.</summary>
+    public static RunSettings FromEnvironment(IEnumerable<string> keys)
+    {
+        var settings = new RunSettings();
+        settings.ReadEnvironment(keys);
+        return settings;
+    }
+
+    private void ReadEnvironment(IEnumerable<string> keys)
+    {
+        foreach (var key in keys)
         {
             var variable = "LAMBDA_" + key.ToUpperInvariant();
             if (Environment.GetEnvironmentVariable(variable) is { Length: > 0 } value)
             {
-                settings._values[key] = (value, variable);
+                _values[key] = (value, variable);
             }
         }
-
-        return settings;
     }
 
     /// <summary>Takes <paramref name="option"/>'s value if it was given on the command line.</summary>
