@@ -45,12 +45,8 @@ public sealed partial class BatchRecomputer : IRecompute
         Directory.CreateDirectory(_paths.TempRoot);
         var timings = new RecomputeTimings();
         var snapshot = timings.Measure("snapshot", () => MasterSnapshot.Scan(_paths.MasterRoot));
-        using var database = DuckDbDatabase.OpenInMemory(new DuckDbOptions
-        {
-            Threads = _options.Threads,
-            MemoryLimit = _options.MemoryLimit,
-            TempDirectory = Path.Combine(_paths.TempRoot, "duckdb"),
-        });
+        using var database = DuckDbDatabase.OpenInMemory(
+            RecomputeDatabase.Options(_options.Threads, _options.MemoryLimit, _options.RetainedMemory, Path.Combine(_paths.TempRoot, "duckdb")));
         using var connection = database.Connect();
         var newest = timings.Measure("newest log time", () => ExactViewComputation.NewestLogTime(connection, snapshot.Files));
         if (newest is null)

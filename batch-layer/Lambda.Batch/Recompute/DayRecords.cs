@@ -15,11 +15,7 @@ internal sealed class DayRecords
     /// <summary>Set in <see cref="Flags"/> when the record has a user hash.</summary>
     public const int HasUser = 16;
 
-    private int[] _cids = new int[4096];
-    private long[] _minutes = new long[4096];
-    private int[] _flags = new int[4096];
-    private long[] _costs = new long[4096];
-    private ulong[] _hashes = new ulong[4096];
+    private DayRecord[] _records = new DayRecord[4096];
 
     /// <summary>The day's date (its totals are recorded under it).</summary>
     public DateOnly Date { get; set; }
@@ -27,20 +23,8 @@ internal sealed class DayRecords
     /// <summary>Attributed records loaded.</summary>
     public int Count { get; private set; }
 
-    /// <summary>Campaign numbers (see <c>campaigns</c>).</summary>
-    public ReadOnlySpan<int> Cids => _cids.AsSpan(0, Count);
-
-    /// <summary>Minute starts (ms).</summary>
-    public ReadOnlySpan<long> Minutes => _minutes.AsSpan(0, Count);
-
-    /// <summary>Kind, 4 × how it counts (<see cref="ExactViewSql.Counted"/>, Bot, Duplicate), <see cref="HasUser"/>.</summary>
-    public ReadOnlySpan<int> Flags => _flags.AsSpan(0, Count);
-
-    /// <summary>Cost in micros (0 when NULL).</summary>
-    public ReadOnlySpan<long> Costs => _costs.AsSpan(0, Count);
-
-    /// <summary>User hashes (meaningful with <see cref="HasUser"/>).</summary>
-    public ReadOnlySpan<ulong> Hashes => _hashes.AsSpan(0, Count);
+    /// <summary>The attributed records, in the result's order until <see cref="DayRowBuilder"/> sorts them in place.</summary>
+    public Span<DayRecord> Records => _records.AsSpan(0, Count);
 
     /// <summary>The highest campaign number loaded (-1 when none).</summary>
     public int MaxCid { get; private set; }
@@ -122,14 +106,14 @@ internal sealed class DayRecords
                     continue;
                 }
 
-                var at = Count++;
+                ref var record = ref _records[Count++];
                 var minute = minutes[i];
-                _cids[at] = cid;
-                _minutes[at] = minute;
-                _costs[at] = costsValid || !reader.IsNullAt(3, i) ? costs[i] : 0;
+                record.Cid = cid;
+                record.Minute = minute;
+                record.Cost = costsValid || !reader.IsNullAt(3, i) ? costs[i] : 0;
                 var hasUser = hashesValid || !reader.IsNullAt(4, i);
-                _hashes[at] = hasUser ? hashes[i] : 0;
-                _flags[at] = hasUser ? flag | HasUser : flag;
+                record.Hash = hasUser ? hashes[i] : 0;
+                record.Flags = hasUser ? flag | HasUser : flag;
                 MaxCid = Math.Max(MaxCid, cid);
                 MinMinute = Math.Min(MinMinute, minute);
                 MaxMinute = Math.Max(MaxMinute, minute);
@@ -162,16 +146,9 @@ internal sealed class DayRecords
 
     private void EnsureCapacity(int rows)
     {
-        if (rows <= _cids.Length)
+        if (rows > _records.Length)
         {
-            return;
+            _records = new DayRecord[Math.Max(rows, _records.Length * 2)];
         }
-
-        var size = Math.Max(rows, _cids.Length * 2);
-        _cids = new int[size];
-        _minutes = new long[size];
-        _flags = new int[size];
-        _costs = new long[size];
-        _hashes = new ulong[size];
     }
 }

@@ -30,8 +30,7 @@ internal sealed class DayRowBuilder
     private readonly UserList _hourUsers = new();
     private readonly UserList _dayUsers = new();
     private int[] _counts = new int[2048];
-    private int[] _bySlot = new int[4096];
-    private int[] _order = new int[4096];
+    private DayRecord[] _byMinute = new DayRecord[4096];
 
     /// <summary>Adds the rows of <paramref name="records"/> to <paramref name="spool"/> as a new day; returns how many.</summary>
     public long Build(DayRecords records, DayRowSpool spool)
@@ -42,19 +41,14 @@ internal sealed class DayRowBuilder
             return 0;
         }
 
-        var order = Sort(records);
-        var cids = records.Cids;
-        var minutes = records.Minutes;
-        var flags = records.Flags;
-        var costs = records.Costs;
-        var hashes = records.Hashes;
+        var sorted = Sort(records);
         long rows = 0;
-        int cid = cids[order[0]];
-        long minuteMs = minutes[order[0]];
-        foreach (var r in order)
+        int cid = sorted[0].Cid;
+        long minuteMs = sorted[0].Minute;
+        foreach (ref readonly var record in sorted)
         {
-            var rowCid = cids[r];
-            var rowMinute = minutes[r];
+            var rowCid = record.Cid;
+            var rowMinute = record.Minute;
             if (rowCid != cid || rowMinute != minuteMs)
             {
                 rows += Emit(spool, cid, minuteMs, rowCid != cid, rowMinute);
@@ -62,7 +56,7 @@ internal sealed class DayRowBuilder
                 minuteMs = rowMinute;
             }
 
-            var flag = flags[r];
+            var flag = record.Flags;
             switch (flag >> 2 & 3)
             {
                 case ExactViewSql.Bot:
@@ -72,7 +66,7 @@ internal sealed class DayRowBuilder
                     _minute.Duplicates++;
                     break;
                 default:
-                    Count(flag, costs[r], hashes[r]);
+                    Count(flag, record.Cost, record.Hash);
                     break;
             }
         }
@@ -82,10 +76,11 @@ internal sealed class DayRowBuilder
     }
 
     /// <summary>
-    /// The record indexes in (campaign, minute) order: a stable counting sort by minute, then one by
-    /// campaign. The minute slots span the day's first to last minute (one day in a date folder).
+    /// The records in (campaign, minute) order, sorted in place: a stable counting sort by minute into a
+    /// scratch array, then one by campaign back. The minute slots span the day's first to last minute
+    /// (one day in a date folder). Whole records move, so every pass reads memory in order.
     /// </summary>
-    private ReadOnlySpan<int> Sort(DayRecords records)
+    private ReadOnlySpan<DayRecord> Sort(DayRecords records)
     {
         var n = records.Count;
         var slots = (records.MaxMinute - records.MinMinute) / MinuteMs + 1;
@@ -94,40 +89,39 @@ internal sealed class DayRowBuilder
             throw new InvalidDataException($"{records.Date:yyyy-MM-dd}: event times span {slots} minutes in one date folder");
         }
 
-        if (_bySlot.Length < n)
+        if (_byMinute.Length < n)
         {
-            _bySlot = new int[Math.Max(n, _bySlot.Length * 2)];
-            _order = new int[_bySlot.Length];
+            _byMinute = new DayRecord[Math.Max(n, _byMinute.Length * 2)];
         }
 
-        var minutes = records.Minutes;
+        var input = records.Records;
+        var byMinute = _byMinute.AsSpan(0, n);
         var min = records.MinMinute;
         var counts = Counts((int)slots);
-        foreach (var m in minutes)
+        foreach (ref readonly var record in input)
         {
-            counts[(int)((m - min) / MinuteMs) + 1]++;
+            counts[(int)((record.Minute - min) / MinuteMs) + 1]++;
         }
 
         Prefix(counts);
-        for (var i = 0; i < n; i++)
+        foreach (ref readonly var record in input)
         {
-            _bySlot[counts[(int)((minutes[i] - min) / MinuteMs)]++] = i;
+            byMinute[counts[(int)((record.Minute - min) / MinuteMs)]++] = record;
         }
 
-        var cids = records.Cids;
         counts = Counts(records.MaxCid + 1);
-        foreach (var c in cids)
+        foreach (ref readonly var record in byMinute)
         {
-            counts[c + 1]++;
+            counts[record.Cid + 1]++;
         }
 
         Prefix(counts);
-        foreach (var i in _bySlot.AsSpan(0, n))
+        foreach (ref readonly var record in byMinute)
         {
-            _order[counts[cids[i]]++] = i;
+            input[counts[record.Cid]++] = record;
         }
 
-        return _order.AsSpan(0, n);
+        return input;
     }
 
     private Span<int> Counts(int keys)

@@ -79,7 +79,9 @@ internal sealed class ExactViewComputation
             building = Task.Run(() =>
             {
                 var started = System.Diagnostics.Stopwatch.GetTimestamp();
+                var cpu = ThreadCpu.Now();
                 _rows.Build(records, _spool);
+                Timings.AddThreadCpu("rows+sketches", ThreadCpu.Now() - cpu);
                 return System.Diagnostics.Stopwatch.GetElapsedTime(started);
             }, cancellationToken);
         }

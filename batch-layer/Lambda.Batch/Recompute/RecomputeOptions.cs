@@ -33,6 +33,13 @@ public sealed class RecomputeOptions
     /// <summary>DuckDB memory cap such as "4GB" (null = DuckDB's default, 80% of RAM); above it, joins and aggregates spill to <c>batch/tmp</c>.</summary>
     public string? MemoryLimit { get; init; }
 
+    /// <summary>
+    /// Freed memory DuckDB keeps for the next statement instead of returning it to the OS, such as "2GB"
+    /// (null = DuckDB's defaults, 128 MB): at 100M events the days' hash tables were handed back and
+    /// faulted in again every day (<see cref="RecomputeDatabase"/>). Only memory actually used is kept.
+    /// </summary>
+    public string? RetainedMemory { get; init; } = "2GB";
+
     /// <summary>Whether to compare the speed layer's rows with the new exact rows after a successful run.</summary>
     public bool ComputeDrift { get; init; } = true;
 
@@ -60,6 +67,11 @@ public sealed class RecomputeOptions
         if (StoreChunkRows is < 1 or > 1_000_000)
         {
             throw new ArgumentException($"recompute option {nameof(StoreChunkRows)} must be between 1 and 1000000 (got {StoreChunkRows})", nameof(StoreChunkRows));
+        }
+
+        if (RetainedMemory is not null && string.IsNullOrWhiteSpace(RetainedMemory))
+        {
+            throw new ArgumentException($"recompute option {nameof(RetainedMemory)} must be a size such as 2GB, or null", nameof(RetainedMemory));
         }
 
         if (Threads is <= 0)

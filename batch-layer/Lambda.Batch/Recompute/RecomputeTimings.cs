@@ -30,7 +30,11 @@ public sealed class RecomputeTimings
         finally
         {
             Add(stage, Stopwatch.GetElapsedTime(started));
-            _cpu[stage] = _cpu.GetValueOrDefault(stage) + (CpuTime() - cpuStarted);
+            var cpu = CpuTime() - cpuStarted;
+            lock (_stages)
+            {
+                _cpu[stage] = _cpu.GetValueOrDefault(stage) + cpu;
+            }
         }
     }
 
@@ -60,6 +64,18 @@ public sealed class RecomputeTimings
             {
                 _stages[i] = (stage, _stages[i].Elapsed + elapsed);
             }
+        }
+    }
+
+    /// <summary>
+    /// Adds the CPU time of the one thread that ran <paramref name="stage"/> (a stage beside DuckDB on
+    /// its own thread, whose process CPU time would include DuckDB's).
+    /// </summary>
+    public void AddThreadCpu(string stage, TimeSpan cpu)
+    {
+        lock (_stages)
+        {
+            _cpu[stage] = _cpu.GetValueOrDefault(stage) + cpu;
         }
     }
 

@@ -37,6 +37,12 @@ public class RecomputeBenchmark
     [ParamsSource(nameof(Sizes))]
     public long Events { get; set; }
 
+    /// <summary>The allocator memory DuckDB keeps between statements (LAMBDA_RECOMPUTE_RETAINED; "none" = DuckDB's default).</summary>
+    public static string? RetainedMemory =>
+        Environment.GetEnvironmentVariable("LAMBDA_RECOMPUTE_RETAINED") is { } retained
+            ? (retained == "none" ? null : retained)
+            : new RecomputeOptions { DataDirectory = "." }.RetainedMemory;
+
     [GlobalSetup]
     public void Setup()
     {
@@ -132,10 +138,6 @@ public class RecomputeBenchmark
             .WithToolchain(new InProcessEmitToolchain(TimeSpan.FromMinutes(30), logOutput: true)));
     }
 
-    private DuckDbDatabase Open() => DuckDbDatabase.OpenInMemory(new DuckDbOptions
-    {
-        Threads = 2,
-        MemoryLimit = "8GB",
-        TempDirectory = Path.Combine(_root, "spill"),
-    });
+    private DuckDbDatabase Open() => DuckDbDatabase.OpenInMemory(
+        RecomputeDatabase.Options(threads: 2, memoryLimit: "8GB", retainedMemory: RetainedMemory, tempDirectory: Path.Combine(_root, "spill")));
 }
