@@ -208,13 +208,6 @@ public sealed unsafe class DuckDbDataChunk : IDisposable
         NativeMethods.DataChunkSetSize(Handle, (ulong)Size);
     }
 
-    /// <summary>The native vector of <paramref name="column"/>, valid until <see cref="Reset"/>.</summary>
-    internal nint VectorHandle(int column)
-    {
-        ObjectDisposedException.ThrowIf(_chunk == 0, this);
-        return _vectors[column];
-    }
-
     private Span<T> Column<T>(int column, DuckDbType expected)
         where T : unmanaged
     {

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.ExceptionServices;
 using Lambda.Batch.Master;
 using Lambda.DuckDb;
 using Lambda.SharedModel.Bots;
@@ -12,10 +13,11 @@ namespace Lambda.Batch.Archive;
 
 /// <summary>
 /// Archives chunks of one log partition, streaming: a COPY to Parquet pulls its rows from a
-/// <see cref="DuckDbChunkScan"/> whose source reads the log and decodes each record straight into the
-/// scan's data chunk; no table is built and no row is copied. That COPY writes the file of the chunk's first
-/// event date; records of other dates (a chunk across midnight, late events) are set aside raw
-/// (<see cref="SpilledRecords"/>) and written by one more COPY per date. Each file goes to the staging
+/// <see cref="DuckDbTableFunction"/> whose scan reads the log and decodes each record straight into DuckDB's
+/// output chunk; no table is built and no row is copied. That COPY writes the file of the chunk's first
+/// event date; records of other dates (a chunk across midnight, late events) are only marked
+/// (<see cref="OtherDates"/>) and written by one more COPY per date, which reads that date's offset range of
+/// the log again and decodes only its records. Each file goes to the staging
 /// folder, is fsynced and renamed into its date folder. The caller commits the chunk in the manifest afterwards.
 /// One per worker: owns its reader, decoder, connection and scan. Everything runs on the worker's thread
 /// (the database has one thread: DuckDB runs the COPY, and so the source, on the caller's), so the stage
@@ -36,16 +38,19 @@ internal sealed class PartitionArchiver : IDisposable
     private readonly string _copyOptions;
     private readonly ILogReader _reader;
     private readonly DuckDbConnection _connection;
-    private readonly DuckDbChunkScan _scan;
+    private readonly string _function;
     private readonly EventDecoder _decoder = new();
     private readonly RecordBatch _batch;
     private readonly SortedSet<int> _dayNumbers = [];
-    private readonly SpilledRecords _spilled = new();
+    private readonly OtherDates _otherDates = new();
     private readonly DuckDbStringArena _arena = new();
     private readonly ArchiveTimings _timings;
     private StageClock _clock;
     private CancellationToken _cancellationToken;
+    private ExceptionDispatchInfo? _failure;
     private bool _streaming;
+    private bool _exhausted;
+    private int _otherDate;
     private Action<long> _onRecordsRead = _ => { };
     private long _position;
     private long _to;
@@ -53,8 +58,6 @@ internal sealed class PartitionArchiver : IDisposable
     private int _batchCount;
     private long _reported;
     private int _streamDay;
-    private int _spillDay;
-    private int _spillNext;
     private long _read;
     private long _records;
     private long _invalid;
@@ -81,10 +84,9 @@ internal sealed class PartitionArchiver : IDisposable
         // Sized for generated served records (≈ 520 B with the key) so the buffer is not regrown mid-run.
         _batch = new RecordBatch(batchRecords, batchRecords * 640);
         _connection = database.Connect();
-        _scan = DuckDbChunkScan.Register(_connection,
-            string.Create(CultureInfo.InvariantCulture, $"archive_rows_{(int)_kind}_{topicPartition.Partition}"),
-            [.. MasterDataset.Columns.Select((c, i) => (c.Name, MasterColumns.Types[i]))]);
-        _scan.Source = Fill;
+        _function = string.Create(CultureInfo.InvariantCulture, $"archive_rows_{(int)_kind}_{topicPartition.Partition}");
+        _connection.RegisterTableFunction(new DuckDbTableFunction(_function,
+            [.. MasterDataset.Columns.Select((c, i) => new DuckDbColumn(c.Name, MasterColumns.Types[i]))], OpenScan));
     }
 
     /// <summary>Archives offsets [<paramref name="from"/>, <paramref name="to"/>): files are in place when it returns.</summary>
@@ -93,11 +95,8 @@ internal sealed class PartitionArchiver : IDisposable
         _clock = new StageClock(_timings);
         _read = _records = _invalid = _outOfRange = _reported = 0;
         _dayNumbers.Clear();
-        _spilled.Clear();
+        _otherDates.Reset(from, to);
         _streamDay = NoDay;
-        _position = from;
-        _to = to;
-        _next = _batchCount = 0;
         _onRecordsRead = onRecordsRead;
         _cancellationToken = cancellationToken;
 
@@ -108,7 +107,7 @@ internal sealed class PartitionArchiver : IDisposable
         // Pass over the log: the first date's rows go straight to its file, the others are spilled.
         _streaming = true;
         var streamed = Path.Combine(staging, $"{_topicPartition.Topic}.stream.{name}");
-        Copy(streamed);
+        Copy(streamed, from, to);
         ReportProgress();
         if (_streamDay == NoDay)
         {
@@ -120,63 +119,84 @@ internal sealed class PartitionArchiver : IDisposable
         }
 
         _streaming = false;
-        foreach (var day in _spilled.Days.Order().ToList())
+        foreach (var index in Enumerable.Range(0, _otherDates.Count).OrderBy(_otherDates.Day).ToList())
         {
-            _spillDay = day;
-            _spillNext = 0;
+            _otherDate = index;
+            var day = _otherDates.Day(index);
+            _dayNumbers.Add(day);
             var path = Path.Combine(staging, string.Create(CultureInfo.InvariantCulture, $"{_topicPartition.Topic}.{day}.{name}"));
-            Copy(path);
+            var (first, end) = _otherDates.Range(index);
+            Copy(path, first, end);
             files.Add((day, path));
         }
 
         var (count, bytes) = PlaceFiles(files, name);
-        _spilled.Clear();
         var dates = _dayNumbers.Select(DateOnly.FromDayNumber).ToList();
         return Task.FromResult(new ChunkOutcome(to, _read, _records, _invalid, _outOfRange, dates, count, bytes));
     }
 
     private const int NoDay = int.MinValue;
 
-    private void Copy(string path)
+    /// <summary>Writes the rows of offsets [<paramref name="from"/>, <paramref name="to"/>) that the current pass takes to <paramref name="path"/>.</summary>
+    private void Copy(string path, long from, long to)
     {
+        _position = from;
+        _to = to;
+        _next = _batchCount = 0;
+        _exhausted = false;
+        _failure = null;
         _clock.Lap(ArchiveStage.Durable);
         try
         {
-            _connection.Execute($"COPY (SELECT * FROM {DuckDbSql.Identifier(_scan.Name)}()) TO {DuckDbSql.Literal(path)} ({_copyOptions})");
+            _connection.Execute($"COPY (SELECT * FROM {DuckDbSql.Identifier(_function)}(0)) TO {DuckDbSql.Literal(path)} ({_copyOptions})");
         }
         catch (DuckDbException)
         {
-            _scan.RethrowSourceFailure();
+            // The scan's own exception (a cancellation, a failed read) rather than DuckDB's copy of its message.
+            var failure = _failure;
+            _failure = null;
+            failure?.Throw();
             throw;
         }
 
         _clock.Lap(ArchiveStage.Parquet);
     }
 
-    /// <summary>The scan's source: the next rows of the file being written, decoded into <paramref name="chunk"/>.</summary>
-    private bool Fill(DuckDbDataChunk chunk)
+    private RowScan OpenScan(long argument, int[] projected)
     {
-        _clock.Lap(ArchiveStage.Parquet);
-        // DuckDB asks for the next rows only once it is done with the previous ones (it copies what it keeps).
-        _arena.Reset();
-        var more = _streaming ? FillFromLog(chunk) : FillFromSpill(chunk);
-        _clock.Lap(ArchiveStage.Decode);
-        return more;
-    }
-
-    private bool FillFromSpill(DuckDbDataChunk chunk)
-    {
-        var entries = _spilled.Of(_spillDay);
-        while (!chunk.IsFull && _spillNext < entries.Count)
+        // SELECT * of the COPY: every column, in schema order, as WriteRow fills them.
+        for (var i = 0; i < projected.Length; i++)
         {
-            var entry = entries[_spillNext++];
-            // Decoded before with the same input and "now": it decodes alike.
-            _decoder.Decode(_kind, _spilled.Value(entry), entry.TimestampMs, out var ev);
-            WriteRow(chunk, chunk.Size, ev, entry.Offset, entry.TimestampMs);
-            chunk.Size++;
+            if (projected[i] != i || projected.Length != MasterColumns.Types.Length)
+            {
+                throw new InvalidOperationException("the archive's scan fills every master column in order");
+            }
         }
 
-        return _spillNext < entries.Count;
+        return new RowScan(this);
+    }
+
+    /// <summary>The scan: the next rows of the file being written, decoded into <paramref name="chunk"/>; none at the end.</summary>
+    private void Fill(DuckDbDataChunk chunk)
+    {
+        try
+        {
+            _clock.Lap(ArchiveStage.Parquet);
+            // DuckDB asks for the next rows only once it is done with the previous ones (it copies what it keeps).
+            _arena.Reset();
+            // A pass over a batch may yield no rows (all invalid or of another date) without being the end.
+            while (!_exhausted && chunk.Size == 0)
+            {
+                _exhausted = !FillFromLog(chunk);
+            }
+
+            _clock.Lap(ArchiveStage.Decode);
+        }
+        catch (Exception e)
+        {
+            _failure = ExceptionDispatchInfo.Capture(e);
+            throw;
+        }
     }
 
     private bool FillFromLog(DuckDbDataChunk chunk)
@@ -197,6 +217,19 @@ internal sealed class PartitionArchiver : IDisposable
             }
 
             _next++;
+            if (!_streaming)
+            {
+                if (_otherDates.Holds(_otherDate, record.Offset))
+                {
+                    // Decoded in the first pass with the same input and "now": it decodes alike.
+                    _decoder.Decode(_kind, record.Value, record.TimestampMs, out var again);
+                    WriteRow(chunk, chunk.Size, again, record.Offset, record.TimestampMs);
+                    chunk.Size++;
+                }
+
+                continue;
+            }
+
             _read++;
             if (!_decoder.Decode(_kind, record.Value, record.TimestampMs, out var ev).IsOk)
             {
@@ -220,8 +253,7 @@ internal sealed class PartitionArchiver : IDisposable
 
             if (day != _streamDay)
             {
-                _dayNumbers.Add(day);
-                _spilled.Add(day, record.Offset, record.TimestampMs, record.Value);
+                _otherDates.Add(day, record.Offset);
                 continue;
             }
 
@@ -235,7 +267,11 @@ internal sealed class PartitionArchiver : IDisposable
     /// <summary>Reads the next batch of the chunk from the log; false at the chunk's end or at a gap.</summary>
     private bool ReadBatch()
     {
-        ReportProgress();
+        if (_streaming)
+        {
+            ReportProgress();
+        }
+
         _next = _batchCount = 0;
         if (_position >= _to)
         {
@@ -374,9 +410,13 @@ internal sealed class PartitionArchiver : IDisposable
 
     public void Dispose()
     {
-        _scan.Source = null;
-        _scan.Dispose();
         _connection.Dispose();
         _arena.Dispose();
+    }
+
+    /// <summary>One COPY's scan of the archiver's current pass.</summary>
+    private sealed class RowScan(PartitionArchiver archiver) : IDuckDbTableScan
+    {
+        public void Fill(DuckDbDataChunk output) => archiver.Fill(output);
     }
 }

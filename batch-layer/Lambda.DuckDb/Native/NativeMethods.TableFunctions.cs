@@ -82,10 +82,4 @@ internal static unsafe partial class NativeMethods
 
     [LibraryImport(Library, EntryPoint = "duckdb_destroy_value")]
     internal static partial void DestroyValue(ref nint value);
-
-    [LibraryImport(Library, EntryPoint = "duckdb_function_get_extra_info")]
-    internal static partial void* FunctionGetExtraInfo(nint info);
-
-    [LibraryImport(Library, EntryPoint = "duckdb_vector_reference_vector")]
-    internal static partial void VectorReferenceVector(nint toVector, nint fromVector);
 }

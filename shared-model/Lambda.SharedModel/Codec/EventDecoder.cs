@@ -73,6 +73,14 @@ public sealed class EventDecoder
             return Malformed;
         }
 
+        // Records as the encoder writes them (nearly all) skip the general JSON reader.
+        if (CanonicalEventReader.TryRead(kind, json, nowMs, ref ev))
+        {
+            return DecodeResult.Ok;
+        }
+
+        ev = default;
+        ev.Kind = kind;
         _scratchUsed = 0;
         var reader = new Utf8JsonReader(json);
         var seen = 0;

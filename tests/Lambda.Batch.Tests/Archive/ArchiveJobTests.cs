@@ -140,6 +140,60 @@ public sealed class ArchiveJobTests : IDisposable
     }
 
     [Fact]
+    public async Task records_of_several_dates_interleaved_with_invalid_ones_each_land_once_in_their_dates_file()
+    {
+        // Dates cycle A, B, A, invalid, C (late), B, ...: a chunk's other dates are neither contiguous nor alone.
+        DateOnly[] cycle = [MasterTestBed.FirstDay, MasterTestBed.SecondDay, MasterTestBed.FirstDay, default, MasterTestBed.FirstDay.AddDays(-3), MasterTestBed.SecondDay];
+        const int Records = 1_000;
+        var expected = new Dictionary<DateOnly, List<long>>();
+        await using (var log = _bed.OpenLog())
+        {
+            foreach (var topic in Topics.All)
+            {
+                await log.CreateTopicAsync(topic, MasterTestBed.Partitions);
+            }
+
+            await using var producer = log.CreateProducer();
+            using var encoder = new EventEncoder();
+            var nowMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+            for (var offset = 0; offset < Records; offset++)
+            {
+                var date = cycle[offset % cycle.Length];
+                var value = date == default
+                    ? "{\"event_id\":\"no-other-field\"}"u8.ToArray()
+                    : encoder.Encode(new AdEventRecord
+                    {
+                        Kind = EventKind.View, EventId = $"e-{offset}", AdId = "ad-1", UserId = "u-1", Ip = "10.0.0.1", UserAgent = "agent",
+                        EventTimeMs = MasterDataset.DateStartMs(date) + offset,
+                    });
+                producer.Enqueue(new TopicPartition(Topics.Views, 0), "k"u8, value, nowMs);
+                if (date != default)
+                {
+                    (expected.TryGetValue(date, out var offsets) ? offsets : expected[date] = []).Add(offset);
+                }
+            }
+
+            await producer.FlushAsync();
+        }
+
+        var result = await _bed.ArchiveAsync(chunkRecords: 128);
+
+        Assert.Equal(Records / cycle.Length + 1, result.InvalidSkipped);
+        Assert.Equal(expected.Keys.Order(), result.Dates);
+        Assert.Equal(expected.Values.Sum(o => o.Count), MasterTestBed.Count(_bed.Master, Topics.Views));
+        foreach (var (date, offsets) in expected)
+        {
+            var inDate = MasterTestBed.Count(_bed.Master, Topics.Views,
+                $"event_time_ms >= {MasterDataset.DateStartMs(date)} AND event_time_ms < {MasterDataset.DateStartMs(date.AddDays(1))} AND event_id = 'e-' || log_offset");
+            Assert.Equal(offsets.Count, inDate);
+        }
+
+        // Every row lies in the file of its date.
+        Assert.Equal(0, MasterTestBed.Count(_bed.Master, Topics.Views,
+            "filename NOT LIKE '%' || epoch_ms(event_time_ms)::DATE::VARCHAR || '%'"));
+    }
+
+    [Fact]
     public async Task leftovers_of_a_crashed_run_are_deleted_and_rearchived_from_the_manifest_offset()
     {
         await _bed.GenerateAsync(30_000);

@@ -89,9 +89,60 @@ public sealed class TableFunctionTests : IDisposable
         Assert.Equal(10, reader.GetInt64(0));
     }
 
+    [Fact]
+    public void arena_strings_and_nulls_of_one_chunk_do_not_leak_into_the_next()
+    {
+        const int Rows = 5_000; // more than two chunks, the last one partial; every third row NULL shifts from chunk to chunk
+        using var arena = new DuckDbStringArena();
+        _connection.RegisterTableFunction(new DuckDbTableFunction("notes", [new("id", DuckDbType.BigInt), new("note", DuckDbType.Varchar)],
+            (_, _) => new Notes(Rows, arena)));
+
+        using var reader = _connection.Query("SELECT id, note FROM notes(0)");
+        var expected = 0;
+        while (reader.Read())
+        {
+            Assert.Equal(expected, reader.GetInt64(0));
+            Assert.Equal(expected % 3 == 0, reader.IsNull(1));
+            if (expected % 3 != 0)
+            {
+                Assert.Equal(NameOf(expected), reader.GetString(1));
+            }
+
+            expected++;
+        }
+
+        Assert.Equal(Rows, expected);
+    }
+
     private static string NameOf(long i) => i % 3 == 0 ? $"a long name beyond twelve bytes {i}" : $"n{i}";
 
     private static byte[] PayloadOf(long i) => Encoding.ASCII.GetBytes($"p{i}");
+
+    /// <summary>0..count-1 with a note in a string arena, NULL for every third row, a chunk at a time.</summary>
+    private sealed class Notes(int count, DuckDbStringArena arena) : IDuckDbTableScan
+    {
+        private int _next;
+
+        public void Fill(DuckDbDataChunk output)
+        {
+            arena.Reset(); // DuckDB is done with the previous chunk
+            while (!output.IsFull && _next < count)
+            {
+                var row = output.Size++;
+                output.Int64Column(0)[row] = _next;
+                if (_next % 3 == 0)
+                {
+                    output.SetNull(1, row);
+                }
+                else
+                {
+                    output.SetBytes(1, row, Encoding.UTF8.GetBytes(NameOf(_next)), arena);
+                }
+
+                _next++;
+            }
+        }
+    }
 
     /// <summary>0..count-1 with a name and a payload, a chunk at a time.</summary>
     private sealed class Numbers(long count, int[] columns) : IDuckDbTableScan
