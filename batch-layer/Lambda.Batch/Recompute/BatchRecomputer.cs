@@ -84,8 +84,19 @@ public sealed partial class BatchRecomputer : IRecompute
         computation.CreateFinalRows(withCopiedRows: plan.Base is not null && plan.Copy.Count > 0);
         var staging = Path.Combine(_paths.TempRoot, BatchPaths.VersionName(versionId));
         Directory.CreateDirectory(staging);
-        using var writer = database.Connect();
-        var (problems, minuteRows, hourRows, dayRows) = computation.ValidateAndWrite(days, watermark, staging, writer);
+        // One writer per DuckDB thread: the minute file is written in that many parts at once.
+        var writers = Enumerable.Range(0, MinuteParts(_options.Threads)).Select(_ => database.Connect()).ToList();
+        (IReadOnlyList<string> Problems, long Minute, long Hour, long Day) written;
+        try
+        {
+            written = computation.ValidateAndWrite(days, watermark, staging, writers);
+        }
+        finally
+        {
+            writers.ForEach(w => w.Dispose());
+        }
+
+        var (problems, minuteRows, hourRows, dayRows) = written;
         if (problems.Count > 0)
         {
             Directory.Delete(staging, recursive: true);
@@ -178,4 +189,7 @@ public sealed partial class BatchRecomputer : IRecompute
 
     [LoggerMessage(EventId = 4005, Level = LogLevel.Information, Message = "Pruned batch versions {Versions}")]
     private static partial void LogPruned(ILogger logger, string versions);
+
+    /// <summary>The minute file's parts: one per DuckDB thread (all cores when unset), at most 8.</summary>
+    internal static int MinuteParts(int? threads) => Math.Clamp(threads ?? Environment.ProcessorCount, 1, 8);
 }

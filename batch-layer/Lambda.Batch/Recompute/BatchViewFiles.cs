@@ -1,22 +1,54 @@
+using System.Globalization;
 using Lambda.DuckDb;
 using Lambda.SharedModel.Views;
 
 namespace Lambda.Batch.Recompute;
 
 /// <summary>
-/// The Parquet files of a batch view version: <c>minute.parquet</c>, <c>hour.parquet</c> and
-/// <c>day.parquet</c> in the version's folder, each ordered by campaign_id then bucket, with the columns
+/// The Parquet files of a batch view version, in the version's folder: per granularity (minute, hour,
+/// day) either one file <c>minute.parquet</c> or ordered parts <c>minute-0.parquet</c>, <c>minute-1.parquet</c>, …
+/// (written in parallel: each part holds a range of campaigns, so the parts in number order are the
+/// granularity's rows in order). Rows are ordered by campaign_id then bucket, with the columns
 /// granularity, campaign_id, bucket_start_ms, impressions, views, clicks, spend_micros, bot_filtered,
 /// late, unattributed, duplicates, uniques (exact) and uniques_sketch (the HyperLogLog sketch bytes).
+/// Versions written before the parts existed have one file per granularity and stay readable.
 /// </summary>
 public static class BatchViewFiles
 {
     /// <summary>The granularities, in file order.</summary>
     public static IReadOnlyList<string> Granularities { get; } = ["minute", "hour", "day"];
 
-    /// <summary>The file of one granularity in a version folder.</summary>
+    /// <summary>The single file of one granularity in a version folder.</summary>
     public static string PathOf(string versionDirectory, string granularity) =>
         Path.Combine(versionDirectory, granularity + ".parquet");
+
+    /// <summary>Part <paramref name="part"/> of one granularity in a version folder.</summary>
+    public static string PartPathOf(string versionDirectory, string granularity, int part) =>
+        Path.Combine(versionDirectory, string.Create(CultureInfo.InvariantCulture, $"{granularity}-{part}.parquet"));
+
+    /// <summary>
+    /// The files holding one granularity's rows, in row order: the single file if there is one, else
+    /// the parts by number (none if the granularity has no file).
+    /// </summary>
+    public static IReadOnlyList<string> PathsOf(string versionDirectory, string granularity)
+    {
+        var single = PathOf(versionDirectory, granularity);
+        if (File.Exists(single))
+        {
+            return [single];
+        }
+
+        var parts = new List<string>();
+        while (File.Exists(PartPathOf(versionDirectory, granularity, parts.Count)))
+        {
+            parts.Add(PartPathOf(versionDirectory, granularity, parts.Count));
+        }
+
+        return parts;
+    }
+
+    /// <summary>Every file of a version folder (all granularities, each in row order), as a DuckDB list literal.</summary>
+    internal static string ListLiteral(IEnumerable<string> paths) => "[" + string.Join(", ", paths.Select(DuckDbSql.Literal)) + "]";
 
     /// <summary>
     /// Reads the rows of one granularity with bucket start in [fromMs, toMs), ordered by campaign then
@@ -26,9 +58,15 @@ public static class BatchViewFiles
         long fromMs, long toMs)
     {
         ArgumentNullException.ThrowIfNull(connection);
+        var paths = PathsOf(versionDirectory, granularity);
+        if (paths.Count == 0)
+        {
+            throw new FileNotFoundException($"no {granularity} file in {versionDirectory}", PathOf(versionDirectory, granularity));
+        }
+
         using var statement = connection.Prepare($"""
             SELECT {ExactViewComputation.RowColumns}
-            FROM read_parquet({DuckDbSql.Literal(PathOf(versionDirectory, granularity))})
+            FROM read_parquet({ListLiteral(paths)})
             WHERE bucket_start_ms >= $1 AND bucket_start_ms < $2
             ORDER BY campaign_id, bucket_start_ms
             """);

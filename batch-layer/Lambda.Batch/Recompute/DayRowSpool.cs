@@ -62,14 +62,56 @@ internal sealed class DayRowSpool
     public long Bytes => _days.Sum(d => d.Buffers.Sum(b => (long)b.WrittenCount));
 
     /// <summary>
-    /// The table function <c>spool_rows(g)</c> over this spool, campaigns named by <paramref name="campaigns"/>
-    /// (by number). Each scan reads the spool again (the validation and the COPY); it must be complete.
+    /// The argument of <c>spool_rows</c> for the rows of granularity <paramref name="granularity"/> of the
+    /// campaigns numbered [<paramref name="fromCid"/>, <paramref name="toCid"/>): one part of a file
+    /// (the function takes one BIGINT, so the range rides in its high bits; a bare 0..2 means all campaigns).
     /// </summary>
-    public DuckDbTableFunction TableFunction(IReadOnlyList<byte[]> campaigns) => new(FunctionName, Columns, (g, columns) =>
+    public static long PartArgument(int granularity, int fromCid, int toCid) =>
+        (long)granularity + ((long)(fromCid + 1) << 2) + ((long)toCid << 33);
+
+    /// <summary>
+    /// Splits the campaigns 0..<paramref name="campaigns"/> into at most <paramref name="parts"/> ordered,
+    /// non-empty ranges of about the same bytes of granularity <paramref name="granularity"/>; returns the
+    /// range bounds (first 0, last <paramref name="campaigns"/>). The spool must be complete.
+    /// </summary>
+    public int[] SplitCampaigns(int granularity, int campaigns, int parts)
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(g);
+        parts = Math.Clamp(parts, 1, Math.Max(1, campaigns));
+        var bytes = new long[campaigns];
+        foreach (var day in _days)
+        {
+            day.AddBytes(granularity, bytes);
+        }
+
+        var total = bytes.Sum();
+        var bounds = new List<int> { 0 };
+        long sum = 0;
+        for (var cid = 0; cid < campaigns && bounds.Count < parts; cid++)
+        {
+            sum += bytes[cid];
+            // Cut after the campaign that reaches the next share, leaving at least one campaign per remaining part.
+            if (sum * parts >= total * bounds.Count && campaigns - (cid + 1) >= parts - bounds.Count)
+            {
+                bounds.Add(cid + 1);
+            }
+        }
+
+        bounds.Add(campaigns);
+        return [.. bounds.Distinct()];
+    }
+
+    /// <summary>
+    /// The table function <c>spool_rows(g)</c> over this spool, campaigns named by <paramref name="campaigns"/>
+    /// (by number); <see cref="PartArgument"/> gives a range of campaigns. Each scan reads the spool again
+    /// (the validation and the COPYs, possibly at the same time); it must be complete.
+    /// </summary>
+    public DuckDbTableFunction TableFunction(IReadOnlyList<byte[]> campaigns) => new(FunctionName, Columns, (argument, columns) =>
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(argument);
+        var g = (int)(argument & 3);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(g, 2);
-        return new SpoolScan(_days, (int)g, campaigns, columns);
+        var (from, to) = argument < 4 ? (0, campaigns.Count) : ((int)((argument >> 2) & 0x7FFF_FFFF) - 1, (int)(argument >> 33));
+        return new SpoolScan(_days, g, campaigns, columns, from, Math.Min(to, campaigns.Count));
     });
 
     /// <summary>Frees the rows.</summary>
@@ -113,14 +155,17 @@ internal sealed class DayRowSpool
         // The fixed-width columns of a chunk (bucket, then the counters), decoded row by row and copied
         // into the output vectors column by column.
         private readonly long[][] _values = [.. Enumerable.Range(0, 1 + DayRowBuilder.Counters).Select(_ => new long[2048])];
+        private readonly int _toCid;
         private int _cid;
         private int _day = -1;
         private int _at;
         private int _end;
 
-        public SpoolScan(List<Day> days, int granularity, IReadOnlyList<byte[]> campaigns, int[] columns)
+        public SpoolScan(List<Day> days, int granularity, IReadOnlyList<byte[]> campaigns, int[] columns, int fromCid, int toCid)
         {
             _days = days;
+            _cid = fromCid;
+            _toCid = toCid;
             _granularity = granularity;
             _campaigns = campaigns;
             Array.Fill(_outputOf, -1);
@@ -188,7 +233,7 @@ internal sealed class DayRowSpool
                     _cid++;
                 }
 
-                if (_cid >= _campaigns.Count || _days.Count == 0)
+                if (_cid >= _toCid || _days.Count == 0)
                 {
                     return false;
                 }
@@ -213,6 +258,17 @@ internal sealed class DayRowSpool
             if (starts.Count == 0 || starts[^1].Cid != cid)
             {
                 starts.Add((cid, Buffers[granularity].WrittenCount));
+            }
+        }
+
+        /// <summary>Adds the bytes of each campaign's rows of a granularity to <paramref name="bytes"/> (by campaign number).</summary>
+        public void AddBytes(int granularity, long[] bytes)
+        {
+            var starts = _starts[granularity];
+            for (var i = 0; i < starts.Count; i++)
+            {
+                var end = i + 1 < starts.Count ? starts[i + 1].Start : Buffers[granularity].WrittenCount;
+                bytes[starts[i].Cid] += end - starts[i].Start;
             }
         }
 

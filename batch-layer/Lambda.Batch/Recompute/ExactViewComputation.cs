@@ -186,10 +186,11 @@ internal sealed class ExactViewComputation
             days.Close();
         }
 
-        var files = string.Join(", ", BatchViewFiles.Granularities.Select(g => DuckDbSql.Literal(BatchViewFiles.PathOf(baseVersionDirectory, g))));
+        // The base version's files: one per granularity, or parts (BatchViewFiles).
+        var files = BatchViewFiles.ListLiteral(BatchViewFiles.Granularities.SelectMany(g => BatchViewFiles.PathsOf(baseVersionDirectory, g)));
         _connection.Execute($"""
             INSERT INTO copied_rows
-            SELECT {RowColumns} FROM read_parquet([{files}])
+            SELECT {RowColumns} FROM read_parquet({files})
             WHERE bucket_start_ms - ((bucket_start_ms % {DayMs}) + {DayMs}) % {DayMs} IN (SELECT day_ms FROM copied_days)
             """);
     }
@@ -222,43 +223,73 @@ internal sealed class ExactViewComputation
         }
 
         var counts = new long[3];
-        WriteFiles(directory, writer ?? _connection, 0, 3, counts, "write parquet");
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        for (var g = 0; g < 3; g++)
+        {
+            counts[g] = WriteFile(writer ?? _connection, g, BatchViewFiles.PathOf(directory, BatchViewFiles.Granularities[g]), g);
+        }
+
+        Timings.Add("write parquet", System.Diagnostics.Stopwatch.GetElapsedTime(started));
         return (counts[0], counts[1], counts[2]);
     }
 
-    private void WriteFiles(string directory, DuckDbConnection writer, int from, int to, long[] counts, string stage)
+    /// <summary>
+    /// One COPY of granularity <paramref name="g"/>'s rows (<c>spool_rows(<paramref name="argument"/>)</c>,
+    /// or <c>final_rows</c> sorted when there are copied rows) to <paramref name="path"/>; returns the rows written.
+    /// </summary>
+    private long WriteFile(DuckDbConnection writer, int g, string path, long argument)
     {
-        var started = System.Diagnostics.Stopwatch.GetTimestamp();
-        for (var i = from; i < to; i++)
+        var granularity = BatchViewFiles.Granularities[g];
+        // Ordered, so the same rows always make the same file. The computed rows are in the files'
+        // order already (DayRowSpool) and the spool's scan is single-threaded: only copied rows need a sort.
+        // zstd level 1: about a third less CPU than the default level 3 for ~10 % more bytes (10M events).
+        var rows = _hasCopiedRows
+            ? $"SELECT {RowColumns} FROM final_rows WHERE granularity = {DuckDbSql.Literal(granularity)} ORDER BY campaign_id, bucket_start_ms"
+            : ExactViewSql.ComputedRows(g, argument);
+        return writer.Execute($"""
+            COPY ({rows})
+            TO {DuckDbSql.Literal(path)} (FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1)
+            """);
+    }
+
+    /// <summary>
+    /// Writes granularity <paramref name="g"/> of the computed rows as parts, one per writer at the same
+    /// time (each a range of campaigns of about the same bytes: a spool scan, and so a COPY, is
+    /// single-threaded), or as one file with one writer; returns the rows written.
+    /// </summary>
+    private long WriteParts(string directory, IReadOnlyList<DuckDbConnection> writers, int g)
+    {
+        var granularity = BatchViewFiles.Granularities[g];
+        if (writers.Count == 1)
         {
-            var granularity = BatchViewFiles.Granularities[i];
-            // Ordered, so the same rows always make the same file. The computed rows are in the files'
-            // order already (DayRowSpool) and the spool's scan is single-threaded: only copied rows need a sort.
-            // zstd level 1: about a third less CPU than the default level 3 for ~10 % more bytes (10M events).
-            var rows = _hasCopiedRows
-                ? $"SELECT {RowColumns} FROM final_rows WHERE granularity = {DuckDbSql.Literal(granularity)} ORDER BY campaign_id, bucket_start_ms"
-                : ExactViewSql.ComputedRows(i);
-            counts[i] = writer.Execute($"""
-                COPY ({rows})
-                TO {DuckDbSql.Literal(BatchViewFiles.PathOf(directory, granularity))} (FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1)
-                """);
+            return WriteFile(writers[0], g, BatchViewFiles.PathOf(directory, granularity), g);
         }
 
-        // Wall time only: the write may overlap the validation, whose CPU the process counters would share.
-        Timings.Add(stage, System.Diagnostics.Stopwatch.GetElapsedTime(started));
+        var bounds = _spool.SplitCampaigns(g, _campaigns.Count, writers.Count);
+        var parts = new Task<long>[bounds.Length - 1];
+        for (var k = 0; k < parts.Length; k++)
+        {
+            var (part, writer, argument) = (k, writers[k], DayRowSpool.PartArgument(g, bounds[k], bounds[k + 1]));
+            parts[k] = Task.Run(() => WriteFile(writer, g, BatchViewFiles.PartPathOf(directory, granularity, part), argument));
+        }
+
+        // Every part finishes before the caller goes on (never a COPY over a freed spool), then errors surface.
+        Task.WaitAll(parts.Select(t => t.ContinueWith(_ => { }, TaskScheduler.Default)).ToArray());
+        return parts.Sum(t => t.GetAwaiter().GetResult());
     }
 
     /// <summary>
     /// Validates (<see cref="BatchViewValidator"/>) and writes the files into <paramref name="directory"/>
-    /// at the same time when it can (the write through <paramref name="writer"/>, a second connection of
-    /// the same database: the spool's scan feeding the COPY is single-threaded, so the validation takes
-    /// the other core, then writes the hour and day files); frees the spool. The minute file is written
-    /// even when validation fails: the caller deletes the staging directory then.
+    /// at the same time when it can: the minute file in parts through <paramref name="writers"/> (other
+    /// connections of the same database, one COPY each at the same time) while this thread validates,
+    /// then the hour and day files. Frees the spool. The minute file is written even when validation
+    /// fails: the caller deletes the staging directory then.
     /// </summary>
     public (IReadOnlyList<string> Problems, long Minute, long Hour, long Day) ValidateAndWrite(
-        IReadOnlyList<DayTotals> days, long watermarkMs, string directory, DuckDbConnection writer)
+        IReadOnlyList<DayTotals> days, long watermarkMs, string directory, IReadOnlyList<DuckDbConnection> writers)
     {
-        ArgumentNullException.ThrowIfNull(writer);
+        ArgumentNullException.ThrowIfNull(writers);
+        ArgumentOutOfRangeException.ThrowIfZero(writers.Count);
         try
         {
             if (!CanWriteElsewhere)
@@ -270,19 +301,21 @@ internal sealed class ExactViewComputation
 
             return Timings.Measure("validate+write", () =>
             {
-                // The minute file is most of the write (9 of 10 rows): it goes alone on the writer; this
-                // thread validates, then writes the hour and day files.
                 var counts = new long[3];
-                var writing = Task.Run(() => WriteFiles(directory, writer, 0, 1, counts, "write minute"));
+                // Wall times only: the writes overlap the validation, whose CPU the process counters would share.
+                var writing = Task.Run(() => Timings.Add("write minute", Wall(() => counts[0] = WriteParts(directory, writers, 0))));
                 IReadOnlyList<string> found;
                 try
                 {
-                    var started = System.Diagnostics.Stopwatch.GetTimestamp();
-                    found = BatchViewValidator.Validate(_connection, days, watermarkMs);
-                    Timings.Add("validate", System.Diagnostics.Stopwatch.GetElapsedTime(started));
+                    found = [];
+                    Timings.Add("validate", Wall(() => found = BatchViewValidator.Validate(_connection, days, watermarkMs)));
                     if (found.Count == 0)
                     {
-                        WriteFiles(directory, _connection, 1, 3, counts, "write hour+day");
+                        Timings.Add("write hour+day", Wall(() =>
+                        {
+                            counts[1] = WriteFile(_connection, 1, BatchViewFiles.PathOf(directory, "hour"), 1);
+                            counts[2] = WriteFile(_connection, 2, BatchViewFiles.PathOf(directory, "day"), 2);
+                        }));
                     }
                 }
                 finally
@@ -299,6 +332,21 @@ internal sealed class ExactViewComputation
         {
             ReleaseRows();
         }
+    }
+
+    /// <summary>As <see cref="ValidateAndWrite(IReadOnlyList{DayTotals}, long, string, IReadOnlyList{DuckDbConnection})"/> with one writer (one minute file).</summary>
+    public (IReadOnlyList<string> Problems, long Minute, long Hour, long Day) ValidateAndWrite(
+        IReadOnlyList<DayTotals> days, long watermarkMs, string directory, DuckDbConnection writer)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        return ValidateAndWrite(days, watermarkMs, directory, [writer]);
+    }
+
+    private static TimeSpan Wall(Action work)
+    {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        work();
+        return System.Diagnostics.Stopwatch.GetElapsedTime(started);
     }
 
     /// <summary>Frees the spooled rows (after the last read of <c>final_rows</c>).</summary>

@@ -37,6 +37,10 @@ public class RecomputeBenchmark
     [ParamsSource(nameof(Sizes))]
     public long Events { get; set; }
 
+    /// <summary>The minute file's parts, written at once (LAMBDA_RECOMPUTE_PARTS; default 2, one per DuckDB thread).</summary>
+    public static int MinuteParts =>
+        int.TryParse(Environment.GetEnvironmentVariable("LAMBDA_RECOMPUTE_PARTS"), out var parts) && parts > 0 ? parts : 2;
+
     /// <summary>The allocator memory DuckDB keeps between statements (LAMBDA_RECOMPUTE_RETAINED; "none" = DuckDB's default).</summary>
     public static string? RetainedMemory =>
         Environment.GetEnvironmentVariable("LAMBDA_RECOMPUTE_RETAINED") is { } retained
@@ -113,8 +117,9 @@ public class RecomputeBenchmark
         var computation = new ExactViewComputation(connection, BotRules.Default, _snapshot);
         var days = computation.ComputeDays([.. _snapshot.Dates.Where(d => BatchWatermark.IsBefore(d, watermark))], _snapshot);
         computation.CreateFinalRows(withCopiedRows: false);
-        using var writer = db.Connect();
-        var (problems, minute, hour, day) = computation.ValidateAndWrite(days, watermark, output, writer);
+        var writers = Enumerable.Range(0, MinuteParts).Select(_ => db.Connect()).ToList();
+        var (problems, minute, hour, day) = computation.ValidateAndWrite(days, watermark, output, writers);
+        writers.ForEach(w => w.Dispose());
         if (problems.Count > 0)
         {
             throw new InvalidOperationException(string.Join("; ", problems));
