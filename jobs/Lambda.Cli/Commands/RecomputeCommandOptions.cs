@@ -23,9 +23,14 @@ internal sealed class RecomputeCommandOptions
 
     public Option<string?> MemoryLimit { get; } = new("--memory-limit") { Description = "DuckDB memory cap, e.g. 4GB (default: 80% of RAM)." };
 
+    public Option<string?> RetainedMemory { get; } = new("--retained-memory")
+    {
+        Description = "Freed memory DuckDB keeps between days instead of returning it to the OS, e.g. 2GB, or none (default 2GB).",
+    };
+
     public Option<string?> BotRules { get; } = new("--bot-rules") { Description = "Bot rules file (default: the built-in rules); use the speed layer's." };
 
-    public IEnumerable<Option> All => [Cutoff, Keep, Threads, MemoryLimit, BotRules];
+    public IEnumerable<Option> All => [Cutoff, Keep, Threads, MemoryLimit, RetainedMemory, BotRules];
 
     /// <summary>The options as given; a bad value is a <see cref="UsageException"/>.</summary>
     public RecomputeOptions Build(PlatformOptions platform, ParseResult parsed)
@@ -39,6 +44,7 @@ internal sealed class RecomputeCommandOptions
                 KeepVersions = parsed.GetValue(Keep),
                 Threads = parsed.GetValue(Threads),
                 MemoryLimit = parsed.GetValue(MemoryLimit),
+                RetainedMemory = ParseRetainedMemory(parsed.GetValue(RetainedMemory)),
                 BotRules = LoadBotRules(parsed.GetValue(BotRules)),
             };
             options.Validate();
@@ -49,6 +55,32 @@ internal sealed class RecomputeCommandOptions
             throw new UsageException(ex.Message);
         }
     }
+
+    /// <summary>A DuckDB size (digits, optional unit such as MB/GB/GiB) or "none" (null: DuckDB's defaults); absent = the default.</summary>
+    private static string? ParseRetainedMemory(string? value)
+    {
+        if (value is null)
+        {
+            return new RecomputeOptions { DataDirectory = "." }.RetainedMemory;
+        }
+
+        var text = value.Trim();
+        if (string.Equals(text, "none", StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+
+        var digits = text.TakeWhile(char.IsAsciiDigit).Count();
+        var unit = text[digits..].Trim();
+        if (digits == 0 || !(unit.Length == 0 || Units.Contains(unit)))
+        {
+            throw new UsageException($"--retained-memory must be a size such as 2GB or 512MB, or none (got '{value}')");
+        }
+
+        return text;
+    }
+
+    private static readonly HashSet<string> Units = new(["B", "KB", "MB", "GB", "TB", "KiB", "MiB", "GiB", "TiB"], StringComparer.OrdinalIgnoreCase);
 
     private static BotRules LoadBotRules(string? path)
     {
