@@ -46,8 +46,10 @@ public sealed class CrashRerunTests
         {
             if (current.VersionId == expected.VersionId)
             {
-                Assert.Equal(File.ReadAllBytes(BatchViewFiles.PathOf(reference.Paths.VersionDirectory(expected.VersionId.Value), granularity)),
-                    File.ReadAllBytes(BatchViewFiles.PathOf(crashed.Paths.VersionDirectory(current.VersionId), granularity)));
+                var expectedFiles = BatchViewFiles.PathsOf(reference.Paths.VersionDirectory(expected.VersionId.Value), granularity);
+                var actualFiles = BatchViewFiles.PathsOf(crashed.Paths.VersionDirectory(current.VersionId), granularity);
+                Assert.Equal(expectedFiles.Select(Path.GetFileName), actualFiles.Select(Path.GetFileName));
+                Assert.Equal(expectedFiles.Select(File.ReadAllBytes), actualFiles.Select(File.ReadAllBytes));
             }
         }
     }

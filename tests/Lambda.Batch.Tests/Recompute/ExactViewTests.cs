@@ -54,12 +54,15 @@ public sealed class ExactViewTests
         using var connection = db.Connect();
         foreach (var granularity in BatchViewFiles.Granularities)
         {
-            var path = BatchViewFiles.PathOf(bed.Paths.VersionDirectory(result.VersionId!.Value), granularity);
+            // The parts in number order, each in row order, are the granularity's rows in order.
+            var paths = BatchViewFiles.PathsOf(bed.Paths.VersionDirectory(result.VersionId!.Value), granularity);
+            var parts = string.Join(" UNION ALL ", paths.Select((path, k) =>
+                $"SELECT {k} AS part, file_row_number, campaign_id, bucket_start_ms FROM read_parquet({DuckDbSql.Literal(path)}, file_row_number = true)"));
             using var reader = connection.Query($"""
                 SELECT count(*), count(*) FILTER (WHERE previous IS NOT NULL AND previous >= (campaign_id, bucket_start_ms))
                 FROM (SELECT campaign_id, bucket_start_ms,
-                             lag((campaign_id, bucket_start_ms)) OVER (ORDER BY file_row_number) AS previous
-                      FROM read_parquet({DuckDbSql.Literal(path)}, file_row_number = true))
+                             lag((campaign_id, bucket_start_ms)) OVER (ORDER BY part, file_row_number) AS previous
+                      FROM ({parts}))
                 """);
             reader.Read();
             Assert.True(reader.GetInt64(0) > 1, granularity);
