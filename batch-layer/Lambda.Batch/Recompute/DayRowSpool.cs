@@ -96,8 +96,9 @@ internal sealed class DayRowSpool
             }
         }
 
+        // Cuts stay below the campaign count, so this closes the last range (an empty one with no campaigns).
         bounds.Add(campaigns);
-        return [.. bounds.Distinct()];
+        return [.. bounds];
     }
 
     /// <summary>

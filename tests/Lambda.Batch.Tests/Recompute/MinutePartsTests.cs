@@ -54,6 +54,7 @@ public sealed class MinutePartsTests
         Assert.Equal([0, 1, 2], Spool([1, 1]).SplitCampaigns(0, 2, 8));
         Assert.Equal([0, 1], Spool([5]).SplitCampaigns(0, 1, 4));
         Assert.Equal([0, 1, 2, 3], Spool([0, 0, 0]).SplitCampaigns(0, 3, 3));
+        Assert.Equal([0, 0], Spool([]).SplitCampaigns(0, 0, 2));
     }
 
     private static DayRowSpool Spool(int[] rowsPerCampaign)
