@@ -17,11 +17,12 @@ public sealed class EmbeddedEventLog : IEventLog
     private readonly DirectoryLock? _lock;
     private readonly GroupOffsetStore _groups;
     private readonly Timer? _fsyncTimer;
-    private readonly Timer? _retentionTimer;
+    private readonly BackgroundLoop? _retention;
     private readonly Lock _retentionLock = new();
     private readonly string _topicsPath;
     private int _disposed;
     private long _segmentsDeleted;
+    private int _syncing;
 
     private EmbeddedEventLog(EmbeddedLogOptions options, DirectoryLock? directoryLock)
     {
@@ -36,7 +37,7 @@ public sealed class EmbeddedEventLog : IEventLog
 
         if (options.RetentionMs is not null && !options.ReadOnly)
         {
-            _retentionTimer = new Timer(_ => EnforceRetentionInBackground(), null, options.RetentionCheckIntervalMs, options.RetentionCheckIntervalMs);
+            _retention = new BackgroundLoop("lambda-log-retention", TimeSpan.FromMilliseconds(options.RetentionCheckIntervalMs), EnforceRetentionInBackground);
         }
     }
 
@@ -183,12 +184,8 @@ public sealed class EmbeddedEventLog : IEventLog
             await _fsyncTimer.DisposeAsync().ConfigureAwait(false);
         }
 
-        if (_retentionTimer is not null)
-        {
-            await _retentionTimer.DisposeAsync().ConfigureAwait(false);
-        }
-
         // A retention pass in progress finishes before the files close.
+        _retention?.Dispose();
         using var retention = _retentionLock.EnterScope();
         lock (_adminLock)
         {
@@ -319,6 +316,24 @@ public sealed class EmbeddedEventLog : IEventLog
     }
 
     private void SyncDirtyPartitions()
+    {
+        // A pool timer fires again while a slow fsync still runs; a second one would only block another pool thread.
+        if (Interlocked.Exchange(ref _syncing, 1) == 1)
+        {
+            return;
+        }
+
+        try
+        {
+            SyncEachPartition();
+        }
+        finally
+        {
+            Volatile.Write(ref _syncing, 0);
+        }
+    }
+
+    private void SyncEachPartition()
     {
         foreach (var topic in _topics.Values)
         {

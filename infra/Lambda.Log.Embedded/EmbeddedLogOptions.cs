@@ -54,8 +54,11 @@ public sealed class EmbeddedLogOptions
     /// </summary>
     public long? RetentionMs { get; set; }
 
-    /// <summary>How often the owning process looks for segments to delete under <see cref="RetentionMs"/>.</summary>
-    public int RetentionCheckIntervalMs { get; set; } = 30_000;
+    /// <summary>
+    /// How often the owning process looks for segments to delete under <see cref="RetentionMs"/>. Often, so
+    /// each pass deletes a few segments rather than a burst of gigabytes.
+    /// </summary>
+    public int RetentionCheckIntervalMs { get; set; } = 5_000;
 
     /// <summary>
     /// Consumer groups that must have committed an offset at or past a segment's end on its partition

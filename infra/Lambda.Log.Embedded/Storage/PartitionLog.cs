@@ -267,13 +267,14 @@ internal sealed class PartitionLog : IDisposable
         }
 
         // Unlinking a large file can take a while: appends go on meanwhile. Oldest first, so a crash here
-        // leaves the remaining files contiguous.
+        // leaves the remaining files contiguous. No directory fsync: an unlink lost to a power failure only
+        // brings back an intact segment before the start, which the next pass deletes again, while the fsync
+        // would force a journal commit that waits for the writeback of everything being appended.
         foreach (var segment in expired)
         {
             File.Delete(segment.Path);
         }
 
-        DurableFile.SyncDirectory(_directory);
         return expired.Count;
     }
 

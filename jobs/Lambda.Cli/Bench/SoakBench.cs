@@ -89,6 +89,7 @@ internal static partial class SoakBench
             await stop.CancelAsync().ConfigureAwait(false);
             await queryTask.ConfigureAwait(false);
             var problems = SoakVerdict.Problems(samples, allQueries, settings.Warmup, settings.Window, settings.Rate);
+            await output.WriteLineAsync($"soak: {SoakVerdict.Summary(samples, allQueries, settings.Warmup, settings.Window)}").ConfigureAwait(false);
             await output.WriteLineAsync(problems.Count == 0
                 ? $"soak: flat (RSS, live heap and pooled p99 within {SoakVerdict.Tolerance:P0} of the first window after the warm-up, lag under {SoakVerdict.MaxLagSeconds} s of input); CSV in {settings.OutPath}"
                 : $"soak: NOT flat: {string.Join("; ", problems)}; CSV in {settings.OutPath}").ConfigureAwait(false);

@@ -25,7 +25,7 @@ internal sealed record SoakSettings(long Rate, TimeSpan Warmup, TimeSpan Duratio
     public int LogSegmentMb { get; init; } = 64;
 
     /// <summary>
-    /// Disk the run needs in its directory: the retained log (the retention, a check interval of up to 30 s and a
+    /// Disk the run needs in its directory: the retained log (the retention, a check interval of up to 5 s and a
     /// minute of slack for the speed layer's commits), one open segment per partition, 2 GiB for the store and
     /// checkpoints; times 1.5.
     /// </summary>

@@ -32,10 +32,7 @@ internal static class SoakVerdict
         TimeSpan window, long rate)
     {
         var problems = new List<string>();
-        var end = samples.Count == 0 ? 0 : samples[^1].ElapsedSeconds;
-        var firstFrom = warmup.TotalSeconds;
-        var firstTo = firstFrom + window.TotalSeconds;
-        var lastFrom = end - window.TotalSeconds;
+        var (firstFrom, firstTo, lastFrom) = Windows(samples, warmup, window);
         var first = samples.Where(s => s.ElapsedSeconds > firstFrom && s.ElapsedSeconds <= firstTo).ToList();
         var last = samples.Where(s => s.ElapsedSeconds > lastFrom).ToList();
         if (first.Count == 0 || last.Count == 0 || lastFrom < firstTo)
@@ -68,6 +65,33 @@ internal static class SoakVerdict
         }
 
         return problems;
+    }
+
+    /// <summary>The figures the verdict compares, for the report: each window's mean RSS and live heap, pooled p99 and largest lag.</summary>
+    public static string Summary(IReadOnlyList<SoakSample> samples, IReadOnlyList<SoakQuery> queries, TimeSpan warmup, TimeSpan window)
+    {
+        var (firstFrom, firstTo, lastFrom) = Windows(samples, warmup, window);
+        var end = samples.Count == 0 ? 0 : samples[^1].ElapsedSeconds;
+        return $"first window {Describe(firstFrom, firstTo)}; last window {Describe(lastFrom, end)}";
+
+        string Describe(double from, double to)
+        {
+            var rows = samples.Where(s => s.ElapsedSeconds > from && s.ElapsedSeconds <= to).ToList();
+            if (rows.Count == 0)
+            {
+                return string.Create(CultureInfo.InvariantCulture, $"({from:F0}-{to:F0} s): no samples");
+            }
+
+            var p99 = Percentile(queries.Where(q => q.AtSeconds > from && q.AtSeconds <= to).Select(q => q.Ms), 0.99);
+            return string.Create(CultureInfo.InvariantCulture,
+                $"({from:F0}-{to:F0} s): RSS {rows.Average(s => s.RssBytes) / 1048576.0:F0} MB, live heap {rows.Average(s => s.LiveHeapBytes) / 1048576.0:F0} MB, p99 {p99:F0} ms, max lag {rows.Max(s => s.Lag)} records");
+        }
+    }
+
+    private static (double FirstFrom, double FirstTo, double LastFrom) Windows(IReadOnlyList<SoakSample> samples, TimeSpan warmup, TimeSpan window)
+    {
+        var end = samples.Count == 0 ? 0 : samples[^1].ElapsedSeconds;
+        return (warmup.TotalSeconds, warmup.TotalSeconds + window.TotalSeconds, end - window.TotalSeconds);
     }
 
     /// <summary>The nearest-rank percentile (0 for no values): the smallest value with at least that share of values at or below it.</summary>

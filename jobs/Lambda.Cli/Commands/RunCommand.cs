@@ -37,6 +37,7 @@ internal static class RunCommand
         retentionOptions.AddTo(command);
         command.SetAction(async (parsed, cancellationToken) =>
         {
+            ThreadPoolFloor.Raise();
             var sinceStart = Stopwatch.StartNew();
             var output = parsed.InvocationConfiguration.Output;
             var dataDirectory = platform.DataDirectory(parsed);

@@ -50,6 +50,7 @@ internal static class ServeCommand
         var command = new Command("serve", "Serve the HTTP API (/v1), its OpenAPI document and the dashboard.") { urls, rate, burst, cacheMs, generationMs, logAccess };
         command.SetAction(async (parsed, cancellationToken) =>
         {
+            ThreadPoolFloor.Raise();
             var perSecond = parsed.GetValue(rate);
             var options = new ServingOptions
             {

@@ -18,6 +18,7 @@ internal static class SpeedCommand
         retentionOptions.AddTo(command);
         command.SetAction(async (parsed, cancellationToken) =>
         {
+            ThreadPoolFloor.Raise();
             var speedOptions = options.Read(parsed, platform.DataDirectory(parsed));
             var bots = options.LoadBotRules(parsed);
             using var loggers = Logging.Create();

@@ -59,8 +59,8 @@ internal sealed record LogRetentionSettings(TimeSpan? Retention, IReadOnlyList<s
         if (Retention is { } retention)
         {
             options.RetentionMs = (long)retention.TotalMilliseconds;
-            // A check every quarter of the retention, at most every 30 s: the log holds at most about 1.25 retentions plus a segment.
-            options.RetentionCheckIntervalMs = (int)Math.Clamp(retention.TotalMilliseconds / 4, 1_000, 30_000);
+            // A check every quarter of the retention, at most every 5 s (small deletions rather than bursts of gigabytes): the log holds at most about 1.25 retentions plus a segment.
+            options.RetentionCheckIntervalMs = (int)Math.Clamp(retention.TotalMilliseconds / 4, 1_000, 5_000);
             options.RetentionGuardGroups = Guards;
         }
     }

@@ -47,6 +47,20 @@ public class SoakVerdictTests
     }
 
     [Fact]
+    public void the_summary_shows_what_each_window_compared()
+    {
+        var samples = Samples(700, t => t <= 120 ? 200 : 800);
+        var queries = Queries(700, i => i >= 640 * 20 && i % 50 == 0 ? 900 : 5);
+
+        var summary = SoakVerdict.Summary(samples, queries, Warmup, Window);
+
+        Assert.StartsWith("first window (120-180 s): RSS 800 MB, live heap", summary, StringComparison.Ordinal);
+        Assert.Contains("p99 5 ms, max lag", summary, StringComparison.Ordinal);
+        Assert.Contains("last window (640-700 s): RSS 800 MB", summary, StringComparison.Ordinal);
+        Assert.Contains("p99 900 ms", summary, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void lag_in_the_last_window_and_failed_queries_are_problems()
     {
         var samples = Samples(700, _ => 500);

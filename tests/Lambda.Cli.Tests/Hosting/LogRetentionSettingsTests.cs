@@ -41,13 +41,13 @@ public sealed class LogRetentionSettingsTests : IDisposable
     }
 
     [Fact]
-    public void a_retention_reaches_the_log_with_its_guards_and_a_check_a_quarter_of_it_apart()
+    public void a_retention_reaches_the_log_with_its_guards_and_a_check_a_quarter_of_it_apart_at_most_5_s()
     {
         var options = new EmbeddedLogOptions { RootPath = _dataDir };
         new LogRetentionSettings(TimeSpan.FromMinutes(2), ["lambda-speed"], 8).Apply(options);
 
         Assert.Equal(120_000, options.RetentionMs);
-        Assert.Equal(30_000, options.RetentionCheckIntervalMs);
+        Assert.Equal(5_000, options.RetentionCheckIntervalMs);
         Assert.Equal(["lambda-speed"], options.RetentionGuardGroups);
         Assert.Equal(8L * 1024 * 1024, options.SegmentBytes);
         options.Validate();
