@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using Lambda.DuckDb;
+using Lambda.SharedModel.IO;
 
 namespace Lambda.Batch.Recompute;
 
@@ -50,10 +51,10 @@ internal sealed class DayRowSpool
         var at = 8;
         foreach (var value in counters)
         {
-            at += WriteVarint(span[at..], (ulong)((value << 1) ^ (value >> 63)));
+            at += Varint.Write(span[at..], (ulong)((value << 1) ^ (value >> 63)));
         }
 
-        at += WriteVarint(span[at..], (ulong)sketch.Length);
+        at += Varint.Write(span[at..], (ulong)sketch.Length);
         sketch.CopyTo(span[at..]);
         buffer.Advance(at + sketch.Length);
     }
@@ -118,34 +119,6 @@ internal sealed class DayRowSpool
     /// <summary>Frees the rows.</summary>
     public void Clear() => _days.Clear();
 
-    private static int WriteVarint(Span<byte> destination, ulong value)
-    {
-        var i = 0;
-        while (value >= 0x80)
-        {
-            destination[i++] = (byte)(value | 0x80);
-            value >>= 7;
-        }
-
-        destination[i++] = (byte)value;
-        return i;
-    }
-
-    private static ulong ReadVarint(ReadOnlySpan<byte> source, ref int at)
-    {
-        ulong value = 0;
-        var shift = 0;
-        byte b;
-        do
-        {
-            b = source[at++];
-            value |= (ulong)(b & 0x7F) << shift;
-            shift += 7;
-        }
-        while (b >= 0x80);
-        return value;
-    }
-
     /// <summary>One scan of a granularity's rows, campaign by campaign, day by day, a chunk at a time.</summary>
     private sealed class SpoolScan : IDuckDbTableScan
     {
@@ -192,11 +165,11 @@ internal sealed class DayRowSpool
                     var at = _at + 8;
                     for (var i = 1; i < _values.Length; i++)
                     {
-                        var raw = ReadVarint(rows, ref at);
+                        var raw = Varint.ReadTrusted(rows, ref at);
                         _values[i][row] = (long)(raw >> 1) ^ -(long)(raw & 1);
                     }
 
-                    var length = (int)ReadVarint(rows, ref at);
+                    var length = (int)Varint.ReadTrusted(rows, ref at);
                     if (_outputOf[0] >= 0)
                     {
                         output.SetBytes(_outputOf[0], row, _campaigns[_cid]);

@@ -1,3 +1,4 @@
+using Lambda.SharedModel.IO;
 using Lambda.SharedModel.Sketches;
 
 namespace Lambda.Batch.Recompute;
@@ -77,12 +78,12 @@ internal sealed class SketchRegisters
         buffer[0] = HyperLogLog.FormatVersion;
         buffer[1] = HyperLogLog.Precision;
         buffer[2] = SparseEncoding;
-        var length = HeaderLength + WriteVarint(buffer[HeaderLength..], (uint)_touchedCount);
+        var length = HeaderLength + Varint.Write(buffer[HeaderLength..], (uint)_touchedCount);
         uint previous = 0;
         foreach (var index in touched)
         {
             var entry = ((uint)index << 6) | _registers[index];
-            length += WriteVarint(buffer[length..], entry - previous);
+            length += Varint.Write(buffer[length..], entry - previous);
             previous = entry;
         }
 
@@ -104,18 +105,5 @@ internal sealed class SketchRegisters
         }
 
         return HeaderLength + DensePayloadLength;
-    }
-
-    private static int WriteVarint(Span<byte> destination, uint value)
-    {
-        var i = 0;
-        while (value >= 0x80)
-        {
-            destination[i++] = (byte)(value | 0x80);
-            value >>= 7;
-        }
-
-        destination[i++] = (byte)value;
-        return i;
     }
 }

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Globalization;
+using Lambda.SharedModel.IO;
 
 namespace Lambda.SharedModel.Sketches;
 
@@ -67,11 +68,11 @@ public sealed partial class HyperLogLog
         }
 
         destination[2] = SparseEncoding;
-        var position = HeaderLength + WriteVarint((uint)_sparseCount, destination[HeaderLength..]);
+        var position = HeaderLength + Varint.Write(destination[HeaderLength..], (uint)_sparseCount);
         var previous = 0u;
         foreach (var entry in _sparse.AsSpan(0, _sparseCount))
         {
-            position += WriteVarint(entry - previous, destination[position..]);
+            position += Varint.Write(destination[position..], entry - previous);
             previous = entry;
         }
 
@@ -203,20 +204,7 @@ public sealed partial class HyperLogLog
         _ => 5,
     };
 
-    // Unsigned LEB128: seven bits per byte, least significant group first, high bit = more bytes follow.
-    private static int WriteVarint(uint value, Span<byte> destination)
-    {
-        var i = 0;
-        while (value >= 0x80)
-        {
-            destination[i++] = (byte)(value | 0x80);
-            value >>= 7;
-        }
-
-        destination[i++] = (byte)value;
-        return i;
-    }
-
+    // Checked, unlike Varint.ReadTrusted: a sketch comes from files and the network.
     private static int ReadVarint(ReadOnlySpan<byte> source, int position, string what, out uint value)
     {
         value = 0;
