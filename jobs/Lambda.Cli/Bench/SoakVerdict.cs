@@ -32,7 +32,7 @@ internal static class SoakVerdict
         TimeSpan window, long rate)
     {
         var problems = new List<string>();
-        var (firstFrom, firstTo, lastFrom) = Windows(samples, warmup, window);
+        var (firstFrom, firstTo, lastFrom, _) = Windows(samples, warmup, window);
         var first = samples.Where(s => s.ElapsedSeconds > firstFrom && s.ElapsedSeconds <= firstTo).ToList();
         var last = samples.Where(s => s.ElapsedSeconds > lastFrom).ToList();
         if (first.Count == 0 || last.Count == 0 || lastFrom < firstTo)
@@ -70,8 +70,7 @@ internal static class SoakVerdict
     /// <summary>The figures the verdict compares, for the report: each window's mean RSS and live heap, pooled p99 and largest lag.</summary>
     public static string Summary(IReadOnlyList<SoakSample> samples, IReadOnlyList<SoakQuery> queries, TimeSpan warmup, TimeSpan window)
     {
-        var (firstFrom, firstTo, lastFrom) = Windows(samples, warmup, window);
-        var end = samples.Count == 0 ? 0 : samples[^1].ElapsedSeconds;
+        var (firstFrom, firstTo, lastFrom, end) = Windows(samples, warmup, window);
         return $"first window {Describe(firstFrom, firstTo)}; last window {Describe(lastFrom, end)}";
 
         string Describe(double from, double to)
@@ -88,10 +87,11 @@ internal static class SoakVerdict
         }
     }
 
-    private static (double FirstFrom, double FirstTo, double LastFrom) Windows(IReadOnlyList<SoakSample> samples, TimeSpan warmup, TimeSpan window)
+    /// <summary>The first window starts at the warm-up's end; the last ends at the last sample.</summary>
+    private static (double FirstFrom, double FirstTo, double LastFrom, double End) Windows(IReadOnlyList<SoakSample> samples, TimeSpan warmup, TimeSpan window)
     {
         var end = samples.Count == 0 ? 0 : samples[^1].ElapsedSeconds;
-        return (warmup.TotalSeconds, warmup.TotalSeconds + window.TotalSeconds, end - window.TotalSeconds);
+        return (warmup.TotalSeconds, warmup.TotalSeconds + window.TotalSeconds, end - window.TotalSeconds, end);
     }
 
     /// <summary>The nearest-rank percentile (0 for no values): the smallest value with at least that share of values at or below it.</summary>
