@@ -67,6 +67,8 @@ public sealed class ArchiveJob
         {
             var staging = MasterDataset.StagingDirectory(root);
             Directory.CreateDirectory(staging);
+            // Each COPY's row-group buffers and page streams are freed and allocated again; keep the pages.
+            using (DuckDbAllocator.RetainFreedMemory())
             using (var database = DuckDbDatabase.OpenInMemory(new DuckDbOptions
             {
                 // One thread: DuckDB runs each worker's COPY on that worker's thread, so MaxParallelism

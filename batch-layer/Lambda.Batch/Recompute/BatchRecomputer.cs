@@ -45,6 +45,7 @@ public sealed partial class BatchRecomputer : IRecompute
         Directory.CreateDirectory(_paths.TempRoot);
         var timings = new RecomputeTimings();
         var snapshot = timings.Measure("snapshot", () => MasterSnapshot.Scan(_paths.MasterRoot));
+        using var memory = RecomputeDatabase.HoldFreedMemory(_options.RetainedMemory);
         using var database = DuckDbDatabase.OpenInMemory(
             RecomputeDatabase.Options(_options.Threads, _options.MemoryLimit, _options.RetainedMemory, Path.Combine(_paths.TempRoot, "duckdb")));
         using var connection = database.Connect();

@@ -111,6 +111,7 @@ public class RecomputeBenchmark
         }
 
         Directory.CreateDirectory(output);
+        using var memory = RecomputeDatabase.HoldFreedMemory(RetainedMemory);
         using var db = Open();
         using var connection = db.Connect();
         var watermark = BatchWatermark.Compute(ExactViewComputation.NewestLogTime(connection, _snapshot.Files)!.Value, TimeSpan.FromHours(1));
