@@ -13,7 +13,13 @@ internal static class BatchViewValidator
 {
     private const long DayMs = 86_400_000;
 
-    public static IReadOnlyList<string> Validate(DuckDbConnection connection, IReadOnlyList<DayTotals> days, long watermarkMs)
+    /// <summary>
+    /// Validates the version: <paramref name="groups"/> are the sums of the computed rows
+    /// (<see cref="DayRowSpool.Groups"/>, campaigns by number in <paramref name="campaigns"/>); copied rows
+    /// are read from <c>copied_rows</c>.
+    /// </summary>
+    public static IReadOnlyList<string> Validate(DuckDbConnection connection, IReadOnlyList<DayTotals> days, long watermarkMs,
+        IReadOnlyList<SpoolGroup> groups, IReadOnlyList<byte[]> campaigns)
     {
         var problems = new List<string>();
         connection.Execute("""
@@ -41,17 +47,48 @@ internal static class BatchViewValidator
             appender.Close();
         }
 
-        // One read of the rows (a spool scan is single-threaded and was the validation's cost, three
-        // times over): sums per (granularity, campaign, day), from which every check below is made.
+        // The computed rows' sums come from the spool (SpoolGroup, one C# pass over the rows the files
+        // get); the copied rows' from SQL. Days are computed or copied, never both, but the final
+        // GROUP BY would merge a group that came from both.
+        connection.Execute("""
+            CREATE OR REPLACE TEMP TABLE spooled_groups (
+                granularity VARCHAR, campaign_id VARCHAR, day_ms BIGINT, i BIGINT, v BIGINT, c BIGINT, s BIGINT,
+                b BIGINT, d BIGINT, u_max BIGINT, n BIGINT, negative BIGINT, beyond BIGINT)
+            """);
+        using (var appender = connection.CreateAppender("spooled_groups"))
+        {
+            foreach (var g in groups)
+            {
+                appender.AppendVarchar(BatchViewFiles.Granularities[g.Granularity]);
+                appender.AppendVarchar(campaigns[g.Cid]);
+                foreach (var value in (ReadOnlySpan<long>)[g.DayMs, g.Impressions, g.Views, g.Clicks, g.Spend, g.Bots, g.Duplicates,
+                             g.MaxUniques, g.Rows, g.Negative, g.Beyond])
+                {
+                    appender.AppendInt64(value);
+                }
+
+                appender.EndRow();
+            }
+
+            appender.Close();
+        }
+
         connection.Execute($"""
             CREATE OR REPLACE TEMP TABLE checked_groups AS
-            SELECT granularity, campaign_id, bucket_start_ms - ((bucket_start_ms % {DayMs}) + {DayMs}) % {DayMs} AS day_ms,
-                   sum(impressions) AS i, sum(views) AS v, sum(clicks) AS c, sum(spend_micros) AS s,
-                   sum(bot_filtered) AS b, sum(duplicates) AS d, max(uniques) AS u_max, count(*) AS n,
-                   count(*) FILTER (WHERE impressions < 0 OR views < 0 OR clicks < 0 OR spend_micros < 0 OR bot_filtered < 0
-                                    OR late < 0 OR unattributed < 0 OR duplicates < 0 OR uniques < 0) AS negative,
-                   count(*) FILTER (WHERE bucket_start_ms >= {watermarkMs.ToString(CultureInfo.InvariantCulture)}) AS beyond
-            FROM final_rows GROUP BY ALL
+            SELECT granularity, campaign_id, day_ms, sum(i) AS i, sum(v) AS v, sum(c) AS c, sum(s) AS s, sum(b) AS b, sum(d) AS d,
+                   max(u_max) AS u_max, sum(n) AS n, sum(negative) AS negative, sum(beyond) AS beyond
+            FROM (
+                SELECT * FROM spooled_groups
+                UNION ALL
+                SELECT granularity, campaign_id, bucket_start_ms - ((bucket_start_ms % {DayMs}) + {DayMs}) % {DayMs} AS day_ms,
+                       sum(impressions), sum(views), sum(clicks), sum(spend_micros), sum(bot_filtered), sum(duplicates),
+                       max(uniques), count(*),
+                       count(*) FILTER (WHERE impressions < 0 OR views < 0 OR clicks < 0 OR spend_micros < 0 OR bot_filtered < 0
+                                        OR late < 0 OR unattributed < 0 OR duplicates < 0 OR uniques < 0),
+                       count(*) FILTER (WHERE bucket_start_ms >= {watermarkMs.ToString(CultureInfo.InvariantCulture)})
+                FROM copied_rows GROUP BY ALL)
+            GROUP BY ALL;
+            DROP TABLE spooled_groups
             """);
         try
         {

@@ -294,7 +294,7 @@ internal sealed class ExactViewComputation
         {
             if (!CanWriteElsewhere)
             {
-                var problems = Timings.Measure("validate", () => BatchViewValidator.Validate(_connection, days, watermarkMs));
+                var problems = Timings.Measure("validate", () => Validate(days, watermarkMs));
                 var (m, h, d) = problems.Count > 0 ? (0L, 0L, 0L) : WriteParquet(directory);
                 return (problems, m, h, d);
             }
@@ -308,7 +308,7 @@ internal sealed class ExactViewComputation
                 try
                 {
                     found = [];
-                    Timings.Add("validate", Wall(() => found = BatchViewValidator.Validate(_connection, days, watermarkMs)));
+                    Timings.Add("validate", Wall(() => found = Validate(days, watermarkMs)));
                     if (found.Count == 0)
                     {
                         Timings.Add("write hour+day", Wall(() =>
@@ -351,6 +351,9 @@ internal sealed class ExactViewComputation
 
     /// <summary>Frees the spooled rows (after the last read of <c>final_rows</c>).</summary>
     public void ReleaseRows() => _spool.Clear();
+
+    private IReadOnlyList<string> Validate(IReadOnlyList<DayTotals> days, long watermarkMs) =>
+        BatchViewValidator.Validate(_connection, days, watermarkMs, _spool.Groups(watermarkMs), _campaigns);
 
     /// <summary>The connection, for validation queries.</summary>
     public DuckDbConnection Connection => _connection;
