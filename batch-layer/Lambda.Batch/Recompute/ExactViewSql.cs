@@ -122,7 +122,7 @@ internal static class ExactViewSql
     /// <list type="bullet">
     /// <item><c>ev</c>: every topic's records (kind 0 served, 1 view, 2 click) with the bot verdict
     /// (<see cref="CreateDayVerdicts"/>; a NULL ip or user agent matches nothing), the log position
-    /// (partition · 2^64 + offset) and the campaign number: served records count for their own
+    /// (<see cref="Position"/>) and the campaign number: served records count for their own
     /// campaign, views and clicks for their ad's (<c>ad_map</c>); NULL is unattributed, and only then
     /// is the ad id kept. Each join is on one side's column alone (served records ignore the ad map's
     /// answer): a condition on the left side only in a LEFT JOIN's ON clause made DuckDB plan a nested loop.</item>
@@ -144,7 +144,7 @@ internal static class ExactViewSql
         WITH ev AS MATERIALIZED (
             SELECT r.kind, r.event_id, r.user_id, r.user_hash, r.cost_micros,
                    r.event_time_ms - ((r.event_time_ms % 60000) + 60000) % 60000 AS minute_ms,
-                   r.log_partition::HUGEINT * 18446744073709551616 + r.log_offset AS position,
+                   {Position(served, views, clicks)} AS position,
                    coalesce(i.bot, false) OR coalesce(a.bot, false) AS is_bot,
                    CASE WHEN r.kind = 0 THEN c.cid ELSE m.cid END AS cid,
                    CASE WHEN (CASE WHEN r.kind = 0 THEN r.campaign_id ELSE m.campaign_id END) IS NULL THEN r.ad_id END AS unattributed_ad
@@ -184,6 +184,17 @@ internal static class ExactViewSql
                NULL, NULL
         FROM checks c CROSS JOIN extra x
         """;
+
+    /// <summary>
+    /// The log position of a record as one number ordered like (partition, offset): a BIGINT,
+    /// partition · 2^55 + offset, when every file's partition is below 256 and its offsets below 2^55
+    /// (always, in practice); else a HUGEINT, partition · 2^64 + offset, whose checked arithmetic and
+    /// 16-byte min() cost about 5 % of the day query.
+    /// </summary>
+    private static string Position(params IReadOnlyList<MasterFile>[] topics) =>
+        topics.All(files => files.All(f => f.Partition is >= 0 and < 256 && f.ToOffset <= 1L << 55))
+            ? "(r.log_partition::BIGINT << 55) + r.log_offset"
+            : "r.log_partition::HUGEINT * 18446744073709551616 + r.log_offset";
 
     /// <summary>A read_parquet over exactly these files.</summary>
     public static string ReadParquet(IReadOnlyList<MasterFile> files) =>

@@ -42,6 +42,28 @@ public sealed class ExactViewTests
     }
 
     [Fact]
+    public async Task log_positions_beyond_the_compact_range_give_the_same_views()
+    {
+        // File names claiming offsets of 2^55 and more make the day query order records by HUGEINT
+        // positions instead of the compact BIGINT ones (the records inside keep their own offsets).
+        var scenario = TrafficScenario.Create();
+        await using var bed = await BatchTestBed.CreateAsync();
+        MasterFixture.Write(bed.MasterRoot, scenario.Records);
+        foreach (var path in Directory.GetFiles(bed.MasterRoot, "*.parquet", SearchOption.AllDirectories))
+        {
+            Assert.True(Lambda.Batch.Master.MasterDataset.TryParseFileName(Path.GetFileName(path), out var partition, out var from, out var to));
+            File.Move(path, Path.Combine(Path.GetDirectoryName(path)!,
+                Lambda.Batch.Master.MasterDataset.FileName(partition, from + (1L << 55), to + (1L << 55))));
+        }
+
+        var result = await bed.RecomputeAsync();
+
+        Assert.Equal(RecomputeOutcome.Published, result.Outcome);
+        RowAssert.Equal(ExactReference.Compute(scenario.Records, BotRules.Default, TrafficScenario.WatermarkMs).Rows,
+            bed.FileRows(result.VersionId!.Value));
+    }
+
+    [Fact]
     public async Task view_files_are_in_campaign_then_bucket_order_as_written()
     {
         var scenario = TrafficScenario.Create();
