@@ -7,8 +7,8 @@ namespace Lambda.Batch.Recompute;
 /// and adds them to a <see cref="DayRowSpool"/>: the records are put in (campaign, minute) order by two
 /// counting sorts (minute, then campaign: linear, no comparison sort), then summed per minute and rolled
 /// into the hour and the day. Uniques are exact distinct users: distinct <c>user_hash</c> values (exact
-/// because the day check proved the hash injective on the day's user ids), each minute's sorted and
-/// deduplicated, its distinct hashes passed on to the hour, the hour's to the day (no hash set). Sketches:
+/// because the day check proved the hash injective on the day's user ids), counted per minute, hour and
+/// day by a hash set each (<see cref="DistinctHashes"/>; sorting each level's hashes was half this pass). Sketches:
 /// each counted record's register raised in its minute, hour and day sketch (the registers a GROUP BY on
 /// each bucket gives).
 /// </summary>
@@ -26,9 +26,9 @@ internal sealed class DayRowBuilder
     private readonly Bucket _day = new(2);
     private readonly byte[] _emptySketch = new HyperLogLog().ToBytes();
     private readonly byte[] _sketch = new byte[SketchRegisters.MaxSerializedLength];
-    private readonly UserList _minuteUsers = new();
-    private readonly UserList _hourUsers = new();
-    private readonly UserList _dayUsers = new();
+    private readonly DistinctHashes _minuteUsers = new();
+    private readonly DistinctHashes _hourUsers = new();
+    private readonly DistinctHashes _dayUsers = new();
     private int[] _counts = new int[2048];
     private DayRecord[] _byMinute = new DayRecord[4096];
 
@@ -166,6 +166,8 @@ internal sealed class DayRowBuilder
         }
 
         _minuteUsers.Add(hash);
+        _hourUsers.Add(hash);
+        _dayUsers.Add(hash);
         HyperLogLog.Register(hash, out var index, out var rho);
         _minute.Registers.Add(index, rho);
         _hour.Registers.Add(index, rho);
@@ -175,7 +177,7 @@ internal sealed class DayRowBuilder
     /// <summary>Ends the minute; also the hour when the next record is in another hour or campaign, and the day with the campaign.</summary>
     private long Emit(DayRowSpool spool, int cid, long minuteMs, bool campaignEnds, long nextMinuteMs)
     {
-        _minute.Uniques = _minuteUsers.MoveDistinctTo(_hourUsers);
+        _minute.Uniques = _minuteUsers.TakeCount();
         _hour.AddCounters(_minute);
         _day.AddCounters(_minute);
         Append(spool, _minute, cid, minuteMs);
@@ -183,14 +185,14 @@ internal sealed class DayRowBuilder
         var hourMs = Floor(minuteMs, HourMs);
         if (campaignEnds || Floor(nextMinuteMs, HourMs) != hourMs)
         {
-            _hour.Uniques = _hourUsers.MoveDistinctTo(_dayUsers);
+            _hour.Uniques = _hourUsers.TakeCount();
             Append(spool, _hour, cid, hourMs);
             rows++;
         }
 
         if (campaignEnds)
         {
-            _day.Uniques = _dayUsers.MoveDistinctTo(null);
+            _day.Uniques = _dayUsers.TakeCount();
             Append(spool, _day, cid, Floor(minuteMs, DayMs));
             rows++;
         }
@@ -238,43 +240,4 @@ internal sealed class DayRowBuilder
         }
     }
 
-    /// <summary>The user hashes of a bucket being built.</summary>
-    private sealed class UserList
-    {
-        private ulong[] _hashes = new ulong[256];
-        private int _count;
-
-        public void Add(ulong hash)
-        {
-            if (_count == _hashes.Length)
-            {
-                Array.Resize(ref _hashes, _hashes.Length * 2);
-            }
-
-            _hashes[_count++] = hash;
-        }
-
-        /// <summary>Counts the distinct hashes, adds them to <paramref name="parent"/> (the enclosing bucket's list) and empties this list.</summary>
-        public long MoveDistinctTo(UserList? parent)
-        {
-            var span = _hashes.AsSpan(0, _count);
-            _count = 0;
-            if (span.Length > 1)
-            {
-                span.Sort();
-            }
-
-            long distinct = 0;
-            for (var i = 0; i < span.Length; i++)
-            {
-                if (i == 0 || span[i] != span[i - 1])
-                {
-                    distinct++;
-                    parent?.Add(span[i]);
-                }
-            }
-
-            return distinct;
-        }
-    }
 }
