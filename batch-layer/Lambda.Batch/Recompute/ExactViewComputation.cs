@@ -143,7 +143,7 @@ internal sealed class ExactViewComputation
         Timings.Measure("bot verdicts", () => _connection.Execute(ExactViewSql.CreateDayVerdicts(served, views, clicks)));
         Timings.Measure("day query", () =>
         {
-            using var reader = _connection.Query(ExactViewSql.SelectDay(served, views, clicks));
+            using var reader = _connection.QueryWithoutSpinning(ExactViewSql.SelectDay(served, views, clicks));
             records.Date = date;
             records.Load(reader);
         });
@@ -246,7 +246,8 @@ internal sealed class ExactViewComputation
         var rows = _hasCopiedRows
             ? $"SELECT {RowColumns} FROM final_rows WHERE granularity = {DuckDbSql.Literal(granularity)} ORDER BY campaign_id, bucket_start_ms"
             : ExactViewSql.ComputedRows(g, argument);
-        return writer.Execute($"""
+        // Several COPYs run at once (and the validation beside them): none may poll DuckDB in a busy loop.
+        return writer.ExecuteWithoutSpinning($"""
             COPY ({rows})
             TO {DuckDbSql.Literal(path)} (FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1)
             """);
