@@ -57,25 +57,33 @@ internal static class ExactViewSql
     /// campaign_id order (the rows' sort order). One read of the served files: (ad, campaign) pairs with
     /// their first position, then both from the pairs.
     /// </summary>
-    public static string CreateAdMap(IReadOnlyList<MasterFile> servedFiles) => servedFiles.Count == 0
-        ? """
-          CREATE OR REPLACE TEMP TABLE campaigns (campaign_id VARCHAR, cid INTEGER);
-          CREATE OR REPLACE TEMP TABLE ad_map (ad_id VARCHAR, campaign_id VARCHAR, cid INTEGER);
-          """
-        : $"""
-          CREATE OR REPLACE TEMP TABLE served_pairs AS
-          SELECT ad_id, campaign_id, min(log_partition::HUGEINT * 18446744073709551616 + log_offset) AS first_position
-          FROM {ReadParquet(servedFiles)}
-          GROUP BY ad_id, campaign_id;
-          CREATE OR REPLACE TEMP TABLE campaigns AS
-          SELECT campaign_id, (row_number() OVER (ORDER BY campaign_id) - 1)::INTEGER AS cid
-          FROM (SELECT DISTINCT campaign_id FROM served_pairs WHERE campaign_id IS NOT NULL);
-          CREATE OR REPLACE TEMP TABLE ad_map AS
-          SELECT f.ad_id, f.campaign_id, c.cid
-          FROM (SELECT ad_id, arg_min(campaign_id, first_position) AS campaign_id FROM served_pairs GROUP BY ad_id) f
-          LEFT JOIN campaigns c ON c.campaign_id = f.campaign_id;
-          DROP TABLE served_pairs;
-          """;
+    public static IReadOnlyList<string> CreateAdMap(IReadOnlyList<MasterFile> servedFiles) => servedFiles.Count == 0
+        ?
+        [
+            "CREATE OR REPLACE TEMP TABLE campaigns (campaign_id VARCHAR, cid INTEGER)",
+            "CREATE OR REPLACE TEMP TABLE ad_map (ad_id VARCHAR, campaign_id VARCHAR, cid INTEGER)",
+        ]
+        :
+        [
+            $"""
+            CREATE OR REPLACE TEMP TABLE served_pairs AS
+            SELECT ad_id, campaign_id, min(log_partition::HUGEINT * 18446744073709551616 + log_offset) AS first_position
+            FROM {ReadParquet(servedFiles)}
+            GROUP BY ad_id, campaign_id
+            """,
+            """
+            CREATE OR REPLACE TEMP TABLE campaigns AS
+            SELECT campaign_id, (row_number() OVER (ORDER BY campaign_id) - 1)::INTEGER AS cid
+            FROM (SELECT DISTINCT campaign_id FROM served_pairs WHERE campaign_id IS NOT NULL)
+            """,
+            """
+            CREATE OR REPLACE TEMP TABLE ad_map AS
+            SELECT f.ad_id, f.campaign_id, c.cid
+            FROM (SELECT ad_id, arg_min(campaign_id, first_position) AS campaign_id FROM served_pairs GROUP BY ad_id) f
+            LEFT JOIN campaigns c ON c.campaign_id = f.campaign_id
+            """,
+            "DROP TABLE served_pairs",
+        ];
 
     /// <summary>
     /// The bot verdict of the day's distinct user agents (<c>day_ua</c>) and ips (<c>day_ip</c>). An ip
@@ -85,20 +93,25 @@ internal static class ExactViewSql
     /// ips) and joined back by equality in <see cref="SelectDay"/>: a range test per record grew faster
     /// than the data. Each reads only its columns of the day's files.
     /// </summary>
-    public static string CreateDayVerdicts(IReadOnlyList<MasterFile> served, IReadOnlyList<MasterFile> views, IReadOnlyList<MasterFile> clicks)
+    public static IReadOnlyList<string> CreateDayVerdicts(IReadOnlyList<MasterFile> served, IReadOnlyList<MasterFile> views, IReadOnlyList<MasterFile> clicks)
     {
         var records = Records(served, views, clicks);
-        return $"""
+        return
+        [
+            $"""
             CREATE OR REPLACE TEMP TABLE day_ua AS
             SELECT a.user_agent, EXISTS (SELECT 1 FROM bot_ua u WHERE contains({Lowercase.Replace("user_agent", "a.user_agent", StringComparison.Ordinal)}, u.s)) AS bot
-            FROM (SELECT DISTINCT user_agent FROM ({records}) WHERE user_agent IS NOT NULL) a;
+            FROM (SELECT DISTINCT user_agent FROM ({records}) WHERE user_agent IS NOT NULL) a
+            """,
+            $"""
             CREATE OR REPLACE TEMP TABLE day_ip AS
             SELECT a.ip_hi, a.ip_lo, EXISTS (
                        SELECT 1 FROM bot_ip b
                        WHERE ((a.ip_hi::UHUGEINT << 64) | a.ip_lo)
                              BETWEEN ((b.start_hi::UHUGEINT << 64) | b.start_lo) AND ((b.end_hi::UHUGEINT << 64) | b.end_lo)) AS bot
             FROM (SELECT DISTINCT ip_hi, ip_lo FROM ({records}) WHERE ip_hi IS NOT NULL AND ip_lo IS NOT NULL) a
-            """;
+            """,
+        ];
     }
 
     /// <summary>How a record counts (in <see cref="SelectDay"/>, times 4 plus the kind): copy 1 of a non-bot event.</summary>

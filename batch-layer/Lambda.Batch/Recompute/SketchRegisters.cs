@@ -17,7 +17,13 @@ internal sealed class SketchRegisters
     private const byte DenseEncoding = 2;
     private const int DensePayloadLength = HyperLogLog.RegisterCount * 6 / 8;
 
+    /// <summary>Up to this many touched registers are put in order by sorting their indices; more, by walking <see cref="_touchedBits"/>.</summary>
+    private const int SortedUpTo = 32;
+
     private readonly byte[] _registers = new byte[HyperLogLog.RegisterCount];
+    // The touched registers as a bitmap (2 KB): an hour's or a day's sketch lists its registers in
+    // index order without sorting a few hundred or thousand indices (a fifth of the row building).
+    private readonly ulong[] _touchedBits = new ulong[HyperLogLog.RegisterCount / 64];
     private int[] _touched = new int[64];
     private int _touchedCount;
 
@@ -36,6 +42,7 @@ internal sealed class SketchRegisters
             }
 
             _touched[_touchedCount++] = index;
+            _touchedBits[index >> 6] |= 1UL << index;
         }
 
         if (rho > current)
@@ -50,6 +57,7 @@ internal sealed class SketchRegisters
         foreach (var index in _touched.AsSpan(0, _touchedCount))
         {
             _registers[index] = 0;
+            _touchedBits[index >> 6] = 0;
         }
 
         _touchedCount = 0;
@@ -74,20 +82,39 @@ internal sealed class SketchRegisters
             return Dense(buffer);
         }
 
-        touched.Sort();
         buffer[0] = HyperLogLog.FormatVersion;
         buffer[1] = HyperLogLog.Precision;
         buffer[2] = SparseEncoding;
         var length = HeaderLength + Varint.Write(buffer[HeaderLength..], (uint)_touchedCount);
         uint previous = 0;
-        foreach (var index in touched)
+        if (_touchedCount <= SortedUpTo)
         {
-            var entry = ((uint)index << 6) | _registers[index];
-            length += Varint.Write(buffer[length..], entry - previous);
-            previous = entry;
+            touched.Sort();
+            foreach (var index in touched)
+            {
+                WriteEntry(buffer, ref length, ref previous, index);
+            }
+
+            return length;
+        }
+
+        for (var word = 0; word < _touchedBits.Length; word++)
+        {
+            for (var bits = _touchedBits[word]; bits != 0; bits &= bits - 1)
+            {
+                WriteEntry(buffer, ref length, ref previous, (word << 6) + System.Numerics.BitOperations.TrailingZeroCount(bits));
+            }
         }
 
         return length;
+    }
+
+    /// <summary>One sparse entry (index and value), as the difference to the one before.</summary>
+    private void WriteEntry(Span<byte> buffer, ref int length, ref uint previous, int index)
+    {
+        var entry = ((uint)index << 6) | _registers[index];
+        length += Varint.Write(buffer[length..], entry - previous);
+        previous = entry;
     }
 
     private int Dense(Span<byte> bytes)

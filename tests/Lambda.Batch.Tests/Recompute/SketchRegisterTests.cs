@@ -9,6 +9,9 @@ public sealed class SketchRegisterTests
     [InlineData(0)]
     [InlineData(1)]
     [InlineData(5)]
+    [InlineData(32)]
+    [InlineData(33)]
+    [InlineData(140)]
     [InlineData(2048)]
     [InlineData(2049)]
     [InlineData(16384)]
@@ -24,7 +27,11 @@ public sealed class SketchRegisterTests
         }
 
         var built = new SketchRegisters();
-        built.Add(7, 3);
+        for (var i = 0; i < 3000; i++)
+        {
+            built.Add(random.Next(HyperLogLog.RegisterCount), 3);
+        }
+
         built.Clear();
         foreach (var (index, rho) in pairs.OrderBy(_ => random.Next()))
         {
