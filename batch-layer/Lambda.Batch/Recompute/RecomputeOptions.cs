@@ -37,6 +37,8 @@ public sealed class RecomputeOptions
     /// Freed memory DuckDB keeps for the next statement instead of returning it to the OS, such as "2GB"
     /// (null = DuckDB's defaults, 128 MB): at 100M events the days' hash tables were handed back and
     /// faulted in again every day (<see cref="RecomputeDatabase"/>). Only memory actually used is kept.
+    /// While set, DuckDB's allocator also keeps every freed page until the run ends
+    /// (<see cref="RecomputeDatabase.HoldFreedMemory"/>); null turns both off.
     /// </summary>
     public string? RetainedMemory { get; init; } = "2GB";
 
