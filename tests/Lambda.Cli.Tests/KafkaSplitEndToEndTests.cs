@@ -150,8 +150,15 @@ public sealed class KafkaSplitEndToEndTests : IAsyncLifetime
         Assert.Contains(merged.Speed, r => r.Bucket == midnight && r.Impressions > 0);
         await using (var history = new PostgresJobHistoryStore(_connectionString, _schema))
         {
-            var recomputes = await history.ListRunsAsync(JobNames.Recompute, 100);
-            Assert.Contains(recomputes, r => r.Outcome == JobOutcomes.Succeeded);
+            // The version is served from its flip on; the run is recorded as ended after its drift report and pruning.
+            var deadline = DateTime.UtcNow.AddSeconds(120);
+            IReadOnlyList<JobRun> recomputes;
+            while (!(recomputes = await history.ListRunsAsync(JobNames.Recompute, 100)).Any(r => r.Outcome == JobOutcomes.Succeeded))
+            {
+                Assert.True(DateTime.UtcNow < deadline, "no recompute run succeeded within 120 s of the version being served: "
+                    + string.Join("; ", recomputes.Select(r => $"{r.RunId} {r.Outcome} {r.Error}")));
+                await Task.Delay(500);
+            }
         }
 
         Assert.Equal(0, await scheduler.InterruptAsync(120));
