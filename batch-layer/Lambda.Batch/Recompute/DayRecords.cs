@@ -52,14 +52,10 @@ internal sealed class DayRecords
 
     private readonly long[] _checks = new long[ExactViewSql.CheckMetrics];
     private readonly HashSet<string> _unattributedAds = new(StringComparer.Ordinal);
-    private readonly List<ulong> _unattributedUsers = [];
     private long _unattributedOther;
 
-    /// <summary>Distinct non-bot served, view and click event ids, bot records, records, distinct user ids (<see cref="ExactViewSql.SelectDay"/>).</summary>
+    /// <summary>Distinct non-bot served, view and click event ids, bot records, records, distinct user ids and user hashes (<see cref="ExactViewSql.SelectDay"/>).</summary>
     public ReadOnlySpan<long> Checks => _checks;
-
-    /// <summary>The user hashes of the records without a campaign (not in <see cref="Records"/>), for the day's distinct user hashes.</summary>
-    public IReadOnlyList<ulong> UnattributedUserHashes => _unattributedUsers;
 
     /// <summary>The ads of unattributed records, in UTF-8 byte order (DuckDB's).</summary>
     public List<string> UnattributedAdIds()
@@ -78,7 +74,6 @@ internal sealed class DayRecords
         MaxMinute = long.MinValue;
         UnattributedViews = UnattributedClicks = UnattributedBots = UnattributedDuplicates = _unattributedOther = 0;
         _unattributedAds.Clear();
-        _unattributedUsers.Clear();
         _checks.AsSpan().Fill(-1);
         EnsureCapacity((int)Math.Min(reader.RowCount, int.MaxValue));
         while (reader.ReadChunk())
@@ -96,11 +91,6 @@ internal sealed class DayRecords
                 if (!cidsValid && reader.IsNullAt(0, i))
                 {
                     CountUnattributed(flag);
-                    if (hashesValid || !reader.IsNullAt(4, i))
-                    {
-                        _unattributedUsers.Add(hashes[i]);
-                    }
-
                     if (!reader.IsNullAt(5, i))
                     {
                         _unattributedAds.Add(System.Text.Encoding.UTF8.GetString(reader.GetBytesAt(5, i)));

@@ -29,28 +29,15 @@ internal sealed class DayRowBuilder
     private readonly DistinctHashes _minuteUsers = new();
     private readonly DistinctHashes _hourUsers = new();
     private readonly DistinctHashes _dayUsers = new();
-    private readonly DistinctHashes _allUsers = new();
     private int[] _counts = new int[2048];
     private DayRecord[] _byMinute = new DayRecord[4096];
-
-    /// <summary>
-    /// Distinct user hashes over every record of the last day built (bots, duplicates and unattributed
-    /// records too): the other half of the day check, against the distinct user ids SQL counted.
-    /// </summary>
-    public long DistinctUserHashes { get; private set; }
 
     /// <summary>Adds the rows of <paramref name="records"/> to <paramref name="spool"/> as a new day; returns how many.</summary>
     public long Build(DayRecords records, DayRowSpool spool)
     {
         spool.BeginDay();
-        foreach (var hash in records.UnattributedUserHashes)
-        {
-            _allUsers.Add(hash);
-        }
-
         if (records.Count == 0)
         {
-            DistinctUserHashes = _allUsers.TakeCount();
             return 0;
         }
 
@@ -70,11 +57,6 @@ internal sealed class DayRowBuilder
             }
 
             var flag = record.Flags;
-            if ((flag & DayRecords.HasUser) != 0)
-            {
-                _allUsers.Add(record.Hash);
-            }
-
             switch (flag >> 2 & 3)
             {
                 case ExactViewSql.Bot:
@@ -90,7 +72,6 @@ internal sealed class DayRowBuilder
         }
 
         rows += Emit(spool, cid, minuteMs, campaignEnds: true, nextMinuteMs: long.MinValue);
-        DistinctUserHashes = _allUsers.TakeCount();
         return rows;
     }
 

@@ -80,7 +80,7 @@ internal sealed class ExactViewComputation
             {
                 var started = System.Diagnostics.Stopwatch.GetTimestamp();
                 var cpu = ThreadCpu.Now();
-                BuildAndCheck(records);
+                _rows.Build(records, _spool);
                 Timings.AddThreadCpu("rows+sketches", ThreadCpu.Now() - cpu);
                 return System.Diagnostics.Stopwatch.GetElapsedTime(started);
             }, cancellationToken);
@@ -132,9 +132,8 @@ internal sealed class ExactViewComputation
     {
         var records = _records[0];
         LoadDay(date, snapshot, records);
-        var totals = FinishDay(records);
-        Timings.Measure("rows+sketches", () => BuildAndCheck(records));
-        return totals;
+        Timings.Measure("rows+sketches", () => _rows.Build(records, _spool));
+        return FinishDay(records);
     }
 
     /// <summary>The day's SQL (bot verdicts, then records and day check in one statement), its result copied into <paramref name="records"/>.</summary>
@@ -150,28 +149,19 @@ internal sealed class ExactViewComputation
         });
     }
 
-    /// <summary>
-    /// Builds the day's rows, then the day check on users: the distinct user ids SQL counted must equal the
-    /// distinct user hashes the build counted over the same records. Otherwise two user ids share a 64-bit
-    /// hash (or a user_hash is not UserHash.Of(user_id)) and distinct hashes would undercount users: never
-    /// seen; the run fails rather than publish a wrong count (overlapped, it fails when the next day waits for this one).
-    /// </summary>
-    private void BuildAndCheck(DayRecords records)
-    {
-        _rows.Build(records, _spool);
-        var userIds = records.Checks[5];
-        if (userIds != _rows.DistinctUserHashes)
-        {
-            throw new InvalidDataException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                $"{records.Date:yyyy-MM-dd}: {userIds} distinct user ids but {_rows.DistinctUserHashes} distinct user hashes in the master dataset"));
-        }
-    }
-
-    /// <summary>The day's totals (the day check on users follows in <see cref="BuildAndCheck"/>).</summary>
+    /// <summary>The day's totals, after the day check.</summary>
     private static DayTotals FinishDay(DayRecords records)
     {
         var date = records.Date;
         var checks = records.Checks;
+        if (checks[5] != checks[6])
+        {
+            // A 64-bit collision between two user ids (or a user_hash that is not UserHash.Of(user_id)):
+            // distinct hashes would undercount users. Never seen; refuse rather than publish a wrong count.
+            throw new InvalidDataException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"{date:yyyy-MM-dd}: {checks[5]} distinct user ids but {checks[6]} distinct user hashes in the master dataset"));
+        }
+
         return new DayTotals(date, checks[0], checks[1], checks[2], checks[3], checks[4],
             records.UnattributedViews, records.UnattributedClicks, records.UnattributedBots, records.UnattributedDuplicates,
             records.UnattributedAdIds());

@@ -126,12 +126,8 @@ internal static class ExactViewSql
     /// <summary>The campaign number of <see cref="SelectDay"/>'s day-check rows (their metric in the third column, the value in the fourth).</summary>
     public const int CheckRow = -2;
 
-    /// <summary>
-    /// The day-check metrics, in order: distinct non-bot served, view and click event ids, bot records,
-    /// records, distinct user ids (the distinct user hashes they are compared with are counted in C#,
-    /// <see cref="DayRowBuilder.Build"/>, on the thread that builds the rows).
-    /// </summary>
-    public const int CheckMetrics = 6;
+    /// <summary>The day-check metrics, in order: distinct non-bot served, view and click event ids, bot records, records, distinct user ids, distinct user hashes.</summary>
+    public const int CheckMetrics = 7;
 
     /// <summary>
     /// One day in one statement, so its records are materialized once (a CTE, not a table: inserting
@@ -153,8 +149,8 @@ internal static class ExactViewSql
     /// <item>The day check, as <see cref="CheckMetrics"/> rows with campaign <see cref="CheckRow"/>:
     /// counted from the records, not from the rows: distinct non-bot event ids per topic (the non-bot
     /// records with an id, less the extra copies of the resent ids), bots, records, and distinct user
-    /// ids, which must equal the distinct user hashes of the same records (counted in C#): equal when the
-    /// hash is injective on the day's users, which makes distinct hashes an exact count of distinct users.</item>
+    /// ids and user hashes: equal when the hash is injective on the day's users, which makes distinct
+    /// hashes an exact count of distinct users.</item>
     /// </list>
     /// </summary>
     public static string SelectDay(IReadOnlyList<MasterFile> served, IReadOnlyList<MasterFile> views, IReadOnlyList<MasterFile> clicks) => $"""
@@ -186,7 +182,8 @@ internal static class ExactViewSql
                    count(*) FILTER (WHERE NOT is_bot AND kind = 2 AND event_id IS NOT NULL) AS clicks,
                    count(*) FILTER (WHERE is_bot) AS bots,
                    count(*) AS records,
-                   count(DISTINCT user_id) AS user_ids
+                   count(DISTINCT user_id) AS user_ids,
+                   count(DISTINCT user_hash) AS user_hashes
             FROM ev)
         SELECT e.cid::INTEGER AS cid, e.minute_ms::BIGINT AS minute_ms,
                (e.kind + 4 * CASE WHEN e.is_bot THEN {Bot}
@@ -196,7 +193,7 @@ internal static class ExactViewSql
         FROM ev e LEFT JOIN dups d ON d.kind = e.kind AND d.event_id = e.event_id
         UNION ALL
         SELECT {CheckRow}, NULL, unnest(range(0, {CheckMetrics}))::INTEGER,
-               unnest([c.served - x.served, c.views - x.views, c.clicks - x.clicks, c.bots, c.records, c.user_ids])::BIGINT,
+               unnest([c.served - x.served, c.views - x.views, c.clicks - x.clicks, c.bots, c.records, c.user_ids, c.user_hashes])::BIGINT,
                NULL, NULL
         FROM checks c CROSS JOIN extra x
         """;
