@@ -26,6 +26,29 @@ public sealed class VersionTests
     }
 
     [Fact]
+    public async Task user_ids_sharing_a_user_hash_fail_the_run_and_publish_nothing()
+    {
+        await using var bed = await BatchTestBed.CreateAsync();
+        MasterFixture.Write(bed.MasterRoot, SmallTraffic.Day(new SimulatedLog(), Jan1));
+        // Every record's user_hash forged to one value: distinct hashes would undercount the users.
+        using (var database = Lambda.DuckDb.DuckDbDatabase.OpenInMemory())
+        using (var connection = database.Connect())
+        {
+            foreach (var path in Directory.GetFiles(bed.MasterRoot, "*.parquet", SearchOption.AllDirectories))
+            {
+                var forged = path + ".forged";
+                connection.Execute($"COPY (SELECT * REPLACE (42::UBIGINT AS user_hash) FROM read_parquet({Lambda.DuckDb.DuckDbSql.Literal(path)})) TO {Lambda.DuckDb.DuckDbSql.Literal(forged)} (FORMAT parquet)");
+                File.Move(forged, path, overwrite: true);
+            }
+        }
+
+        var error = await Assert.ThrowsAsync<InvalidDataException>(() => bed.RecomputeAsync());
+
+        Assert.Matches(@"2025-01-01: \d+ distinct user ids but 1 distinct user hashes", error.Message);
+        Assert.Null(await bed.Store.GetCurrentBatchVersionAsync());
+    }
+
+    [Fact]
     public async Task rollback_makes_an_older_kept_version_current_again()
     {
         await using var bed = await BatchTestBed.CreateAsync();
