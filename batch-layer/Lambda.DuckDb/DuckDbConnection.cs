@@ -76,72 +76,16 @@ public sealed class DuckDbConnection : IDisposable
     /// <summary>The native connection, for the binding's own types.</summary>
     internal ConnectionHandle Handle => _handle;
 
-    private unsafe ResultHandle RunPending(string sql)
+    private ResultHandle RunPending(string sql)
     {
-        ArgumentNullException.ThrowIfNull(sql);
-        if (NativeMethods.Prepare(_handle.Value, sql, out var statement) != NativeMethods.Success)
-        {
-            var message = NativeMethods.ToManaged(NativeMethods.PrepareError(statement)) ?? "prepare failed";
-            NativeMethods.DestroyPrepare(ref statement);
-            throw new DuckDbException(message);
-        }
-
-        try
-        {
-            if (NativeMethods.PendingPrepared(statement, out var pending) != NativeMethods.Success)
-            {
-                var message = NativeMethods.ToManaged(NativeMethods.PendingError(pending)) ?? "execution failed";
-                NativeMethods.DestroyPending(ref pending);
-                throw new DuckDbException(message);
-            }
-
-            try
-            {
-                while (NativeMethods.PendingExecuteTask(pending) is var state && state != NativeMethods.PendingState.ResultReady)
-                {
-                    if (state == NativeMethods.PendingState.Error)
-                    {
-                        throw new DuckDbException(NativeMethods.ToManaged(NativeMethods.PendingError(pending)) ?? "execution failed");
-                    }
-
-                    if (state == NativeMethods.PendingState.NoTasksAvailable)
-                    {
-                        Thread.Sleep(1);
-                    }
-                }
-
-                var result = ResultHandle.Allocate(_handle);
-                if (NativeMethods.ExecutePending(pending, result.Result) != NativeMethods.Success)
-                {
-                    var message = result.ErrorMessage();
-                    result.Dispose();
-                    throw new DuckDbException(message);
-                }
-
-                return result;
-            }
-            finally
-            {
-                NativeMethods.DestroyPending(ref pending);
-            }
-        }
-        finally
-        {
-            NativeMethods.DestroyPrepare(ref statement);
-        }
+        using var statement = Prepare(sql);
+        return statement.RunWithoutSpinning();
     }
 
     private unsafe ResultHandle Run(string sql)
     {
         ArgumentNullException.ThrowIfNull(sql);
-        var connection = _handle.Value;
         var result = ResultHandle.Allocate(_handle);
-        if (NativeMethods.Query(connection, sql, result.Result) != NativeMethods.Success)
-        {
-            var message = result.ErrorMessage();
-            result.Dispose();
-            throw new DuckDbException(message);
-        }
-        return result;
+        return result.ThrowIfFailed(NativeMethods.Query(_handle.Value, sql, result.Result));
     }
 }

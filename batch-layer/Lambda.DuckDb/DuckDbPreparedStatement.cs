@@ -113,15 +113,45 @@ public sealed class DuckDbPreparedStatement : IDisposable
 
     private unsafe ResultHandle Run()
     {
-        var statement = _handle.Value;
         var result = ResultHandle.Allocate(_connection);
-        if (NativeMethods.ExecutePrepared(statement, result.Result) != NativeMethods.Success)
+        return result.ThrowIfFailed(NativeMethods.ExecutePrepared(_handle.Value, result.Result));
+    }
+
+    /// <summary>
+    /// Executes task by task through a pending result, sleeping 1 ms whenever no task is left for this
+    /// thread (see <see cref="DuckDbConnection.QueryWithoutSpinning"/>). The result outlives the statement.
+    /// </summary>
+    internal unsafe ResultHandle RunWithoutSpinning()
+    {
+        var status = NativeMethods.PendingPrepared(_handle.Value, out var pending);
+        try
         {
-            var message = result.ErrorMessage();
-            result.Dispose();
-            throw new DuckDbException(message);
+            // As with preparing, a failed pending result still carries the error and must be destroyed.
+            if (status != NativeMethods.Success)
+            {
+                throw new DuckDbException(NativeMethods.ToManaged(NativeMethods.PendingError(pending)) ?? "execution failed");
+            }
+
+            while (NativeMethods.PendingExecuteTask(pending) is var state && state != NativeMethods.PendingState.ResultReady)
+            {
+                if (state == NativeMethods.PendingState.Error)
+                {
+                    throw new DuckDbException(NativeMethods.ToManaged(NativeMethods.PendingError(pending)) ?? "execution failed");
+                }
+
+                if (state == NativeMethods.PendingState.NoTasksAvailable)
+                {
+                    Thread.Sleep(1);
+                }
+            }
+
+            var result = ResultHandle.Allocate(_connection);
+            return result.ThrowIfFailed(NativeMethods.ExecutePending(pending, result.Result));
         }
-        return result;
+        finally
+        {
+            NativeMethods.DestroyPending(ref pending);
+        }
     }
 
     private nint Statement(int index)

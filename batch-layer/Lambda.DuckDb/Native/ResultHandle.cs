@@ -42,6 +42,22 @@ internal sealed unsafe class ResultHandle : DuckDbHandle
     internal string ErrorMessage() =>
         NativeMethods.ToManaged(NativeMethods.ResultError(Result)) ?? "DuckDB reported an error without a message";
 
+    /// <summary>
+    /// Returns this result when <paramref name="state"/> (of the call that filled it) is success; else
+    /// disposes it and throws DuckDB's message.
+    /// </summary>
+    internal ResultHandle ThrowIfFailed(int state)
+    {
+        if (state == NativeMethods.Success)
+        {
+            return this;
+        }
+
+        var message = ErrorMessage();
+        Dispose();
+        throw new DuckDbException(message);
+    }
+
     protected override void Release(nint value)
     {
         SetChunk(0);
