@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Buffers.Binary;
 using Lambda.DuckDb;
 using Lambda.SharedModel.IO;
+using Lambda.SharedModel.Time;
 
 namespace Lambda.Batch.Recompute;
 
@@ -29,8 +30,6 @@ internal sealed class DayRowSpool
 
     /// <summary>The fixed-width values of a row: the bucket start and the counters.</summary>
     private const int RowValues = 1 + DayRowBuilder.Counters;
-
-    private const long DayMs = 86_400_000;
 
     private readonly List<Day> _days = [];
     private Day? _current;
@@ -143,7 +142,7 @@ internal sealed class DayRowSpool
                     for (var at = start; at < end;)
                     {
                         at = ReadRow(rows, at, row, out var sketchLength) + sketchLength;
-                        var dayMs = row[0] - (((row[0] % DayMs) + DayMs) % DayMs);
+                        var dayMs = TimeBucket.Floor(row[0], Granularity.Day).StartMs;
                         if (dayMs != group.DayMs)
                         {
                             if (group.Rows > 0)

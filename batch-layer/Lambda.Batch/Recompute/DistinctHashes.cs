@@ -60,13 +60,13 @@ internal sealed class DistinctHashes
 
     private void Grow()
     {
-        var old = _used.AsSpan(0, _count).ToArray().Select(slot => _slots[slot]).ToArray();
-        _slots = new ulong[_slots.Length * 2];
-        _used = new int[_slots.Length / 2 + 1];
+        var (slots, used, count) = (_slots, _used, _count);
+        _slots = new ulong[slots.Length * 2];
+        _used = new int[(_slots.Length / 2) + 1];
         _count = 0;
-        foreach (var hash in old)
+        foreach (var slot in used.AsSpan(0, count))
         {
-            Add(hash);
+            Add(slots[slot]);
         }
     }
 }
