@@ -10,6 +10,10 @@ namespace Lambda.Batch.Tests.Archive;
 public sealed class KillNineTests : IDisposable
 {
     private const int Chunk = 2_000;
+
+    // Enough chunks that the child is still archiving up to 150 ms after its first commit (60,000 once
+    // sometimes finished first, after the archive got faster).
+    private const int Records = 150_000;
     private readonly MasterTestBed _bed = new();
 
     private string Reference => Path.Combine(_bed.DataDirectory, "reference");
@@ -17,7 +21,7 @@ public sealed class KillNineTests : IDisposable
     [Fact]
     public async Task an_archive_killed_mid_run_then_rerun_equals_an_uninterrupted_archive()
     {
-        await _bed.GenerateAsync(60_000);
+        await _bed.GenerateAsync(Records);
         await _bed.ArchiveAsync(Reference, Chunk);
 
         await RunAndKillAsync("archive", ArchiveManifest.PathOf(_bed.Master));
@@ -33,7 +37,7 @@ public sealed class KillNineTests : IDisposable
     [Fact]
     public async Task a_backfill_killed_mid_run_then_rerun_equals_an_uninterrupted_one()
     {
-        await _bed.GenerateAsync(60_000);
+        await _bed.GenerateAsync(Records);
         await _bed.ArchiveAsync(Reference, Chunk);
         await _bed.ArchiveAsync(chunkRecords: 50_000);
 
