@@ -1,0 +1,168 @@
+using System.Buffers;
+using System.Buffers.Binary;
+
+namespace Lambda.Batch.Parquet;
+
+/// <summary>
+/// One column of the row group being built: its values as they come (fixed-width values as 64-bit
+/// words; byte arrays as dictionary numbers while the column has few distinct values, else PLAIN),
+/// definition levels once a null came, and the chunk's statistics. <see cref="Flush"/> writes the column
+/// chunk's pages and empties the buffer, keeping its arrays for the next row group.
+/// </summary>
+internal sealed partial class ParquetColumnBuffer
+{
+    private readonly ArrayBufferWriter<byte> _plain = new(1);
+    private readonly StringDictionary? _dictionary;
+    private long[] _fixed = [];
+    private int[] _indices = [];
+    private int[] _levels = [];
+    private bool _hasLevels;
+    private bool _dictionaryOn;
+    private int _rows;
+    private int _values;
+    private long _min;
+    private long _max;
+
+    public ParquetColumnBuffer(ParquetColumn column)
+    {
+        Column = column;
+        if (column.Type == ParquetColumnType.Utf8)
+        {
+            _dictionary = new StringDictionary();
+        }
+
+        Reset();
+    }
+
+    public ParquetColumn Column { get; }
+
+    /// <summary>Rows appended since the last flush, nulls included.</summary>
+    public int Rows => _rows;
+
+    public void AppendNull()
+    {
+        if (!_hasLevels)
+        {
+            // The first null: every row so far was defined.
+            if (_levels.Length <= _rows)
+            {
+                Array.Resize(ref _levels, Math.Max(1024, _rows * 2));
+            }
+
+            _levels.AsSpan(0, _rows).Fill(1);
+            _hasLevels = true;
+        }
+
+        EnsureLevels();
+        _levels[_rows++] = 0;
+    }
+
+    /// <summary>A value of an Int32, Int64 or Double column (a double as its bits, <see cref="BitConverter.DoubleToInt64Bits"/>).</summary>
+    public void Append(long value)
+    {
+        Defined();
+        if (_values == _fixed.Length)
+        {
+            Array.Resize(ref _fixed, Math.Max(1024, _fixed.Length * 2));
+        }
+
+        _fixed[_values++] = value;
+        if (Column.Type == ParquetColumnType.UInt64)
+        {
+            if ((ulong)value < (ulong)_min)
+            {
+                _min = value;
+            }
+
+            if ((ulong)value > (ulong)_max)
+            {
+                _max = value;
+            }
+        }
+        else
+        {
+            _min = Math.Min(_min, value);
+            _max = Math.Max(_max, value);
+        }
+    }
+
+    public void Append(ulong value) => Append((long)value);
+
+    public void Append(double value) => Append(BitConverter.DoubleToInt64Bits(value));
+
+    /// <summary>A value of a Utf8 or Blob column.</summary>
+    public void Append(ReadOnlySpan<byte> value)
+    {
+        Defined();
+        if (_dictionaryOn)
+        {
+            var index = _dictionary!.IndexOf(value);
+            if (index >= 0)
+            {
+                if (_values == _indices.Length)
+                {
+                    Array.Resize(ref _indices, Math.Max(1024, _indices.Length * 2));
+                }
+
+                _indices[_values++] = index;
+                return;
+            }
+
+            FallBackToPlain();
+        }
+
+        var span = _plain.GetSpan(4 + value.Length);
+        BinaryPrimitives.WriteInt32LittleEndian(span, value.Length);
+        value.CopyTo(span[4..]);
+        _plain.Advance(4 + value.Length);
+        _values++;
+    }
+
+    private void Defined()
+    {
+        if (_hasLevels)
+        {
+            EnsureLevels();
+            _levels[_rows] = 1;
+        }
+
+        _rows++;
+    }
+
+    private void EnsureLevels()
+    {
+        if (_rows == _levels.Length)
+        {
+            Array.Resize(ref _levels, Math.Max(1024, _levels.Length * 2));
+        }
+    }
+
+    /// <summary>Too many distinct values: the values so far, and all that follow, go PLAIN.</summary>
+    private void FallBackToPlain()
+    {
+        _dictionaryOn = false;
+        for (var i = 0; i < _values; i++)
+        {
+            var entry = _dictionary!.Entry(_indices[i]);
+            var span = _plain.GetSpan(4 + entry.Length);
+            BinaryPrimitives.WriteInt32LittleEndian(span, entry.Length);
+            entry.CopyTo(span[4..]);
+            _plain.Advance(4 + entry.Length);
+        }
+
+        _dictionary!.Clear();
+    }
+
+    /// <summary>Drops what was appended since the last flush.</summary>
+    public void Discard() => Reset();
+
+    private void Reset()
+    {
+        _rows = _values = 0;
+        _hasLevels = false;
+        _plain.ResetWrittenCount();
+        _dictionary?.Clear();
+        _dictionaryOn = _dictionary is not null;
+        (_min, _max) = Column.Type == ParquetColumnType.UInt64 ? (-1L, 0L) : (long.MaxValue, long.MinValue);
+    }
+}

@@ -1,0 +1,314 @@
+using System.Text;
+using Lambda.Batch.Parquet;
+using Lambda.Batch.Tests.DuckDb;
+using Lambda.DuckDb;
+
+namespace Lambda.Batch.Tests.Parquet;
+
+/// <summary>The Parquet writer's files, read back by DuckDB's reader: every value, the schema, the statistics and the encodings.</summary>
+public sealed class ParquetFileWriterTests : IDisposable
+{
+    private static readonly ParquetColumn[] Columns =
+    [
+        new("name", ParquetColumnType.Utf8),
+        new("few", ParquetColumnType.Utf8),
+        new("blob", ParquetColumnType.Blob),
+        new("small", ParquetColumnType.Int32),
+        new("big", ParquetColumnType.Int64),
+        new("hash", ParquetColumnType.UInt64),
+        new("score", ParquetColumnType.Double),
+    ];
+
+    private readonly TempDirectory _dir = new();
+    private readonly DuckDbDatabase _database = DuckDbDatabase.OpenInMemory(new DuckDbOptions { Threads = 2 });
+    private readonly DuckDbConnection _connection;
+
+    public ParquetFileWriterTests() => _connection = _database.Connect();
+
+    public void Dispose()
+    {
+        _connection.Dispose();
+        _database.Dispose();
+        _dir.Dispose();
+    }
+
+    [Theory]
+    [InlineData(1, 1_000)]
+    [InlineData(25_000, 3_000)]
+    [InlineData(20_000, 20_000)]
+    public void every_value_reads_back_as_written(int rows, int rowGroupRows)
+    {
+        var expected = Rows(rows, seed: rows);
+        var file = Write("values.parquet", expected, rowGroupRows);
+
+        var actual = ReadBack(file);
+
+        Assert.Equal(expected.Count, actual.Count);
+        for (var i = 0; i < expected.Count; i++)
+        {
+            Assert.Equal(expected[i], actual[i]);
+        }
+    }
+
+    [Fact]
+    public void a_writer_writes_file_after_file_with_the_same_buffers()
+    {
+        using var writer = new ParquetFileWriter(Columns, zstdLevel: 1, rowGroupRows: 700);
+        var first = Rows(2_000, seed: 1);
+        var second = Rows(1_500, seed: 2);
+
+        WriteWith(writer, _dir.File("first.parquet"), first);
+        WriteWith(writer, _dir.File("second.parquet"), second);
+
+        Assert.Equal(first, ReadBack(_dir.File("first.parquet")));
+        Assert.Equal(second, ReadBack(_dir.File("second.parquet")));
+    }
+
+    [Fact]
+    public void duckdb_reads_the_declared_types()
+    {
+        var file = Write("types.parquet", Rows(10, seed: 3), 100);
+
+        var types = new List<string>();
+        using (var reader = _connection.Query($"SELECT column_type FROM (DESCRIBE SELECT * FROM read_parquet({DuckDbSql.Literal(file)}))"))
+        {
+            while (reader.Read())
+            {
+                types.Add(reader.GetString(0));
+            }
+        }
+
+        Assert.Equal(["VARCHAR", "VARCHAR", "BLOB", "INTEGER", "BIGINT", "UBIGINT", "DOUBLE"], types);
+    }
+
+    [Fact]
+    public void few_distinct_strings_are_dictionary_encoded_and_many_are_plain()
+    {
+        var file = Write("encodings.parquet", Rows(StringDictionary.MaxEntries + 5_000, seed: 4), 1_000_000);
+
+        Assert.Equal(["PLAIN_DICTIONARY", "RLE"], Encodings(file, "few"));
+        Assert.Equal(["PLAIN", "RLE"], Encodings(file, "name"));
+    }
+
+    [Fact]
+    public void statistics_are_each_chunks_minimum_and_maximum()
+    {
+        var rows = Rows(5_000, seed: 5);
+        var file = Write("stats.parquet", rows, 2_000);
+
+        using var reader = _connection.Query($"""
+            SELECT row_group_id, path_in_schema, stats_min_value, stats_max_value, stats_null_count
+            FROM parquet_metadata({DuckDbSql.Literal(file)}) ORDER BY row_group_id, column_id
+            """);
+        var checkedStats = 0;
+        while (reader.Read())
+        {
+            var group = rows.Skip((int)reader.GetInt64(0) * 2_000).Take(2_000).ToList();
+            var column = reader.GetString(1);
+            Assert.Equal(group.LongCount(r => r.IsNull(column)), reader.GetInt64(4));
+            var present = group.Where(r => !r.IsNull(column)).ToList();
+            (string Min, string Max)? expected = column switch
+            {
+                "few" => (present.Select(r => r.Few!).Min(StringComparer.Ordinal)!, present.Select(r => r.Few!).Max(StringComparer.Ordinal)!),
+                "small" => (present.Min(r => r.Small)!.Value.ToString(), present.Max(r => r.Small)!.Value.ToString()),
+                "big" => (present.Min(r => r.Big)!.Value.ToString(), present.Max(r => r.Big)!.Value.ToString()),
+                "hash" => (present.Min(r => r.Hash)!.Value.ToString(), present.Max(r => r.Hash)!.Value.ToString()),
+                _ => ((string, string)?)null,
+            };
+            if (expected is { } e)
+            {
+                Assert.Equal(e.Min, reader.GetString(2));
+                Assert.Equal(e.Max, reader.GetString(3));
+                checkedStats++;
+            }
+        }
+
+        Assert.Equal(3 * 4, checkedStats);
+    }
+
+    [Fact]
+    public void files_are_zstd_compressed()
+    {
+        var file = Write("codec.parquet", Rows(100, seed: 6), 100);
+
+        using var reader = _connection.Query($"SELECT DISTINCT compression FROM parquet_metadata({DuckDbSql.Literal(file)})");
+        Assert.True(reader.Read());
+        Assert.Equal("ZSTD", reader.GetString(0));
+        Assert.False(reader.Read());
+    }
+
+    [Fact]
+    public void a_row_missing_a_column_value_fails_the_row_group()
+    {
+        using var writer = new ParquetFileWriter(Columns, zstdLevel: 1, rowGroupRows: 1);
+        using var stream = File.Create(_dir.File("short.parquet"));
+        writer.Start(stream);
+        writer.Column(0).Append("only one"u8);
+
+        var error = Assert.Throws<InvalidOperationException>(writer.EndRow);
+
+        Assert.Contains("'few'", error.Message, StringComparison.Ordinal);
+    }
+
+    private string Write(string name, IReadOnlyList<Row> rows, int rowGroupRows)
+    {
+        using var writer = new ParquetFileWriter(Columns, zstdLevel: 1, rowGroupRows);
+        var file = _dir.File(name);
+        WriteWith(writer, file, rows);
+        return file;
+    }
+
+    private static void WriteWith(ParquetFileWriter writer, string file, IReadOnlyList<Row> rows)
+    {
+        using var stream = File.Create(file);
+        writer.Start(stream);
+        foreach (var row in rows)
+        {
+            AppendBytes(writer.Column(0), row.Name);
+            AppendBytes(writer.Column(1), row.Few);
+            if (row.Blob is null)
+            {
+                writer.Column(2).AppendNull();
+            }
+            else
+            {
+                writer.Column(2).Append(row.Blob.AsSpan());
+            }
+
+            AppendFixed(writer.Column(3), row.Small);
+            AppendFixed(writer.Column(4), row.Big);
+            if (row.Hash is { } hash)
+            {
+                writer.Column(5).Append(hash);
+            }
+            else
+            {
+                writer.Column(5).AppendNull();
+            }
+
+            if (row.Score is { } score)
+            {
+                writer.Column(6).Append(score);
+            }
+            else
+            {
+                writer.Column(6).AppendNull();
+            }
+
+            writer.EndRow();
+        }
+
+        var bytes = writer.Complete();
+        stream.Flush();
+        Assert.Equal(stream.Length, bytes);
+    }
+
+    private static void AppendBytes(ParquetColumnBuffer column, string? value)
+    {
+        if (value is null)
+        {
+            column.AppendNull();
+        }
+        else
+        {
+            column.Append(Encoding.UTF8.GetBytes(value));
+        }
+    }
+
+    private static void AppendFixed(ParquetColumnBuffer column, long? value)
+    {
+        if (value is { } v)
+        {
+            column.Append(v);
+        }
+        else
+        {
+            column.AppendNull();
+        }
+    }
+
+    private List<Row> ReadBack(string file)
+    {
+        var rows = new List<Row>();
+        using var reader = _connection.Query(
+            $"SELECT name, few, blob, small, big, hash, score FROM read_parquet({DuckDbSql.Literal(file)}, file_row_number = true) ORDER BY file_row_number");
+        while (reader.Read())
+        {
+            rows.Add(new Row(
+                reader.IsNull(0) ? null : reader.GetString(0),
+                reader.IsNull(1) ? null : reader.GetString(1),
+                reader.IsNull(2) ? null : new Bytes(reader.GetBlob(2)),
+                reader.IsNull(3) ? null : reader.GetInt32(3),
+                reader.IsNull(4) ? null : reader.GetInt64(4),
+                reader.IsNull(5) ? null : reader.GetUInt64(5),
+                reader.IsNull(6) ? null : reader.GetDouble(6)));
+        }
+
+        return rows;
+    }
+
+    private List<string> Encodings(string file, string column)
+    {
+        using var reader = _connection.Query(
+            $"SELECT encodings FROM parquet_metadata({DuckDbSql.Literal(file)}) WHERE path_in_schema = {DuckDbSql.Literal(column)}");
+        Assert.True(reader.Read());
+        var encodings = reader.GetString(0).Split(", ").ToList();
+        Assert.False(reader.Read());
+        return encodings;
+    }
+
+    /// <summary>
+    /// Rows with nulls in every column (more where a column is often absent), empty and multi-byte strings,
+    /// a value larger than a page, integer extremes and doubles of every class.
+    /// </summary>
+    private static List<Row> Rows(int count, int seed)
+    {
+        var random = new Random(seed);
+        var few = new[] { "feed", "story", "", "sidebar — ünïcode", "search" };
+        double[] specials = [0.0, -0.0, double.NaN, double.PositiveInfinity, double.NegativeInfinity, double.Epsilon, double.MaxValue];
+        var rows = new List<Row>(count);
+        for (var i = 0; i < count; i++)
+        {
+            var blob = random.Next(10) == 0 ? null : new byte[i == count / 2 ? (1 << 20) + 17 : random.Next(0, 40)];
+            if (blob is not null)
+            {
+                random.NextBytes(blob);
+            }
+
+            rows.Add(new Row(
+                random.Next(50) == 0 ? null : $"event-{i}-{random.Next()}",
+                random.Next(3) == 0 ? null : few[random.Next(few.Length)],
+                blob is null ? null : new Bytes(blob),
+                random.Next(20) == 0 ? null : random.Next(5) == 0 ? (random.Next(2) == 0 ? int.MinValue : int.MaxValue) : random.Next(-1000, 1000),
+                random.Next(20) == 0 ? null : random.NextInt64(long.MinValue, long.MaxValue),
+                i < 100 ? null : random.Next(4) == 0 ? ulong.MaxValue - (ulong)random.Next(10) : (ulong)random.NextInt64(),
+                random.Next(7) == 0 ? null : random.Next(4) == 0 ? specials[random.Next(specials.Length)] : random.NextDouble()));
+        }
+
+        return rows;
+    }
+
+    private sealed record Row(string? Name, string? Few, Bytes? Blob, int? Small, long? Big, ulong? Hash, double? Score)
+    {
+        public bool IsNull(string column) => column switch
+        {
+            "name" => Name is null,
+            "few" => Few is null,
+            "blob" => Blob is null,
+            "small" => Small is null,
+            "big" => Big is null,
+            "hash" => Hash is null,
+            _ => Score is null,
+        };
+    }
+
+    /// <summary>A byte array compared by value (records compare arrays by reference).</summary>
+    private sealed record Bytes(byte[] Value)
+    {
+        public ReadOnlySpan<byte> AsSpan() => Value;
+
+        public bool Equals(Bytes? other) => other is not null && Value.AsSpan().SequenceEqual(other.Value);
+
+        public override int GetHashCode() => Value.Length;
+    }
+}
