@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using Lambda.Batch.Backfill;
 using Lambda.Batch.Master;
-using Lambda.DuckDb;
 using Lambda.SharedModel.Events;
 using Lambda.SharedModel.Log;
 using Microsoft.Extensions.Logging;
@@ -67,22 +66,9 @@ public sealed class ArchiveJob
         {
             var staging = MasterDataset.StagingDirectory(root);
             Directory.CreateDirectory(staging);
-            // Each COPY's row-group buffers and page streams are freed and allocated again; keep the pages.
-            using (DuckDbAllocator.RetainFreedMemory())
-            using (var database = DuckDbDatabase.OpenInMemory(new DuckDbOptions
-            {
-                // One thread: DuckDB runs each worker's COPY on that worker's thread, so MaxParallelism
-                // partitions use MaxParallelism cores, and each worker's stage timings are its thread's CPU time.
-                Threads = 1,
-                MemoryLimit = _options.DuckDbMemoryLimit,
-                TempDirectory = Path.Combine(staging, "duckdb"),
-            }))
-            {
-                var parallel = new ParallelOptions { MaxDegreeOfParallelism = _options.MaxParallelism, CancellationToken = cancellationToken };
-                await Parallel.ForEachAsync(work, parallel, (w, ct) =>
-                    new ValueTask(ArchivePartitionAsync(database, root, w, scope, run, ct))).ConfigureAwait(false);
-            }
-
+            var parallel = new ParallelOptions { MaxDegreeOfParallelism = _options.MaxParallelism, CancellationToken = cancellationToken };
+            await Parallel.ForEachAsync(work, parallel, (w, ct) =>
+                new ValueTask(ArchivePartitionAsync(root, w, scope, run, ct))).ConfigureAwait(false);
             Directory.Delete(staging, recursive: true);
         }
 
@@ -99,11 +85,11 @@ public sealed class ArchiveJob
         return result;
     }
 
-    private async Task ArchivePartitionAsync(DuckDbDatabase database, string root, PartitionWork work, ArchiveScope scope,
+    private async Task ArchivePartitionAsync(string root, PartitionWork work, ArchiveScope scope,
         RunState run, CancellationToken cancellationToken)
     {
         using var reader = _log.CreateReader();
-        using var archiver = new PartitionArchiver(database, reader, root, work.TopicPartition, scope.Dates, _options, run.Timings);
+        using var archiver = new PartitionArchiver(reader, root, work.TopicPartition, scope.Dates, _options, run.Timings);
         var from = work.From;
         while (from < work.End)
         {

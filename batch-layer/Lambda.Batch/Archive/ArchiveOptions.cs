@@ -8,9 +8,8 @@ public sealed class ArchiveOptions
 
     /// <summary>
     /// Offsets per chunk. A chunk is streamed into one file per event date and committed on its own:
-    /// larger chunks mean fewer, larger files; smaller ones lose less work to a crash and bound the memory
-    /// of records set aside for a second date (≈ 500 B each, per worker; none within one day). Chunks are
-    /// aligned to multiples of this size, so a resumed run cuts files exactly where an uninterrupted one does.
+    /// larger chunks mean fewer, larger files; smaller ones lose less work to a crash. Chunks are aligned
+    /// to multiples of this size, so a resumed run cuts files exactly where an uninterrupted one does.
     /// </summary>
     public int ChunkRecords { get; init; } = 1_000_000;
 
@@ -21,25 +20,22 @@ public sealed class ArchiveOptions
     public int ReadBatchRecords { get; init; } = 8192;
 
     /// <summary>
-    /// Partitions archived at once, each by its own worker (reader, decoder, DuckDB connection). Defaults
+    /// Partitions archived at once, each by its own worker (reader, decoder, Parquet writers). Defaults
     /// to the core count; lower it to leave cores to the speed layer.
     /// </summary>
     public int MaxParallelism { get; init; } = Environment.ProcessorCount;
 
     /// <summary>
     /// zstd level of the Parquet files (1-22). Measured on generated traffic: level 1 costs about half the
-    /// CPU of DuckDB's default (3) for files about 6% larger; higher levels buy little on UUID-heavy rows.
+    /// CPU of level 3 for files about 6% larger; higher levels buy little on UUID-heavy rows.
     /// </summary>
     public int ZstdLevel { get; init; } = 1;
 
     /// <summary>
-    /// Rows per Parquet row group. DuckDB's default (122,880) measured best: larger groups give smaller
-    /// files (bigger dictionaries) but cost more CPU per row; smaller ones gain nothing.
+    /// Rows per Parquet row group: DuckDB's default (122,880), the unit its reader parallelizes over.
+    /// Each worker buffers one row group per event date it is writing (≈ 20 MB of served rows).
     /// </summary>
     public int RowGroupSize { get; init; } = 122_880;
-
-    /// <summary>DuckDB's memory cap for staging, e.g. "2GB"; null for DuckDB's default (80% of RAM). Above it DuckDB spills to the staging folder.</summary>
-    public string? DuckDbMemoryLimit { get; init; }
 
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid option.</summary>
     public void Validate()

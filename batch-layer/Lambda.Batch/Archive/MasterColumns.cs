@@ -1,11 +1,11 @@
 using Lambda.Batch.Master;
-using Lambda.DuckDb;
+using Lambda.Batch.Parquet;
 
 namespace Lambda.Batch.Archive;
 
 /// <summary>
-/// The ordinals of <see cref="MasterDataset.Columns"/> and their DuckDB types, for filling data chunks of
-/// the master schema. Checked against the schema list when first used, so the two cannot drift apart.
+/// The ordinals of <see cref="MasterDataset.Columns"/> and their Parquet columns, for writing rows of the
+/// master schema. Checked against the schema list when first used, so the two cannot drift apart.
 /// </summary>
 internal static class MasterColumns
 {
@@ -33,10 +33,10 @@ internal static class MasterColumns
         "user_agent", "placement", "score", "cost_micros", "event_time_ms", "log_partition", "log_offset", "log_time_ms",
     ];
 
-    /// <summary>The column types in schema order.</summary>
-    public static DuckDbType[] Types { get; } = BuildTypes();
+    /// <summary>The columns in schema order.</summary>
+    public static ParquetColumn[] Columns { get; } = BuildColumns();
 
-    private static DuckDbType[] BuildTypes()
+    private static ParquetColumn[] BuildColumns()
     {
         var columns = MasterDataset.Columns;
         if (columns.Count != Names.Length || !columns.Select(c => c.Name).SequenceEqual(Names))
@@ -44,14 +44,14 @@ internal static class MasterColumns
             throw new InvalidOperationException("MasterColumns does not match MasterDataset.Columns");
         }
 
-        return [.. columns.Select(c => c.Type switch
+        return [.. columns.Select(c => new ParquetColumn(c.Name, c.Type switch
         {
-            "VARCHAR" => DuckDbType.Varchar,
-            "UBIGINT" => DuckDbType.UBigInt,
-            "BIGINT" => DuckDbType.BigInt,
-            "INTEGER" => DuckDbType.Integer,
-            "DOUBLE" => DuckDbType.Double,
-            _ => throw new InvalidOperationException($"no data chunk type for {c.Type}"),
-        })];
+            "VARCHAR" => ParquetColumnType.Utf8,
+            "UBIGINT" => ParquetColumnType.UInt64,
+            "BIGINT" => ParquetColumnType.Int64,
+            "INTEGER" => ParquetColumnType.Int32,
+            "DOUBLE" => ParquetColumnType.Double,
+            _ => throw new InvalidOperationException($"no Parquet column type for {c.Type}"),
+        }))];
     }
 }

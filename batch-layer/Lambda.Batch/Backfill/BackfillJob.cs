@@ -130,7 +130,6 @@ public sealed partial class BackfillJob
             ChunkRecords = _options.Archive.ChunkRecords,
             ReadBatchRecords = _options.Archive.ReadBatchRecords,
             MaxParallelism = _options.Archive.MaxParallelism,
-            DuckDbMemoryLimit = _options.Archive.DuckDbMemoryLimit,
         }, _logger);
         var scope = new ArchiveScope
         {

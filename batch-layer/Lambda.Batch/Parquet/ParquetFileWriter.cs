@@ -30,6 +30,9 @@ internal sealed class ParquetFileWriter : IDisposable
 
     public int RowGroupRows { get; }
 
+    /// <summary>Rows appended since the last row group was written.</summary>
+    public int BufferedRows => _rows;
+
     /// <summary>Rows of the current file so far.</summary>
     public long Rows { get; private set; }
 
