@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Lambda.Batch.Backfill;
 using Lambda.Batch.Master;
+using Lambda.Batch.Parquet;
 using Lambda.SharedModel.Events;
 using Lambda.SharedModel.Log;
 using Microsoft.Extensions.Logging;
@@ -66,9 +67,11 @@ public sealed class ArchiveJob
         {
             var staging = MasterDataset.StagingDirectory(root);
             Directory.CreateDirectory(staging);
+            // Writers (and their grown buffers) pass from one partition to the next.
+            using var writers = new ParquetWriterPool(MasterColumns.Columns, _options.ZstdLevel, _options.RowGroupSize);
             var parallel = new ParallelOptions { MaxDegreeOfParallelism = _options.MaxParallelism, CancellationToken = cancellationToken };
             await Parallel.ForEachAsync(work, parallel, (w, ct) =>
-                new ValueTask(ArchivePartitionAsync(root, w, scope, run, ct))).ConfigureAwait(false);
+                new ValueTask(ArchivePartitionAsync(root, w, scope, writers, run, ct))).ConfigureAwait(false);
             Directory.Delete(staging, recursive: true);
         }
 
@@ -85,11 +88,11 @@ public sealed class ArchiveJob
         return result;
     }
 
-    private async Task ArchivePartitionAsync(string root, PartitionWork work, ArchiveScope scope,
+    private async Task ArchivePartitionAsync(string root, PartitionWork work, ArchiveScope scope, ParquetWriterPool writers,
         RunState run, CancellationToken cancellationToken)
     {
         using var reader = _log.CreateReader();
-        using var archiver = new PartitionArchiver(reader, root, work.TopicPartition, scope.Dates, _options, run.Timings);
+        using var archiver = new PartitionArchiver(reader, root, work.TopicPartition, scope.Dates, _options, writers, run.Timings);
         var from = work.From;
         while (from < work.End)
         {

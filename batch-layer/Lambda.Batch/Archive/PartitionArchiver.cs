@@ -15,8 +15,8 @@ namespace Lambda.Batch.Archive;
 /// Parquet file of its event date (<see cref="ParquetFileWriter"/>, one open per date the chunk touches,
 /// usually one), which encodes and compresses a row group whenever one is full. At the chunk's end each
 /// file is completed and fsynced in the staging folder, then renamed into its date folder; the caller
-/// commits the chunk in the manifest afterwards. One per worker: owns its reader, decoder and writers
-/// (kept for the next chunk), and runs on the worker's thread, so the stage timings are its CPU time.
+/// commits the chunk in the manifest afterwards. One per partition: owns its reader and decoder, rents
+/// writers from the run's pool, and runs on the worker's thread, so the stage timings are its CPU time.
 /// </summary>
 internal sealed class PartitionArchiver : IDisposable
 {
@@ -35,11 +35,11 @@ internal sealed class PartitionArchiver : IDisposable
     private readonly RecordBatch _batch;
     private readonly ArchiveTimings _timings;
     private readonly SortedDictionary<int, DateFile> _files = [];
-    private readonly Stack<ParquetFileWriter> _idleWriters = new();
+    private readonly ParquetWriterPool _writers;
     private StageClock _clock;
 
     public PartitionArchiver(ILogReader reader, string root, TopicPartition topicPartition, EventDateRange? dates,
-        ArchiveOptions options, ArchiveTimings timings)
+        ArchiveOptions options, ParquetWriterPool writers, ArchiveTimings timings)
     {
         if (!Topics.TryGetKind(topicPartition.Topic, out _kind))
         {
@@ -51,6 +51,7 @@ internal sealed class PartitionArchiver : IDisposable
         _served = _kind == EventKind.Served;
         _dates = dates;
         _options = options;
+        _writers = writers;
         _timings = timings;
         _reader = reader;
         var batchRecords = Math.Min(options.ReadBatchRecords, 65_536);
@@ -155,10 +156,9 @@ internal sealed class PartitionArchiver : IDisposable
         {
             var path = Path.Combine(MasterDataset.StagingDirectory(_root),
                 string.Create(CultureInfo.InvariantCulture, $"{_topicPartition.Topic}.{day}.{name}"));
-            var writer = _idleWriters.Count > 0
-                ? _idleWriters.Pop()
-                : new ParquetFileWriter(MasterColumns.Columns, _options.ZstdLevel, _options.RowGroupSize);
-            var stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 1 << 20);
+            var writer = _writers.Rent();
+            // Unbuffered: the writer hands over whole pages.
+            var stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 0);
             writer.Start(stream);
             file = new DateFile(day, path, stream, writer);
             _files.Add(day, file);
@@ -226,7 +226,7 @@ internal sealed class PartitionArchiver : IDisposable
         _files.Clear();
         foreach (var file in written)
         {
-            _idleWriters.Push(file.Writer);
+            _writers.Return(file.Writer);
         }
 
         return written;
@@ -238,7 +238,7 @@ internal sealed class PartitionArchiver : IDisposable
         {
             file.Writer.Abandon();
             file.Stream.Dispose();
-            _idleWriters.Push(file.Writer);
+            _writers.Return(file.Writer);
         }
 
         _files.Clear();
@@ -284,14 +284,7 @@ internal sealed class PartitionArchiver : IDisposable
         return (written.Count, files.Sum(f => f.Bytes));
     }
 
-    public void Dispose()
-    {
-        AbandonFiles();
-        while (_idleWriters.Count > 0)
-        {
-            _idleWriters.Pop().Dispose();
-        }
-    }
+    public void Dispose() => AbandonFiles();
 
     /// <summary>The file of one event date being written for the current chunk.</summary>
     private sealed class DateFile(int day, string path, FileStream stream, ParquetFileWriter writer)

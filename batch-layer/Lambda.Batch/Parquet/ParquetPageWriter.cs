@@ -6,6 +6,9 @@ namespace Lambda.Batch.Parquet;
 /// </summary>
 internal sealed class ParquetPageWriter : IDisposable
 {
+    // Room kept in front of a compressed page for its header (at most about 30 bytes).
+    private const int HeaderRoom = 64;
+
     private readonly ZstdCompressor _zstd;
     private readonly ThriftCompactWriter _header = new();
     private byte[] _compressed = new byte[64 * 1024];
@@ -40,13 +43,13 @@ internal sealed class ParquetPageWriter : IDisposable
 
     private (long Uncompressed, long Compressed) WritePage(int type, ReadOnlySpan<byte> body, int values, int encoding)
     {
-        var bound = ZstdCompressor.Bound(body.Length);
+        var bound = HeaderRoom + ZstdCompressor.Bound(body.Length);
         if (_compressed.Length < bound)
         {
             _compressed = new byte[Math.Max(bound, _compressed.Length * 2)];
         }
 
-        var compressed = _zstd.Compress(body, _compressed);
+        var compressed = _zstd.Compress(body, _compressed.AsSpan(HeaderRoom));
         _header.Reset();
         _header.I32(1, type);
         _header.I32(2, body.Length);
@@ -69,9 +72,10 @@ internal sealed class ParquetPageWriter : IDisposable
         }
 
         _header.End();
+        // The header goes right in front of the compressed body: the page is one write.
         var header = _header.Written;
-        WriteRaw(header);
-        WriteRaw(_compressed.AsSpan(0, compressed));
+        header.CopyTo(_compressed.AsSpan(HeaderRoom - header.Length));
+        WriteRaw(_compressed.AsSpan(HeaderRoom - header.Length, header.Length + compressed));
         return (header.Length + body.Length, header.Length + compressed);
     }
 

@@ -85,19 +85,8 @@ public sealed partial class BatchRecomputer : IRecompute
         computation.CreateFinalRows(withCopiedRows: plan.Base is not null && plan.Copy.Count > 0);
         var staging = Path.Combine(_paths.TempRoot, BatchPaths.VersionName(versionId));
         Directory.CreateDirectory(staging);
-        // One writer per DuckDB thread: the minute file is written in that many parts at once.
-        var writers = Enumerable.Range(0, MinuteParts(_options.Threads)).Select(_ => database.Connect()).ToList();
-        (IReadOnlyList<string> Problems, long Minute, long Hour, long Day) written;
-        try
-        {
-            written = computation.ValidateAndWrite(days, watermark, staging, writers);
-        }
-        finally
-        {
-            writers.ForEach(w => w.Dispose());
-        }
-
-        var (problems, minuteRows, hourRows, dayRows) = written;
+        // One part per DuckDB thread: the minute file is written in that many parts at once.
+        var (problems, minuteRows, hourRows, dayRows) = computation.ValidateAndWrite(days, watermark, staging, MinuteParts(_options.Threads));
         if (problems.Count > 0)
         {
             Directory.Delete(staging, recursive: true);

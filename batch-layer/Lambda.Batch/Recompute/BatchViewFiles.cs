@@ -1,4 +1,5 @@
 using System.Globalization;
+using Lambda.Batch.Parquet;
 using Lambda.DuckDb;
 using Lambda.SharedModel.Views;
 
@@ -15,6 +16,18 @@ namespace Lambda.Batch.Recompute;
 /// </summary>
 public static class BatchViewFiles
 {
+    /// <summary>The files' columns, in order (<see cref="ExactViewComputation.RowColumns"/>).</summary>
+    internal static IReadOnlyList<ParquetColumn> Columns { get; } =
+    [
+        new("granularity", ParquetColumnType.Utf8), new("campaign_id", ParquetColumnType.Utf8),
+        new("bucket_start_ms", ParquetColumnType.Int64), new("impressions", ParquetColumnType.Int64),
+        new("views", ParquetColumnType.Int64), new("clicks", ParquetColumnType.Int64),
+        new("spend_micros", ParquetColumnType.Int64), new("bot_filtered", ParquetColumnType.Int64),
+        new("late", ParquetColumnType.Int64), new("unattributed", ParquetColumnType.Int64),
+        new("duplicates", ParquetColumnType.Int64), new("uniques", ParquetColumnType.Int64),
+        new("uniques_sketch", ParquetColumnType.Blob),
+    ];
+
     /// <summary>The granularities, in file order.</summary>
     public static IReadOnlyList<string> Granularities { get; } = ["minute", "hour", "day"];
 

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using Lambda.Batch.Parquet;
 using Lambda.DuckDb;
 using Lambda.SharedModel.IO;
 using Lambda.SharedModel.Time;
@@ -106,6 +107,49 @@ internal sealed class DayRowSpool
         // Cuts stay below the campaign count, so this closes the last range (an empty one with no campaigns).
         bounds.Add(campaigns);
         return [.. bounds];
+    }
+
+    /// <summary>
+    /// Appends the rows of granularity <paramref name="granularity"/> of the campaigns numbered
+    /// [<paramref name="fromCid"/>, <paramref name="toCid"/>) to <paramref name="writer"/> in the files'
+    /// columns (<see cref="BatchViewFiles.Columns"/>), campaign by campaign, day by day (the files' order);
+    /// returns the rows. The spool must be complete; several writes may read it at once.
+    /// </summary>
+    public long WriteRows(int granularity, int fromCid, int toCid, IReadOnlyList<byte[]> campaigns, ParquetFileWriter writer)
+    {
+        var name = System.Text.Encoding.UTF8.GetBytes(BatchViewFiles.Granularities[granularity]);
+        Span<long> row = stackalloc long[RowValues];
+        long written = 0;
+        for (var cid = fromCid; cid < toCid; cid++)
+        {
+            foreach (var day in _days)
+            {
+                var (start, end) = day.Range(granularity, cid);
+                var rows = day.Buffers[granularity].WrittenSpan;
+                for (var at = start; at < end;)
+                {
+                    at = ReadRow(rows, at, row, out var sketchLength);
+                    writer.Column(0).Append(name);
+                    writer.Column(1).Append(campaigns[cid]);
+                    // bucket_start_ms .. bot_filtered, then late and unattributed (none in computed rows), then duplicates and uniques.
+                    for (var i = 0; i < 6; i++)
+                    {
+                        writer.Column(2 + i).Append(row[i]);
+                    }
+
+                    writer.Column(8).Append(0L);
+                    writer.Column(9).Append(0L);
+                    writer.Column(10).Append(row[6]);
+                    writer.Column(11).Append(row[7]);
+                    writer.Column(12).Append(rows.Slice(at, sketchLength));
+                    writer.EndRow();
+                    at += sketchLength;
+                    written++;
+                }
+            }
+        }
+
+        return written;
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using Lambda.Batch.Parquet;
 using Lambda.DuckDb;
 using Lambda.SharedModel.Bots;
 using Lambda.SharedModel.Events;
@@ -206,91 +207,120 @@ internal sealed class ExactViewComputation
     }
 
     /// <summary>
-    /// Whether <see cref="WriteParquet"/> may run on another connection of the same database, beside the
-    /// validation: only the computed rows, read from the spool (copied rows are in this connection's temp tables).
+    /// Whether the files can be written beside the validation (on other threads): only the computed rows,
+    /// read from the spool (copied rows are read through this connection, which the validation uses).
     /// </summary>
     public bool CanWriteElsewhere => !_hasCopiedRows;
 
-    /// <summary>
-    /// Writes <c>final_rows</c> as one Parquet file per granularity through <paramref name="writer"/>
-    /// (this connection when null); returns the row counts. The spool stays until <see cref="ReleaseRows"/>.
-    /// </summary>
-    public (long Minute, long Hour, long Day) WriteParquet(string directory, DuckDbConnection? writer = null)
+    /// <summary>Writes <c>final_rows</c> as one Parquet file per granularity; returns the row counts. The spool stays until <see cref="ReleaseRows"/>.</summary>
+    public (long Minute, long Hour, long Day) WriteParquet(string directory)
     {
-        if (writer is not null && !CanWriteElsewhere)
-        {
-            throw new InvalidOperationException("copied rows can only be written through the run's own connection");
-        }
-
         var counts = new long[3];
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        using var pool = NewWriterPool();
         for (var g = 0; g < 3; g++)
         {
-            counts[g] = WriteFile(writer ?? _connection, g, BatchViewFiles.PathOf(directory, BatchViewFiles.Granularities[g]), g);
+            counts[g] = WriteFile(pool, g, BatchViewFiles.PathOf(directory, BatchViewFiles.Granularities[g]), 0, _campaigns.Count);
         }
 
         Timings.Add("write parquet", System.Diagnostics.Stopwatch.GetElapsedTime(started));
         return (counts[0], counts[1], counts[2]);
     }
 
+    private static ParquetWriterPool NewWriterPool() =>
+        // zstd level 1: about a third less CPU than level 3 for ~10 % more bytes (10M events).
+        new(BatchViewFiles.Columns, zstdLevel: 1, rowGroupRows: 122_880);
+
     /// <summary>
-    /// One COPY of granularity <paramref name="g"/>'s rows (<c>spool_rows(<paramref name="argument"/>)</c>,
-    /// or <c>final_rows</c> sorted when there are copied rows) to <paramref name="path"/>; returns the rows written.
+    /// Writes the rows of granularity <paramref name="g"/> of the campaigns numbered [<paramref name="fromCid"/>,
+    /// <paramref name="toCid"/>) to <paramref name="path"/>; returns the rows written. Computed rows come
+    /// straight from the spool, already in the files' order (campaign, then bucket); with copied rows, the
+    /// granularity's <c>final_rows</c> sorted by DuckDB (all campaigns). The same rows always make the same file.
     /// </summary>
-    private long WriteFile(DuckDbConnection writer, int g, string path, long argument)
+    private long WriteFile(ParquetWriterPool pool, int g, string path, int fromCid, int toCid)
     {
-        var granularity = BatchViewFiles.Granularities[g];
-        // Ordered, so the same rows always make the same file. The computed rows are in the files'
-        // order already (DayRowSpool) and the spool's scan is single-threaded: only copied rows need a sort.
-        // zstd level 1: about a third less CPU than the default level 3 for ~10 % more bytes (10M events).
-        var rows = _hasCopiedRows
-            ? $"SELECT {RowColumns} FROM final_rows WHERE granularity = {DuckDbSql.Literal(granularity)} ORDER BY campaign_id, bucket_start_ms"
-            : ExactViewSql.ComputedRows(g, argument);
-        // Several COPYs run at once (and the validation beside them): none may poll DuckDB in a busy loop.
-        return writer.ExecuteWithoutSpinning($"""
-            COPY ({rows})
-            TO {DuckDbSql.Literal(path)} (FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1)
-            """);
+        var writer = pool.Rent();
+        try
+        {
+            using var stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 0);
+            writer.Start(stream);
+            long rows;
+            try
+            {
+                rows = _hasCopiedRows ? AppendFinalRows(g, writer) : _spool.WriteRows(g, fromCid, toCid, _campaigns, writer);
+                writer.Complete();
+            }
+            catch
+            {
+                writer.Abandon();
+                throw;
+            }
+
+            return rows;
+        }
+        finally
+        {
+            pool.Return(writer);
+        }
+    }
+
+    private long AppendFinalRows(int g, ParquetFileWriter writer)
+    {
+        using var reader = _connection.Query(
+            $"SELECT {RowColumns} FROM final_rows WHERE granularity = {DuckDbSql.Literal(BatchViewFiles.Granularities[g])} ORDER BY campaign_id, bucket_start_ms");
+        long rows = 0;
+        while (reader.Read())
+        {
+            writer.Column(0).Append(reader.GetBytes(0));
+            writer.Column(1).Append(reader.GetBytes(1));
+            for (var i = 2; i < 12; i++)
+            {
+                writer.Column(i).Append(reader.GetInt64(i));
+            }
+
+            writer.Column(12).Append(reader.GetBytes(12));
+            writer.EndRow();
+            rows++;
+        }
+
+        return rows;
     }
 
     /// <summary>
-    /// Writes granularity <paramref name="g"/> of the computed rows as parts, one per writer at the same
-    /// time (each a range of campaigns of about the same bytes: a spool scan, and so a COPY, is
-    /// single-threaded), or as one file with one writer; returns the rows written.
+    /// Writes granularity <paramref name="g"/> of the computed rows as <paramref name="parts"/> parts at the
+    /// same time (each a range of campaigns of about the same bytes), or as one file; returns the rows written.
     /// </summary>
-    private long WriteParts(string directory, IReadOnlyList<DuckDbConnection> writers, int g)
+    private long WriteParts(ParquetWriterPool pool, string directory, int parts, int g)
     {
         var granularity = BatchViewFiles.Granularities[g];
-        if (writers.Count == 1)
+        if (parts == 1)
         {
-            return WriteFile(writers[0], g, BatchViewFiles.PathOf(directory, granularity), g);
+            return WriteFile(pool, g, BatchViewFiles.PathOf(directory, granularity), 0, _campaigns.Count);
         }
 
-        var bounds = _spool.SplitCampaigns(g, _campaigns.Count, writers.Count);
-        var parts = new Task<long>[bounds.Length - 1];
-        for (var k = 0; k < parts.Length; k++)
+        var bounds = _spool.SplitCampaigns(g, _campaigns.Count, parts);
+        var writes = new Task<long>[bounds.Length - 1];
+        for (var k = 0; k < writes.Length; k++)
         {
-            var (part, writer, argument) = (k, writers[k], DayRowSpool.PartArgument(g, bounds[k], bounds[k + 1]));
-            parts[k] = Task.Run(() => WriteFile(writer, g, BatchViewFiles.PartPathOf(directory, granularity, part), argument));
+            var (part, from, to) = (k, bounds[k], bounds[k + 1]);
+            writes[k] = Task.Run(() => WriteFile(pool, g, BatchViewFiles.PartPathOf(directory, granularity, part), from, to));
         }
 
-        // Every part finishes before the caller goes on (never a COPY over a freed spool), then errors surface.
-        Task.WaitAll(parts.Select(t => t.ContinueWith(_ => { }, TaskScheduler.Default)).ToArray());
-        return parts.Sum(t => t.GetAwaiter().GetResult());
+        // Every part finishes before the caller goes on (never a write over a freed spool), then errors surface.
+        Task.WaitAll(writes.Select(t => t.ContinueWith(_ => { }, TaskScheduler.Default)).ToArray());
+        return writes.Sum(t => t.GetAwaiter().GetResult());
     }
 
     /// <summary>
     /// Validates (<see cref="BatchViewValidator"/>) and writes the files into <paramref name="directory"/>
-    /// at the same time when it can: the minute file in parts through <paramref name="writers"/> (other
-    /// connections of the same database, one COPY each at the same time) while this thread validates,
-    /// then the hour and day files. Frees the spool. The minute file is written even when validation
-    /// fails: the caller deletes the staging directory then.
+    /// at the same time when it can: the minute file in <paramref name="minuteParts"/> parts written at once
+    /// on other threads while this thread validates, then the hour and day files. Frees the spool. The
+    /// minute file is written even when validation fails: the caller deletes the staging directory then.
     /// </summary>
     public (IReadOnlyList<string> Problems, long Minute, long Hour, long Day) ValidateAndWrite(
-        IReadOnlyList<DayTotals> days, long watermarkMs, string directory, IReadOnlyList<DuckDbConnection> writers)
+        IReadOnlyList<DayTotals> days, long watermarkMs, string directory, int minuteParts)
     {
-        ArgumentNullException.ThrowIfNull(writers);
-        ArgumentOutOfRangeException.ThrowIfZero(writers.Count);
+        ArgumentOutOfRangeException.ThrowIfLessThan(minuteParts, 1);
         try
         {
             if (!CanWriteElsewhere)
@@ -300,11 +330,12 @@ internal sealed class ExactViewComputation
                 return (problems, m, h, d);
             }
 
+            using var pool = NewWriterPool();
             return Timings.Measure("validate+write", () =>
             {
                 var counts = new long[3];
                 // Wall times only: the writes overlap the validation, whose CPU the process counters would share.
-                var writing = Task.Run(() => Timings.Add("write minute", Wall(() => counts[0] = WriteParts(directory, writers, 0))));
+                var writing = Task.Run(() => Timings.Add("write minute", Wall(() => counts[0] = WriteParts(pool, directory, minuteParts, 0))));
                 IReadOnlyList<string> found;
                 try
                 {
@@ -314,8 +345,8 @@ internal sealed class ExactViewComputation
                     {
                         Timings.Add("write hour+day", Wall(() =>
                         {
-                            counts[1] = WriteFile(_connection, 1, BatchViewFiles.PathOf(directory, "hour"), 1);
-                            counts[2] = WriteFile(_connection, 2, BatchViewFiles.PathOf(directory, "day"), 2);
+                            counts[1] = WriteFile(pool, 1, BatchViewFiles.PathOf(directory, "hour"), 0, _campaigns.Count);
+                            counts[2] = WriteFile(pool, 2, BatchViewFiles.PathOf(directory, "day"), 0, _campaigns.Count);
                         }));
                     }
                 }
@@ -333,14 +364,6 @@ internal sealed class ExactViewComputation
         {
             ReleaseRows();
         }
-    }
-
-    /// <summary>As <see cref="ValidateAndWrite(IReadOnlyList{DayTotals}, long, string, IReadOnlyList{DuckDbConnection})"/> with one writer (one minute file).</summary>
-    public (IReadOnlyList<string> Problems, long Minute, long Hour, long Day) ValidateAndWrite(
-        IReadOnlyList<DayTotals> days, long watermarkMs, string directory, DuckDbConnection writer)
-    {
-        ArgumentNullException.ThrowIfNull(writer);
-        return ValidateAndWrite(days, watermarkMs, directory, [writer]);
     }
 
     private static TimeSpan Wall(Action work)

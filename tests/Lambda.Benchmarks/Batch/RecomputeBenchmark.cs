@@ -118,9 +118,7 @@ public class RecomputeBenchmark
         var computation = new ExactViewComputation(connection, BotRules.Default, _snapshot);
         var days = computation.ComputeDays([.. _snapshot.Dates.Where(d => BatchWatermark.IsBefore(d, watermark))], _snapshot);
         computation.CreateFinalRows(withCopiedRows: false);
-        var writers = Enumerable.Range(0, MinuteParts).Select(_ => db.Connect()).ToList();
-        var (problems, minute, hour, day) = computation.ValidateAndWrite(days, watermark, output, writers);
-        writers.ForEach(w => w.Dispose());
+        var (problems, minute, hour, day) = computation.ValidateAndWrite(days, watermark, output, MinuteParts);
         if (problems.Count > 0)
         {
             throw new InvalidOperationException(string.Join("; ", problems));
