@@ -4,7 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-apt_packages=(librdkafka1 librdkafka-dev)
+# libzstd1: the Parquet writer (batch layer) compresses with it; part of every Debian base system.
+apt_packages=(librdkafka1 librdkafka-dev libzstd1)
 
 missing=()
 for p in "${apt_packages[@]}"; do

@@ -108,35 +108,6 @@ public sealed unsafe class DuckDbDataChunk : IDisposable
         }
     }
 
-    /// <summary>
-    /// Sets a VARCHAR value (valid UTF-8: not checked here) whose bytes are copied into
-    /// <paramref name="arena"/> rather than into DuckDB's string heap; no call into DuckDB.
-    /// The value lives as long as the arena's current fill (see <see cref="DuckDbStringArena"/>).
-    /// </summary>
-    public void SetBytes(int column, int row, ReadOnlySpan<byte> value, DuckDbStringArena arena)
-    {
-        ArgumentNullException.ThrowIfNull(arena);
-        CheckCell(column, row);
-        if (_types[column] != DuckDbType.Varchar)
-        {
-            throw new InvalidCastException($"column {column} is {_types[column]}, not VARCHAR");
-        }
-
-        // duckdb_string_t: up to 12 bytes inline, else a 4-byte prefix and a pointer.
-        var target = (NativeMethods.DuckDbString*)_data[column] + row;
-        *target = default;
-        target->Length = (uint)value.Length;
-        if (value.Length <= NativeMethods.DuckDbString.InlineLength)
-        {
-            value.CopyTo(new Span<byte>(&target->Inlined, NativeMethods.DuckDbString.InlineLength));
-        }
-        else
-        {
-            value[..4].CopyTo(new Span<byte>(&target->Inlined, 4));
-            target->Pointer = arena.Copy(value);
-        }
-    }
-
     /// <summary>Sets SQL NULL.</summary>
     public void SetNull(int column, int row)
     {
@@ -149,23 +120,6 @@ public sealed unsafe class DuckDbDataChunk : IDisposable
 
         var validity = NativeMethods.VectorGetValidity(_vectors[column]);
         validity[row >> 6] &= ~(1UL << (row & 63));
-    }
-
-    /// <summary>
-    /// The validity bitmap of a column, writable: bit <c>row % 64</c> of word <c>row / 64</c> set means a value,
-    /// clear means SQL NULL. All rows are valid after <see cref="Reset"/>. Clearing it makes a whole column NULL
-    /// without a call per row.
-    /// </summary>
-    public Span<ulong> ValidityMask(int column)
-    {
-        CheckCell(column, 0);
-        if (!_validityWritable[column])
-        {
-            NativeMethods.VectorEnsureValidityWritable(_vectors[column]);
-            _validityWritable[column] = true;
-        }
-
-        return new Span<ulong>(NativeMethods.VectorGetValidity(_vectors[column]), (Capacity + 63) / 64);
     }
 
     /// <summary>Empties the chunk for the next rows (after it was appended).</summary>

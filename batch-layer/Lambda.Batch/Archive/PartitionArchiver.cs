@@ -133,7 +133,7 @@ internal sealed class PartitionArchiver : IDisposable
             counts.Records++;
             var writer = FileOf(MasterDataset.EventDate(ev.EventTimeMs).DayNumber, name).Writer;
             WriteRow(writer, ev, record.Offset, record.TimestampMs);
-            if (writer.BufferedRows + 1 == writer.RowGroupRows)
+            if (writer.EndRowWritesRowGroup)
             {
                 // This row fills the row group: its encoding is the Parquet stage.
                 _clock.Lap(ArchiveStage.Decode);

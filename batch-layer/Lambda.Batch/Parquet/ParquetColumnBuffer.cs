@@ -39,6 +39,9 @@ internal sealed partial class ParquetColumnBuffer
     /// <summary>Rows appended since the last flush, nulls included.</summary>
     public int Rows => _rows;
 
+    /// <summary>About how many bytes the values appended since the last flush take.</summary>
+    public long BufferedBytes => _plain.WrittenCount + (_dictionaryOn ? _values * 4L : 0) + (Column.IsByteArray ? 0 : _values * 8L);
+
     public void AppendNull()
     {
         if (!_hasLevels)
@@ -96,7 +99,10 @@ internal sealed partial class ParquetColumnBuffer
         Defined();
         if (_dictionaryOn)
         {
-            var index = _dictionary!.IndexOf(value);
+            // Runs of one value (a campaign's rows in the view files) skip the hash lookup.
+            var index = _values > 0 && value.SequenceEqual(_dictionary!.Entry(_indices[_values - 1]))
+                ? _indices[_values - 1]
+                : _dictionary!.IndexOf(value);
             if (index >= 0)
             {
                 if (_values == _indices.Length)

@@ -2,8 +2,8 @@ namespace Lambda.Batch.Parquet;
 
 /// <summary>
 /// Writes Parquet files of a fixed list of flat, nullable columns, row by row: append each column's value
-/// (<see cref="Column"/>), then <see cref="EndRow"/>. Every <see cref="RowGroupRows"/> rows become a row
-/// group (v1 data pages, zstd, dictionary-encoded strings while they have few distinct values,
+/// (<see cref="Column"/>), then <see cref="EndRow"/>. Every <see cref="RowGroupRows"/> rows (fewer for
+/// rows of large blobs: <see cref="MaxRowGroupBytes"/>) become a row group (v1 data pages, zstd, dictionary-encoded strings while they have few distinct values,
 /// min/max statistics for integers and dictionary strings); <see cref="Complete"/> writes the footer.
 /// The writer and its buffers are reused file after file (<see cref="Start"/>); one thread at a time.
 /// </summary>
@@ -30,9 +30,6 @@ internal sealed class ParquetFileWriter : IDisposable
 
     public int RowGroupRows { get; }
 
-    /// <summary>Rows appended since the last row group was written.</summary>
-    public int BufferedRows => _rows;
-
     /// <summary>Rows of the current file so far.</summary>
     public long Rows { get; private set; }
 
@@ -55,15 +52,40 @@ internal sealed class ParquetFileWriter : IDisposable
     /// <summary>The buffer of column <paramref name="ordinal"/>, to append the current row's value to.</summary>
     public ParquetColumnBuffer Column(int ordinal) => _columns[ordinal];
 
+    /// <summary>
+    /// Whether <see cref="EndRow"/> will write the row group: at <see cref="RowGroupRows"/> rows, or earlier
+    /// once the buffered values pass <see cref="MaxRowGroupBytes"/> (rows of large blobs; checked every
+    /// <see cref="BytesCheckRows"/> rows).
+    /// </summary>
+    public bool EndRowWritesRowGroup =>
+        _rows + 1 == RowGroupRows || ((_rows + 1) % BytesCheckRows == 0 && BufferedBytes() >= MaxRowGroupBytes);
+
     /// <summary>Ends the current row: every column must have had exactly one value (or null) appended.</summary>
     public void EndRow()
     {
+        var full = EndRowWritesRowGroup;
         _rows++;
         Rows++;
-        if (_rows == RowGroupRows)
+        if (full)
         {
             FlushRowGroup();
         }
+    }
+
+    /// <summary>The most value bytes a row group buffers before it is written, whatever its rows.</summary>
+    public const long MaxRowGroupBytes = 64L << 20;
+
+    private const int BytesCheckRows = 64;
+
+    private long BufferedBytes()
+    {
+        long bytes = 0;
+        foreach (var column in _columns)
+        {
+            bytes += column.BufferedBytes;
+        }
+
+        return bytes;
     }
 
     /// <summary>Writes the last row group and the footer; returns the file's bytes. The stream is left open.</summary>

@@ -313,9 +313,9 @@ internal sealed class ExactViewComputation
 
     /// <summary>
     /// Validates (<see cref="BatchViewValidator"/>) and writes the files into <paramref name="directory"/>
-    /// at the same time when it can: the minute file in <paramref name="minuteParts"/> parts written at once
-    /// on other threads while this thread validates, then the hour and day files. Frees the spool. The
-    /// minute file is written even when validation fails: the caller deletes the staging directory then.
+    /// at the same time when it can: the minute file in <paramref name="minuteParts"/> parts and the hour and
+    /// day files written at once on other threads while this thread validates. Frees the spool. The files
+    /// are written even when validation fails: the caller deletes the staging directory then.
     /// </summary>
     public (IReadOnlyList<string> Problems, long Minute, long Hour, long Day) ValidateAndWrite(
         IReadOnlyList<DayTotals> days, long watermarkMs, string directory, int minuteParts)
@@ -335,28 +335,31 @@ internal sealed class ExactViewComputation
             {
                 var counts = new long[3];
                 // Wall times only: the writes overlap the validation, whose CPU the process counters would share.
-                var writing = Task.Run(() => Timings.Add("write minute", Wall(() => counts[0] = WriteParts(pool, directory, minuteParts, 0))));
-                IReadOnlyList<string> found;
+                Task[] writing =
+                [
+                    Task.Run(() => Timings.Add("write minute", Wall(() => counts[0] = WriteParts(pool, directory, minuteParts, 0)))),
+                    Task.Run(() => Timings.Add("write hour+day", Wall(() =>
+                    {
+                        counts[1] = WriteFile(pool, 1, BatchViewFiles.PathOf(directory, "hour"), 0, _campaigns.Count);
+                        counts[2] = WriteFile(pool, 2, BatchViewFiles.PathOf(directory, "day"), 0, _campaigns.Count);
+                    }))),
+                ];
+                IReadOnlyList<string> found = [];
                 try
                 {
-                    found = [];
                     Timings.Add("validate", Wall(() => found = Validate(days, watermarkMs)));
-                    if (found.Count == 0)
-                    {
-                        Timings.Add("write hour+day", Wall(() =>
-                        {
-                            counts[1] = WriteFile(pool, 1, BatchViewFiles.PathOf(directory, "hour"), 0, _campaigns.Count);
-                            counts[2] = WriteFile(pool, 2, BatchViewFiles.PathOf(directory, "day"), 0, _campaigns.Count);
-                        }));
-                    }
                 }
                 finally
                 {
-                    // Never leave the write running over a spool about to be freed.
-                    ((IAsyncResult)writing).AsyncWaitHandle.WaitOne();
+                    // Never leave a write running over a spool about to be freed.
+                    Task.WaitAll(writing.Select(t => t.ContinueWith(_ => { }, TaskScheduler.Default)).ToArray());
                 }
 
-                writing.GetAwaiter().GetResult();
+                foreach (var write in writing)
+                {
+                    write.GetAwaiter().GetResult();
+                }
+
                 return (found, counts[0], counts[1], counts[2]);
             });
         }

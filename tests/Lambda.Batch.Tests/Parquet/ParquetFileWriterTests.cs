@@ -127,6 +127,25 @@ public sealed class ParquetFileWriterTests : IDisposable
     }
 
     [Fact]
+    public void rows_of_large_blobs_make_row_groups_of_bounded_bytes()
+    {
+        var blob = new byte[100_000];
+        new Random(7).NextBytes(blob);
+        var rows = Enumerable.Range(0, 2_000).Select(i => new Row($"r{i}", "few", new Bytes([.. blob, (byte)i]), i, i, (ulong)i, i)).ToList();
+
+        var file = Write("blobs.parquet", rows, rowGroupRows: 1_000_000);
+
+        using (var reader = _connection.Query($"SELECT count(*), max(row_group_num_rows) FROM parquet_metadata({DuckDbSql.Literal(file)}) WHERE column_id = 0"))
+        {
+            Assert.True(reader.Read());
+            Assert.True(reader.GetInt64(0) >= 3, $"{reader.GetInt64(0)} row groups");
+            Assert.True(reader.GetInt64(1) * blob.Length <= ParquetFileWriter.MaxRowGroupBytes + (64L * blob.Length));
+        }
+
+        Assert.Equal(rows, ReadBack(file));
+    }
+
+    [Fact]
     public void files_are_zstd_compressed()
     {
         var file = Write("codec.parquet", Rows(100, seed: 6), 100);

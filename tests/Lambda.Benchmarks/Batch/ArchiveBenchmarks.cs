@@ -14,10 +14,10 @@ namespace Lambda.Benchmarks.Batch;
 /// Archive throughput (target ≥ 1,000,000 events/s on 2 cores): 2,000,000 generated records (<see cref="Events"/>)
 /// in an embedded log, 4 partitions per topic, spread over <see cref="Days"/> days of event time, archived into
 /// a fresh master dataset per operation. Each operation handles all 2M events and BenchmarkDotNet reports
-/// time per event (OperationsPerInvoke = 2M): events/s = 1 / mean (1 µs = 1,000,000 events/s). Physical references in the same class, same rows:
-/// the bare log replay (the read floor) and DuckDB's COPY of the same master rows, already in a DuckDB
-/// table in memory, to zstd Parquet with the archive's settings (the write floor), both on one thread like
-/// one archive worker. The archive's per-stage thread CPU time (log read, decode, Parquet, fsync/rename,
+/// time per event (OperationsPerInvoke = 2M): events/s = 1 / mean (1 µs = 1,000,000 events/s). References in the same class, same rows,
+/// both on one thread like one archive worker: the bare log replay (the read floor) and DuckDB's COPY of
+/// the same master rows, already in a DuckDB table in memory, to zstd Parquet with the archive's settings
+/// (DuckDB's own Parquet writer, which the archive used before Lambda.Batch.Parquet). The archive's per-stage thread CPU time (log read, decode, Parquet, fsync/rename,
 /// manifest) is printed once in the setup, as CPU seconds per million events.
 /// </summary>
 [MemoryDiagnoser]
