@@ -9,11 +9,11 @@ namespace Lambda.Batch.Recompute;
 
 /// <summary>
 /// The rows <see cref="DayRowBuilder"/> made, kept compact in memory per (day, granularity) with where
-/// each campaign's rows start, until every day is done; then read by DuckDB through the table function
-/// <c>spool_rows(granularity number)</c> (<see cref="TableFunction"/>) campaign by campaign, day by day:
-/// the files' order, so the Parquet COPY needs no sort and no row is inserted into a DuckDB table
-/// (that insert was a fifth of the run). A row is the bucket start (8 bytes), the counters and uniques
-/// as zigzag varints, and the sketch (length-prefixed).
+/// each campaign's rows start, until every day is done; then written to the files campaign by campaign,
+/// day by day (<see cref="WriteRows"/>: the files' order, no sort, no row inserted into a DuckDB table),
+/// summed for the validation (<see cref="Groups"/>), and shown to SQL as <c>spool_rows(g)</c>
+/// (<see cref="TableFunction"/>). A row is the bucket start (8 bytes), the counters and uniques as zigzag
+/// varints, and the sketch (length-prefixed).
 /// </summary>
 internal sealed class DayRowSpool
 {
@@ -68,14 +68,6 @@ internal sealed class DayRowSpool
 
     /// <summary>Bytes held.</summary>
     public long Bytes => _days.Sum(d => d.Buffers.Sum(b => (long)b.WrittenCount));
-
-    /// <summary>
-    /// The argument of <c>spool_rows</c> for the rows of granularity <paramref name="granularity"/> of the
-    /// campaigns numbered [<paramref name="fromCid"/>, <paramref name="toCid"/>): one part of a file
-    /// (the function takes one BIGINT, so the range rides in its high bits; a bare 0..2 means all campaigns).
-    /// </summary>
-    public static long PartArgument(int granularity, int fromCid, int toCid) =>
-        (long)granularity + ((long)(fromCid + 1) << 2) + ((long)toCid << 33);
 
     /// <summary>
     /// Splits the campaigns 0..<paramref name="campaigns"/> into at most <paramref name="parts"/> ordered,
@@ -153,17 +145,15 @@ internal sealed class DayRowSpool
     }
 
     /// <summary>
-    /// The table function <c>spool_rows(g)</c> over this spool, campaigns named by <paramref name="campaigns"/>
-    /// (by number); <see cref="PartArgument"/> gives a range of campaigns. Each scan reads the spool again
-    /// (the validation and the COPYs, possibly at the same time); it must be complete.
+    /// The table function <c>spool_rows(g)</c> over this spool (granularity g, all campaigns), campaigns named
+    /// by <paramref name="campaigns"/> (by number): what SQL sees of the computed rows (<c>final_rows</c>, read
+    /// when a run also copies days). Each scan reads the spool again; it must be complete.
     /// </summary>
     public DuckDbTableFunction TableFunction(IReadOnlyList<byte[]> campaigns) => new(FunctionName, Columns, (argument, columns) =>
     {
         ArgumentOutOfRangeException.ThrowIfNegative(argument);
-        var g = (int)(argument & 3);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(g, 2);
-        var (from, to) = argument < 4 ? (0, campaigns.Count) : ((int)((argument >> 2) & 0x7FFF_FFFF) - 1, (int)(argument >> 33));
-        return new SpoolScan(_days, g, campaigns, columns, from, Math.Min(to, campaigns.Count));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(argument, 2);
+        return new SpoolScan(_days, (int)argument, campaigns, columns, 0, campaigns.Count);
     });
 
     /// <summary>

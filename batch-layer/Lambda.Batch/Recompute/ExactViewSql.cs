@@ -25,18 +25,12 @@ internal static class ExactViewSql
             bot_filtered BIGINT, late BIGINT, unattributed BIGINT, duplicates BIGINT, uniques BIGINT, uniques_sketch BLOB);
         """;
 
-    /// <summary>The computed rows of one granularity (number <paramref name="g"/>) in the files' columns, in the files' order.</summary>
-    public static string ComputedRows(int g) => ComputedRows(g, g);
-
-    /// <summary>
-    /// The computed rows of granularity <paramref name="g"/> that <c>spool_rows(<paramref name="argument"/>)</c>
-    /// gives (all, or a range of campaigns: <see cref="DayRowSpool.PartArgument"/>) in the files' columns and order.
-    /// </summary>
-    public static string ComputedRows(int g, long argument) => $"""
+    /// <summary>The computed rows of one granularity (number <paramref name="g"/>, <c>spool_rows(g)</c>) in the files' columns, in the files' order.</summary>
+    public static string ComputedRows(int g) => $"""
         SELECT {DuckDbSql.Literal(BatchViewFiles.Granularities[g])} AS granularity, campaign_id, bucket_start_ms,
                impressions, views, clicks, spend_micros, bot_filtered, 0::BIGINT AS late, 0::BIGINT AS unattributed,
                duplicates, uniques, uniques_sketch
-        FROM {DayRowSpool.FunctionName}({argument})
+        FROM {DayRowSpool.FunctionName}({g})
         """;
 
     /// <summary>Every row of the version in the files' columns: the computed ones and the copied ones.</summary>
