@@ -25,7 +25,7 @@ internal sealed partial class ParquetColumnBuffer
             (uncompressed, compressed) = pages.WriteDictionaryPage(_dictionary!.Plain, _dictionary.Count);
             (min, max) = DictionaryMinMax();
         }
-        else if (Column.Type is not (ParquetColumnType.Utf8 or ParquetColumnType.Blob or ParquetColumnType.Double) && _values > 0)
+        else if (!Column.IsByteArray && Column.Type != ParquetColumnType.Double && _values > 0)
         {
             (min, max) = (StatisticBytes(_min), StatisticBytes(_max));
         }
@@ -75,7 +75,7 @@ internal sealed partial class ParquetColumnBuffer
         {
             if (!_hasLevels || _levels[end] == 1)
             {
-                bytes += plain.IsEmpty ? width : 4 + BinaryPrimitives.ReadInt32LittleEndian(plain[(plainAt + bytes)..]);
+                bytes += plain.IsEmpty ? width : PlainByteArray.SizeAt(plain, plainAt + bytes);
                 values++;
             }
 

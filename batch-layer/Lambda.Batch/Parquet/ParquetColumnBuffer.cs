@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Buffers.Binary;
 
 namespace Lambda.Batch.Parquet;
 
@@ -44,19 +43,14 @@ internal sealed partial class ParquetColumnBuffer
 
     public void AppendNull()
     {
+        EnsureRoom(ref _levels, _rows);
         if (!_hasLevels)
         {
             // The first null: every row so far was defined.
-            if (_levels.Length <= _rows)
-            {
-                Array.Resize(ref _levels, Math.Max(1024, _rows * 2));
-            }
-
             _levels.AsSpan(0, _rows).Fill(1);
             _hasLevels = true;
         }
 
-        EnsureLevels();
         _levels[_rows++] = 0;
     }
 
@@ -64,11 +58,7 @@ internal sealed partial class ParquetColumnBuffer
     public void Append(long value)
     {
         Defined();
-        if (_values == _fixed.Length)
-        {
-            Array.Resize(ref _fixed, Math.Max(1024, _fixed.Length * 2));
-        }
-
+        EnsureRoom(ref _fixed, _values);
         _fixed[_values++] = value;
         if (Column.Type == ParquetColumnType.UInt64)
         {
@@ -105,11 +95,7 @@ internal sealed partial class ParquetColumnBuffer
                 : _dictionary!.IndexOf(value);
             if (index >= 0)
             {
-                if (_values == _indices.Length)
-                {
-                    Array.Resize(ref _indices, Math.Max(1024, _indices.Length * 2));
-                }
-
+                EnsureRoom(ref _indices, _values);
                 _indices[_values++] = index;
                 return;
             }
@@ -117,10 +103,7 @@ internal sealed partial class ParquetColumnBuffer
             FallBackToPlain();
         }
 
-        var span = _plain.GetSpan(4 + value.Length);
-        BinaryPrimitives.WriteInt32LittleEndian(span, value.Length);
-        value.CopyTo(span[4..]);
-        _plain.Advance(4 + value.Length);
+        PlainByteArray.Write(_plain, value);
         _values++;
     }
 
@@ -128,18 +111,19 @@ internal sealed partial class ParquetColumnBuffer
     {
         if (_hasLevels)
         {
-            EnsureLevels();
+            EnsureRoom(ref _levels, _rows);
             _levels[_rows] = 1;
         }
 
         _rows++;
     }
 
-    private void EnsureLevels()
+    /// <summary>Grows <paramref name="array"/> (doubling, kept for the next row groups) so that index <paramref name="index"/> fits.</summary>
+    private static void EnsureRoom<T>(ref T[] array, int index)
     {
-        if (_rows == _levels.Length)
+        if (index >= array.Length)
         {
-            Array.Resize(ref _levels, Math.Max(1024, _levels.Length * 2));
+            Array.Resize(ref array, Math.Max(Math.Max(1024, index + 1), array.Length * 2));
         }
     }
 
@@ -149,11 +133,7 @@ internal sealed partial class ParquetColumnBuffer
         _dictionaryOn = false;
         for (var i = 0; i < _values; i++)
         {
-            var entry = _dictionary!.Entry(_indices[i]);
-            var span = _plain.GetSpan(4 + entry.Length);
-            BinaryPrimitives.WriteInt32LittleEndian(span, entry.Length);
-            entry.CopyTo(span[4..]);
-            _plain.Advance(4 + entry.Length);
+            PlainByteArray.Write(_plain, _dictionary!.Entry(_indices[i]));
         }
 
         _dictionary!.Clear();

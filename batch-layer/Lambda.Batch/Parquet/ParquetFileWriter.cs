@@ -19,19 +19,13 @@ internal sealed class ParquetFileWriter : IDisposable
     public ParquetFileWriter(IReadOnlyList<ParquetColumn> columns, int zstdLevel, int rowGroupRows)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(rowGroupRows, 1);
-        Columns = columns;
         RowGroupRows = rowGroupRows;
         _columns = [.. columns.Select(c => new ParquetColumnBuffer(c))];
         _pages = new ParquetPageWriter(zstdLevel);
         _footer = new ParquetFooter(columns);
     }
 
-    public IReadOnlyList<ParquetColumn> Columns { get; }
-
     public int RowGroupRows { get; }
-
-    /// <summary>Rows of the current file so far.</summary>
-    public long Rows { get; private set; }
 
     /// <summary>Starts a file on <paramref name="stream"/> (the caller owns and disposes it).</summary>
     public void Start(Stream stream)
@@ -44,7 +38,6 @@ internal sealed class ParquetFileWriter : IDisposable
         _stream = stream;
         _rowGroups.Clear();
         _rows = 0;
-        Rows = 0;
         _pages.Start(stream);
         _pages.WriteRaw(ParquetFormat.Magic);
     }
@@ -65,7 +58,6 @@ internal sealed class ParquetFileWriter : IDisposable
     {
         var full = EndRowWritesRowGroup;
         _rows++;
-        Rows++;
         if (full)
         {
             FlushRowGroup();
@@ -101,7 +93,7 @@ internal sealed class ParquetFileWriter : IDisposable
             FlushRowGroup();
         }
 
-        var footer = _footer.Write(_rowGroups, Rows);
+        var footer = _footer.Write(_rowGroups, _rowGroups.Sum(g => (long)g.Rows));
         _pages.WriteRaw(footer);
         Span<byte> length = stackalloc byte[4];
         System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(length, footer.Length);

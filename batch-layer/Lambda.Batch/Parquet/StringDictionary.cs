@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Buffers.Binary;
 using System.IO.Hashing;
 
 namespace Lambda.Batch.Parquet;
@@ -31,12 +30,7 @@ internal sealed class StringDictionary
     public ReadOnlySpan<byte> Plain => _plain.WrittenSpan;
 
     /// <summary>Entry <paramref name="index"/>'s bytes.</summary>
-    public ReadOnlySpan<byte> Entry(int index)
-    {
-        var start = _starts[index];
-        var length = BinaryPrimitives.ReadInt32LittleEndian(_plain.WrittenSpan[start..]);
-        return _plain.WrittenSpan.Slice(start + 4, length);
-    }
+    public ReadOnlySpan<byte> Entry(int index) => PlainByteArray.Read(_plain.WrittenSpan, _starts[index]);
 
     /// <summary>The number of <paramref name="value"/>, added if new; -1 when the dictionary is full.</summary>
     public int IndexOf(ReadOnlySpan<byte> value)
@@ -66,10 +60,7 @@ internal sealed class StringDictionary
         }
 
         _starts.Add(_plain.WrittenCount);
-        var span = _plain.GetSpan(4 + value.Length);
-        BinaryPrimitives.WriteInt32LittleEndian(span, value.Length);
-        value.CopyTo(span[4..]);
-        _plain.Advance(4 + value.Length);
+        PlainByteArray.Write(_plain, value);
         _slotEntry[slot] = _starts.Count;
         _slotHash[slot] = check;
         _usedSlots.Add(slot);

@@ -10,7 +10,6 @@ namespace Lambda.Batch.Parquet;
 /// </summary>
 internal sealed class ThriftCompactWriter
 {
-    private const byte TypeTrue = 1;
     private const byte TypeI16 = 4;
     private const byte TypeI32 = 5;
     private const byte TypeI64 = 6;
@@ -50,9 +49,6 @@ internal sealed class ThriftCompactWriter
         FieldHeader(field, TypeI16);
         ZigZag(value);
     }
-
-    /// <summary>A true boolean field (its value rides in the header).</summary>
-    public void True(short field) => FieldHeader(field, TypeTrue);
 
     public void Binary(short field, ReadOnlySpan<byte> value)
     {
