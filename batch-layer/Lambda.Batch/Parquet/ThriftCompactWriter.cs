@@ -140,7 +140,7 @@ internal sealed class ThriftCompactWriter
         _output.Advance(value.Length);
     }
 
-    private void ZigZag(long value) => Varint((ulong)((value << 1) ^ (value >> 63)));
+    private void ZigZag(long value) => Varint(SharedModel.IO.Varint.ZigZag(value));
 
     private void Varint(ulong value)
     {

@@ -58,7 +58,7 @@ internal sealed class DayRowSpool
         var at = 8;
         foreach (var value in counters)
         {
-            at += Varint.Write(span[at..], (ulong)((value << 1) ^ (value >> 63)));
+            at += Varint.Write(span[at..], Varint.ZigZag(value));
         }
 
         at += Varint.Write(span[at..], (ulong)sketch.Length);
@@ -214,8 +214,7 @@ internal sealed class DayRowSpool
         at += 8;
         for (var i = 1; i < RowValues; i++)
         {
-            var raw = Varint.ReadTrusted(rows, ref at);
-            values[i] = (long)(raw >> 1) ^ -(long)(raw & 1);
+            values[i] = Varint.UnZigZag(Varint.ReadTrusted(rows, ref at));
         }
 
         sketchLength = (int)Varint.ReadTrusted(rows, ref at);

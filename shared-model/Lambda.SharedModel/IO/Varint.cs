@@ -2,7 +2,8 @@ namespace Lambda.SharedModel.IO;
 
 /// <summary>
 /// Unsigned LEB128: seven bits per byte, least significant group first, high bit = more bytes follow.
-/// The sketch format (see Sketches/README.md) and the batch layer's in-memory row spool both use it.
+/// The sketch format (see Sketches/README.md), the batch layer's in-memory row spool and its Parquet footers
+/// (Thrift's compact protocol) use it; signed values go through <see cref="ZigZag"/> first.
 /// </summary>
 public static class Varint
 {
@@ -38,4 +39,10 @@ public static class Varint
         while (b >= 0x80);
         return value;
     }
+
+    /// <summary>Maps a signed value to an unsigned one that is small when the value is near zero (0, -1, 1, -2 → 0, 1, 2, 3).</summary>
+    public static ulong ZigZag(long value) => (ulong)((value << 1) ^ (value >> 63));
+
+    /// <summary>The inverse of <see cref="ZigZag"/>.</summary>
+    public static long UnZigZag(ulong value) => (long)(value >> 1) ^ -(long)(value & 1);
 }
