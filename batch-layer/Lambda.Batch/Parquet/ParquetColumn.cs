@@ -21,5 +21,16 @@ internal sealed record ParquetColumn(string Name, ParquetColumnType Type)
         _ => -1,
     };
 
+    /// <summary>The SQL type DuckDB reads the column as.</summary>
+    public string SqlType => Type switch
+    {
+        ParquetColumnType.Utf8 => "VARCHAR",
+        ParquetColumnType.Blob => "BLOB",
+        ParquetColumnType.Int32 => "INTEGER",
+        ParquetColumnType.Int64 => "BIGINT",
+        ParquetColumnType.UInt64 => "UBIGINT",
+        _ => "DOUBLE",
+    };
+
     public bool IsByteArray => Type is ParquetColumnType.Utf8 or ParquetColumnType.Blob;
 }

@@ -16,7 +16,7 @@ namespace Lambda.Batch.Recompute;
 /// </summary>
 public static class BatchViewFiles
 {
-    /// <summary>The files' columns, in order (<see cref="ExactViewComputation.RowColumns"/>).</summary>
+    /// <summary>The files' columns, in order: the one list the SQL column lists and tables are made from.</summary>
     internal static IReadOnlyList<ParquetColumn> Columns { get; } =
     [
         new("granularity", ParquetColumnType.Utf8), new("campaign_id", ParquetColumnType.Utf8),
@@ -27,6 +27,12 @@ public static class BatchViewFiles
         new("duplicates", ParquetColumnType.Int64), new("uniques", ParquetColumnType.Int64),
         new("uniques_sketch", ParquetColumnType.Blob),
     ];
+
+    /// <summary>The columns' names, in order, for a SELECT list.</summary>
+    internal static string ColumnNames { get; } = string.Join(", ", Columns.Select(c => c.Name));
+
+    /// <summary>The CREATE TABLE column list for rows of the files.</summary>
+    internal static string ColumnDefinitions { get; } = string.Join(", ", Columns.Select(c => $"{c.Name} {c.SqlType}"));
 
     /// <summary>The granularities, in file order.</summary>
     public static IReadOnlyList<string> Granularities { get; } = ["minute", "hour", "day"];
@@ -78,7 +84,7 @@ public static class BatchViewFiles
         }
 
         using var statement = connection.Prepare($"""
-            SELECT {ExactViewComputation.RowColumns}
+            SELECT {ColumnNames}
             FROM read_parquet({ListLiteral(paths)})
             WHERE bucket_start_ms >= $1 AND bucket_start_ms < $2
             ORDER BY campaign_id, bucket_start_ms

@@ -153,7 +153,7 @@ internal sealed class DayRowSpool
     {
         ArgumentOutOfRangeException.ThrowIfNegative(argument);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(argument, 2);
-        return new SpoolScan(_days, (int)argument, campaigns, columns, 0, campaigns.Count);
+        return new SpoolScan(_days, (int)argument, campaigns, columns);
     });
 
     /// <summary>
@@ -232,17 +232,14 @@ internal sealed class DayRowSpool
         // into the output vectors column by column.
         private readonly long[][] _values = [.. Enumerable.Range(0, RowValues).Select(_ => new long[2048])];
         private readonly long[] _row = new long[RowValues];
-        private readonly int _toCid;
         private int _cid;
         private int _day = -1;
         private int _at;
         private int _end;
 
-        public SpoolScan(List<Day> days, int granularity, IReadOnlyList<byte[]> campaigns, int[] columns, int fromCid, int toCid)
+        public SpoolScan(List<Day> days, int granularity, IReadOnlyList<byte[]> campaigns, int[] columns)
         {
             _days = days;
-            _cid = fromCid;
-            _toCid = toCid;
             _granularity = granularity;
             _campaigns = campaigns;
             Array.Fill(_outputOf, -1);
@@ -307,7 +304,7 @@ internal sealed class DayRowSpool
                     _cid++;
                 }
 
-                if (_cid >= _toCid || _days.Count == 0)
+                if (_cid >= _campaigns.Count || _days.Count == 0)
                 {
                     return false;
                 }

@@ -13,10 +13,6 @@ namespace Lambda.Batch.Recompute;
 /// </summary>
 internal sealed class ExactViewComputation
 {
-    /// <summary>The columns of a version's Parquet files, in order.</summary>
-    public const string RowColumns =
-        "granularity, campaign_id, bucket_start_ms, impressions, views, clicks, spend_micros, bot_filtered, late, unattributed, duplicates, uniques, uniques_sketch";
-
     private const long DayMs = 86_400_000;
 
     private readonly DuckDbConnection _connection;
@@ -191,7 +187,7 @@ internal sealed class ExactViewComputation
         var files = BatchViewFiles.ListLiteral(BatchViewFiles.Granularities.SelectMany(g => BatchViewFiles.PathsOf(baseVersionDirectory, g)));
         _connection.Execute($"""
             INSERT INTO copied_rows
-            SELECT {RowColumns} FROM read_parquet({files})
+            SELECT {BatchViewFiles.ColumnNames} FROM read_parquet({files})
             WHERE bucket_start_ms - ((bucket_start_ms % {DayMs}) + {DayMs}) % {DayMs} IN (SELECT day_ms FROM copied_days)
             """);
     }
@@ -267,18 +263,24 @@ internal sealed class ExactViewComputation
     private long AppendFinalRows(int g, ParquetFileWriter writer)
     {
         using var reader = _connection.Query(
-            $"SELECT {RowColumns} FROM final_rows WHERE granularity = {DuckDbSql.Literal(BatchViewFiles.Granularities[g])} ORDER BY campaign_id, bucket_start_ms");
+            $"SELECT {BatchViewFiles.ColumnNames} FROM final_rows WHERE granularity = {DuckDbSql.Literal(BatchViewFiles.Granularities[g])} ORDER BY campaign_id, bucket_start_ms");
+        var columns = BatchViewFiles.Columns;
         long rows = 0;
         while (reader.Read())
         {
-            writer.Column(0).Append(reader.GetBytes(0));
-            writer.Column(1).Append(reader.GetBytes(1));
-            for (var i = 2; i < 12; i++)
+            // Byte arrays and BIGINTs: the only types of the files' columns.
+            for (var i = 0; i < columns.Count; i++)
             {
-                writer.Column(i).Append(reader.GetInt64(i));
+                if (columns[i].IsByteArray)
+                {
+                    writer.Column(i).Append(reader.GetBytes(i));
+                }
+                else
+                {
+                    writer.Column(i).Append(reader.GetInt64(i));
+                }
             }
 
-            writer.Column(12).Append(reader.GetBytes(12));
             writer.EndRow();
             rows++;
         }
@@ -307,7 +309,7 @@ internal sealed class ExactViewComputation
         }
 
         // Every part finishes before the caller goes on (never a write over a freed spool), then errors surface.
-        Task.WaitAll(writes.Select(t => t.ContinueWith(_ => { }, TaskScheduler.Default)).ToArray());
+        WaitForAll(writes);
         return writes.Sum(t => t.GetAwaiter().GetResult());
     }
 
@@ -352,7 +354,7 @@ internal sealed class ExactViewComputation
                 finally
                 {
                     // Never leave a write running over a spool about to be freed.
-                    Task.WaitAll(writing.Select(t => t.ContinueWith(_ => { }, TaskScheduler.Default)).ToArray());
+                    WaitForAll(writing);
                 }
 
                 foreach (var write in writing)
@@ -368,6 +370,10 @@ internal sealed class ExactViewComputation
             ReleaseRows();
         }
     }
+
+    /// <summary>Waits until every task has ended, failed ones included, without throwing (the caller surfaces errors).</summary>
+    private static void WaitForAll(IEnumerable<Task> tasks) =>
+        Task.WaitAll([.. tasks.Select(t => t.ContinueWith(_ => { }, TaskScheduler.Default))]);
 
     private static TimeSpan Wall(Action work)
     {

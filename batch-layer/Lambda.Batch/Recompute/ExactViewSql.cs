@@ -19,10 +19,7 @@ internal static class ExactViewSql
     public static readonly string CreateTables = $"""
         CREATE TEMP TABLE bot_ip (start_hi UBIGINT, start_lo UBIGINT, end_hi UBIGINT, end_lo UBIGINT);
         CREATE TEMP TABLE bot_ua (s VARCHAR);
-        CREATE TEMP TABLE copied_rows (
-            granularity VARCHAR, campaign_id VARCHAR, bucket_start_ms BIGINT,
-            impressions BIGINT, views BIGINT, clicks BIGINT, spend_micros BIGINT,
-            bot_filtered BIGINT, late BIGINT, unattributed BIGINT, duplicates BIGINT, uniques BIGINT, uniques_sketch BLOB);
+        CREATE TEMP TABLE copied_rows ({BatchViewFiles.ColumnDefinitions});
         """;
 
     /// <summary>The computed rows of one granularity (number <paramref name="g"/>, <c>spool_rows(g)</c>) in the files' columns, in the files' order.</summary>
