@@ -6,7 +6,7 @@ namespace Lambda.DuckDb;
 /// <summary>
 /// DuckDB's memory allocator (the jemalloc built into libduckdb). By default jemalloc hands freed
 /// pages back to the OS within about a second. A job that runs one large statement after another (the
-/// recompute's day queries, the archive's COPYs) then gets every hash table and buffer as fresh
+/// recompute's day queries) then gets every hash table and buffer as fresh
 /// pages that the kernel must fault in and zero again: at 100M events that was 2.5 million page faults
 /// and a fifth of the recompute's CPU. <see cref="RetainFreedMemory"/> keeps freed pages for reuse
 /// while a job runs, and gives them all back when the job ends.
