@@ -36,6 +36,25 @@ internal sealed class PostgresSql
             );
             CREATE INDEX IF NOT EXISTS campaigns_by_advertiser ON {s}.campaigns (advertiser_id, campaign_id);
 
+            -- Accepted owner pairs: the first claim of each campaign, then one row per admin transfer.
+            CREATE TABLE IF NOT EXISTS {s}.campaign_owners (
+                seq           bigserial   NOT NULL PRIMARY KEY,
+                campaign_id   text COLLATE "C" NOT NULL,
+                advertiser_id text COLLATE "C" NOT NULL,
+                changed_at    timestamptz NOT NULL DEFAULT now(),
+                changed_by    text        NOT NULL,
+                UNIQUE (campaign_id, advertiser_id)
+            );
+            -- A store from before owner pairs: each known campaign's owner becomes its first pair.
+            INSERT INTO {s}.campaign_owners (campaign_id, advertiser_id, changed_by)
+                SELECT campaign_id, advertiser_id, 'existing owner' FROM {s}.campaigns
+                ON CONFLICT (campaign_id, advertiser_id) DO NOTHING;
+            CREATE TABLE IF NOT EXISTS {s}.campaign_owner_generation (
+                id         integer NOT NULL PRIMARY KEY CHECK (id = 1),
+                generation bigint  NOT NULL
+            );
+            INSERT INTO {s}.campaign_owner_generation (id, generation) VALUES (1, 0) ON CONFLICT (id) DO NOTHING;
+
             CREATE TABLE IF NOT EXISTS {s}.speed_rows (
                 campaign_id     text COLLATE "C" NOT NULL,
                 bucket_start_ms bigint  NOT NULL,
@@ -137,12 +156,40 @@ internal sealed class PostgresSql
             """;
         GetViewGeneration = $"SELECT generation FROM {s}.view_generation WHERE id = 1";
 
-        UpsertCampaigns = $"""
-            INSERT INTO {s}.campaigns (campaign_id, advertiser_id)
-            SELECT * FROM unnest($1::text[], $2::text[])
-            ON CONFLICT (campaign_id) DO UPDATE SET advertiser_id = excluded.advertiser_id
-            WHERE campaigns.advertiser_id <> excluded.advertiser_id
+        // DO NOTHING: the first claim of a campaign wins, in one statement as across statements.
+        ClaimCampaigns = $"""
+            WITH claimed AS (
+                INSERT INTO {s}.campaigns (campaign_id, advertiser_id)
+                SELECT * FROM unnest($1::text[], $2::text[])
+                ON CONFLICT (campaign_id) DO NOTHING
+                RETURNING campaign_id, advertiser_id),
+            added AS (
+                INSERT INTO {s}.campaign_owners (campaign_id, advertiser_id, changed_by)
+                SELECT campaign_id, advertiser_id, 'first served record' FROM claimed
+                ON CONFLICT (campaign_id, advertiser_id) DO NOTHING)
+            SELECT campaign_id, advertiser_id FROM claimed
             """;
+        OwnersOfCampaigns = $"""
+            SELECT campaign_id, advertiser_id FROM {s}.campaign_owners
+            WHERE campaign_id = ANY($1::text[]) ORDER BY campaign_id, seq
+            """;
+        TransferCampaign = $"""
+            WITH moved AS (
+                UPDATE {s}.campaigns SET advertiser_id = $2 WHERE campaign_id = $1 RETURNING campaign_id),
+            added AS (
+                INSERT INTO {s}.campaign_owners (campaign_id, advertiser_id, changed_by)
+                SELECT campaign_id, $2, $3 FROM moved
+                ON CONFLICT (campaign_id, advertiser_id) DO NOTHING),
+            owners AS (
+                UPDATE {s}.campaign_owner_generation SET generation = generation + 1
+                WHERE id = 1 AND EXISTS (SELECT 1 FROM moved)),
+            views AS (
+                UPDATE {s}.view_generation SET generation = generation + 1
+                WHERE id = 1 AND EXISTS (SELECT 1 FROM moved))
+            SELECT count(*) FROM moved
+            """;
+        ListCampaignOwners = $"SELECT campaign_id, advertiser_id FROM {s}.campaign_owners ORDER BY campaign_id, seq";
+        GetCampaignOwnerGeneration = $"SELECT generation FROM {s}.campaign_owner_generation WHERE id = 1";
         ListCampaigns = $"SELECT campaign_id, advertiser_id FROM {s}.campaigns ORDER BY campaign_id";
         ListCampaignsOfAdvertiser =
             $"SELECT campaign_id, advertiser_id FROM {s}.campaigns WHERE advertiser_id = $1 ORDER BY campaign_id";
@@ -243,7 +290,11 @@ internal sealed class PostgresSql
 
     public string Schema { get; }
     public string GetViewGeneration { get; }
-    public string UpsertCampaigns { get; }
+    public string ClaimCampaigns { get; }
+    public string OwnersOfCampaigns { get; }
+    public string TransferCampaign { get; }
+    public string ListCampaignOwners { get; }
+    public string GetCampaignOwnerGeneration { get; }
     public string ListCampaigns { get; }
     public string ListCampaignsOfAdvertiser { get; }
     public string GetCampaign { get; }

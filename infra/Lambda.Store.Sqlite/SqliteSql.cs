@@ -12,6 +12,24 @@ internal static class SqliteSql
         ) WITHOUT ROWID;
         CREATE INDEX IF NOT EXISTS campaigns_by_advertiser ON campaigns (advertiser_id, campaign_id);
 
+        -- Accepted owner pairs: the first claim of each campaign, then one row per admin transfer.
+        CREATE TABLE IF NOT EXISTS campaign_owners (
+            seq           INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
+            campaign_id   TEXT    NOT NULL,
+            advertiser_id TEXT    NOT NULL,
+            changed_at_us INTEGER NOT NULL,
+            changed_by    TEXT    NOT NULL,
+            UNIQUE (campaign_id, advertiser_id)
+        );
+        -- A store from before owner pairs: each known campaign's owner becomes its first pair.
+        INSERT OR IGNORE INTO campaign_owners (campaign_id, advertiser_id, changed_at_us, changed_by)
+            SELECT campaign_id, advertiser_id, 0, 'existing owner' FROM campaigns;
+        CREATE TABLE IF NOT EXISTS campaign_owner_generation (
+            id         INTEGER NOT NULL PRIMARY KEY CHECK (id = 1),
+            generation INTEGER NOT NULL
+        );
+        INSERT OR IGNORE INTO campaign_owner_generation (id, generation) VALUES (1, 0);
+
         CREATE TABLE IF NOT EXISTS speed_rows (
             campaign_id     TEXT    NOT NULL,
             bucket_start_ms INTEGER NOT NULL,
@@ -114,11 +132,28 @@ internal static class SqliteSql
 
     public static readonly SqliteStatement SelectOne = new("SELECT 1");
 
-    public static readonly SqliteStatement UpsertCampaign = new("""
-        INSERT INTO campaigns (campaign_id, advertiser_id) VALUES ($c, $a)
-        ON CONFLICT (campaign_id) DO UPDATE SET advertiser_id = excluded.advertiser_id
-        WHERE advertiser_id <> excluded.advertiser_id
-        """, "$c", "$a");
+    public static readonly SqliteStatement ClaimCampaign = new(
+        "INSERT INTO campaigns (campaign_id, advertiser_id) VALUES ($c, $a) ON CONFLICT (campaign_id) DO NOTHING", "$c", "$a");
+
+    public static readonly SqliteStatement AddCampaignOwner = new("""
+        INSERT OR IGNORE INTO campaign_owners (campaign_id, advertiser_id, changed_at_us, changed_by)
+        VALUES ($c, $a, CAST((julianday('now') - 2440587.5) * 86400000000.0 AS INTEGER), $by)
+        """, "$c", "$a", "$by");
+
+    public static readonly SqliteStatement SetCampaignOwner =
+        new("UPDATE campaigns SET advertiser_id = $a WHERE campaign_id = $c", "$c", "$a");
+
+    public static readonly SqliteStatement BumpCampaignOwnerGeneration =
+        new("UPDATE campaign_owner_generation SET generation = generation + 1 WHERE id = 1");
+
+    public static readonly SqliteStatement GetCampaignOwnerGeneration =
+        new("SELECT generation FROM campaign_owner_generation WHERE id = 1");
+
+    public static readonly SqliteStatement ListCampaignOwners =
+        new("SELECT campaign_id, advertiser_id FROM campaign_owners ORDER BY campaign_id, seq");
+
+    public static readonly SqliteStatement ListOwnersOfCampaign =
+        new("SELECT campaign_id, advertiser_id FROM campaign_owners WHERE campaign_id = $c ORDER BY seq", "$c");
 
     public static readonly SqliteStatement ListCampaigns =
         new("SELECT campaign_id, advertiser_id FROM campaigns ORDER BY campaign_id");

@@ -4,6 +4,7 @@ using Lambda.SharedModel.Log;
 using Lambda.SharedModel.Views;
 using Lambda.Speed.Output;
 using Lambda.Speed.Processing;
+using Lambda.Speed.State;
 using Microsoft.Extensions.Logging;
 
 namespace Lambda.Speed;
@@ -68,13 +69,15 @@ public sealed partial class SpeedLayer
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         var logger = _loggers.CreateLogger("Lambda.Speed");
-        await using var writer = new SpeedViewWriter(_store, _loggers.CreateLogger("Lambda.Speed.Writer"), _time);
+        using var stopOwners = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var owners = new CampaignOwners(claims => ClaimCampaigns(claims, logger, stopOwners.Token));
+        await using var writer = new SpeedViewWriter(_store, _loggers.CreateLogger("Lambda.Speed.Writer"), _time, owners);
         var owner = $"{Environment.MachineName}:{Environment.ProcessId}";
         var member = new TaskCompletionSource<IConsumerGroupMember>(TaskCreationOptions.RunContinuationsAsynchronously);
         Func<IReadOnlyList<TopicPartitionOffset>, CancellationToken, ValueTask>? commit =
             UsesConsumerGroup ? (offsets, ct) => CommitThroughGroupAsync(member.Task, offsets, logger, ct) : null;
         WorkerLoop[] loops = [.. Enumerable.Range(0, _options.Workers).Select(_ => new WorkerLoop(
-            p => new PartitionWorker(p, _log, writer, _options, _bots, logger, _time, owner, OnFlushed, commit), _time, logger))];
+            p => new PartitionWorker(p, _log, writer, _options, _bots, owners, logger, _time, owner, OnFlushed, commit), _time, logger))];
         _loops = loops;
         var assignments = new PartitionAssignments(loops, logger);
 
@@ -137,6 +140,29 @@ public sealed partial class SpeedLayer
         }
     }
 
+    /// <summary>
+    /// Claims campaigns in the store for a worker thread that cannot go on without their owners:
+    /// retried with backoff while the store is down (the thread waits, as its flushes would).
+    /// </summary>
+    private IReadOnlyList<CampaignInfo> ClaimCampaigns(IReadOnlyCollection<CampaignInfo> claims, ILogger logger, CancellationToken stop)
+    {
+        var delay = TimeSpan.FromMilliseconds(100);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return _store.ClaimCampaignsAsync(claims, stop).GetAwaiter().GetResult();
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                LogOwnerClaimFailed(logger, ex, claims.Count, attempt, delay.TotalMilliseconds);
+                stop.WaitHandle.WaitOne(delay);
+                stop.ThrowIfCancellationRequested();
+                delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 5_000));
+            }
+        }
+    }
+
     private IEnumerable<PartitionWorker> Running() => _loops.SelectMany(l => l.Workers);
 
     /// <summary>Returns when <paramref name="cancellationToken"/> is cancelled or any task ends (a failure).</summary>
@@ -180,6 +206,9 @@ public sealed partial class SpeedLayer
 
     [LoggerMessage(EventId = 3008, Level = LogLevel.Information, Message = "Speed layer joining consumer group {Group} with {Workers} workers")]
     private static partial void LogJoining(ILogger logger, string group, int workers);
+
+    [LoggerMessage(EventId = 3020, Level = LogLevel.Warning, Message = "Claiming the owners of {Campaigns} campaigns failed (attempt {Attempt}); the worker waits and retries in {DelayMs} ms")]
+    private static partial void LogOwnerClaimFailed(ILogger logger, Exception exception, int campaigns, int attempt, double delayMs);
 
     [LoggerMessage(EventId = 3009, Level = LogLevel.Warning, Message = "Offset commit for partition {Partition} refused by the group (rebalancing?); the next checkpoint commits again")]
     private static partial void LogCommitRefused(ILogger logger, int partition);

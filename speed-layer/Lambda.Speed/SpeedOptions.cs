@@ -19,6 +19,14 @@ public sealed class SpeedOptions
     public TimeSpan JoinHorizon { get; set; } = TimeSpan.FromMinutes(10);
 
     /// <summary>
+    /// How far an event time may lie ahead of its record's log time (clock skew allowance). Anything
+    /// further ahead is dead-lettered as event_time_in_future, so one producer with a wrong clock cannot
+    /// push the watermark ahead and make every live event late. The batch layer's archive must use the
+    /// same value (<c>--max-future-skew</c> on both) so that both layers reject the same records.
+    /// </summary>
+    public TimeSpan MaxFutureSkew { get; set; } = TimeSpan.FromMilliseconds(Lambda.SharedModel.Codec.EventDecoder.DefaultMaxFutureSkewMs);
+
+    /// <summary>
     /// A topic that has had no record for this long (in log time) stops holding the partition's
     /// watermark back, so one quiet topic does not freeze every window.
     /// </summary>
@@ -68,6 +76,7 @@ public sealed class SpeedOptions
     {
         Positive(AllowedLateness, nameof(AllowedLateness), allowZero: true);
         Positive(JoinHorizon, nameof(JoinHorizon), allowZero: true);
+        Positive(MaxFutureSkew, nameof(MaxFutureSkew), allowZero: true);
         Positive(IdleTimeout, nameof(IdleTimeout), allowZero: false);
         Positive(WindowRetention, nameof(WindowRetention), allowZero: false);
         Positive(FlushInterval, nameof(FlushInterval), allowZero: false);

@@ -18,7 +18,7 @@ public sealed class QueryCommandTests : IAsyncLifetime
         Directory.CreateDirectory(_dataDir);
         await using var store = new SqliteViewStore(Path.Combine(_dataDir, "views.db"));
         await store.InitializeAsync();
-        await store.UpsertCampaignsAsync([new CampaignInfo("camp-a", "adv-a")]);
+        await store.ClaimCampaignsAsync([new CampaignInfo("camp-a", "adv-a")]);
         await store.CreateBatchVersionAsync(new BatchVersionInfo(4, D + (10 * H), DateTimeOffset.UnixEpoch, "{}", 0, BatchVersionStates.Loading));
         await store.AppendBatchRowsAsync(4, [new BatchViewRow("camp-a", "hour", D + (9 * H), new MetricCounts(600, 60, 6, 6000, 1, 2, 3, 4), 50, [])]);
         await store.MarkBatchVersionReadyAsync(4, 1);

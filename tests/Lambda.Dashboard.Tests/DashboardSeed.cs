@@ -82,7 +82,7 @@ public sealed class DashboardSeed
     {
         ArgumentNullException.ThrowIfNull(store);
         await store.InitializeAsync();
-        await store.UpsertCampaignsAsync(
+        await store.ClaimCampaignsAsync(
         [
             .. OwnCampaigns.Select(c => new CampaignInfo(c, Advertiser)),
             new CampaignInfo(OtherCampaign, OtherAdvertiser),

@@ -1,4 +1,5 @@
 using Lambda.SharedModel.Bots;
+using Lambda.Speed.State;
 using Lambda.Speed.Checkpoints;
 using Lambda.Speed.Processing;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -66,7 +67,7 @@ public sealed class CheckpointTests : IDisposable
         var restored = new ProcessorHarness();
         using (var reader = new BinaryReader(new MemoryStream(bytes)))
         {
-            restored.Processor = PartitionProcessor.ReadState(reader, restored.Options, BotRules.Default, restored.DeadLetters);
+            restored.Processor = PartitionProcessor.ReadState(reader, restored.Options, BotRules.Default, CampaignOwners.InProcess(), restored.DeadLetters);
             restored.Processor.FinishRestore();
         }
 
@@ -153,7 +154,7 @@ public sealed class CheckpointTests : IDisposable
             h.Processor.WriteDelta(writer);
         }
 
-        var restored = PartitionProcessor.ReadState(new BinaryReader(new MemoryStream(baseBytes)), h.Options, BotRules.Default, h.DeadLetters);
+        var restored = PartitionProcessor.ReadState(new BinaryReader(new MemoryStream(baseBytes)), h.Options, BotRules.Default, CampaignOwners.InProcess(), h.DeadLetters);
         delta.Position = 0;
         restored.ApplyDelta(new BinaryReader(delta));
         restored.FinishRestore();

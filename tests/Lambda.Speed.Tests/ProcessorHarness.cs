@@ -5,6 +5,7 @@ using Lambda.SharedModel.Events;
 using Lambda.SharedModel.Log;
 using Lambda.SharedModel.Sketches;
 using Lambda.SharedModel.Views;
+using Lambda.Speed.State;
 using Lambda.Speed.Processing;
 
 namespace Lambda.Speed.Tests;
@@ -22,13 +23,20 @@ internal sealed class ProcessorHarness
     private long _logTime = T0;
     private int _sequence;
 
-    public ProcessorHarness(SpeedOptions? options = null, BotRules? bots = null)
+    /// <param name="maxFutureSkew">
+    /// The future-time bound; by default a day, because the harness's log clock runs from T0 one ms per
+    /// record whatever event times a test picks. Tests of the bound give it, and move the log clock
+    /// with <see cref="AdvanceLogTimeTo"/>.
+    /// </param>
+    public ProcessorHarness(SpeedOptions? options = null, BotRules? bots = null, TimeSpan? maxFutureSkew = null)
     {
         Options = options ?? new SpeedOptions();
-        Processor = new PartitionProcessor(0, Options, bots ?? BotRules.Default, DeadLetters);
+        Options.MaxFutureSkew = maxFutureSkew ?? TimeSpan.FromDays(1);
+        Processor = new PartitionProcessor(0, Options, bots ?? BotRules.Default, Owners, DeadLetters);
     }
 
     public SpeedOptions Options { get; }
+    public CampaignOwners Owners { get; } = CampaignOwners.InProcess();
     public RecordingDeadLetters DeadLetters { get; } = new();
     public PartitionProcessor Processor { get; set; }
 
@@ -50,6 +58,9 @@ internal sealed class ProcessorHarness
 
     public void Click(string ad, long eventTimeMs, string user = "u1", string? eventId = null) =>
         Send(Interaction(EventKind.Click, ad, eventTimeMs, user, eventId, "10.0.0.1", "Mozilla/5.0"));
+
+    /// <summary>Moves the log clock: the next record is appended at <paramref name="logTimeMs"/> (or later).</summary>
+    public void AdvanceLogTimeTo(long logTimeMs) => _logTime = Math.Max(_logTime, logTimeMs - 1);
 
     public void Send(AdEventRecord record) => SendRaw((int)record.Kind, _encoder.Encode(record), Encoding.UTF8.GetBytes(record.AdId));
 

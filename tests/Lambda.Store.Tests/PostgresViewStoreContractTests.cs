@@ -29,7 +29,7 @@ public sealed class PostgresViewStoreContractTests : ViewStoreContract
         try
         {
             await Task.WhenAll(stores.Select(s => s.InitializeAsync()));
-            await stores[0].UpsertCampaignsAsync([new CampaignInfo("c1", "a1")]);
+            await stores[0].ClaimCampaignsAsync([new CampaignInfo("c1", "a1")]);
             Assert.Equal(new CampaignInfo("c1", "a1"), await stores[3].GetCampaignAsync("c1"));
         }
         finally

@@ -7,7 +7,7 @@ public abstract partial class ViewStoreContract
     [SkippableFact]
     public async Task initializing_twice_and_from_a_second_store_keeps_the_data()
     {
-        await Store.UpsertCampaignsAsync([new CampaignInfo("c1", "a1")]);
+        await Store.ClaimCampaignsAsync([new CampaignInfo("c1", "a1")]);
         await Store.InitializeAsync();
         var other = await OpenAnotherStoreAsync();
 
@@ -18,7 +18,7 @@ public abstract partial class ViewStoreContract
     [SkippableFact]
     public async Task campaigns_are_listed_by_id_filtered_by_advertiser_and_fetched_one_by_one()
     {
-        await Store.UpsertCampaignsAsync([new("c3", "a2"), new("c1", "a1"), new("c2", "a1")]);
+        await Store.ClaimCampaignsAsync([new("c3", "a2"), new("c1", "a1"), new("c2", "a1")]);
 
         Assert.Equal([new("c1", "a1"), new("c2", "a1"), new("c3", "a2")], await Store.ListCampaignsAsync(null));
         Assert.Equal([new("c1", "a1"), new("c2", "a1")], await Store.ListCampaignsAsync("a1"));
@@ -28,13 +28,39 @@ public abstract partial class ViewStoreContract
     }
 
     [SkippableFact]
-    public async Task campaign_upsert_is_idempotent_and_replaces_the_advertiser()
+    public async Task the_first_claim_of_a_campaign_wins_and_a_later_claim_cannot_move_it()
     {
-        await Store.UpsertCampaignsAsync([new("c1", "a1"), new("c2", "a1")]);
-        await Store.UpsertCampaignsAsync([new("c1", "a1"), new("c2", "a1")]);
-        await Store.UpsertCampaignsAsync([new("c2", "a9")]);
+        Assert.Equal([new("c1", "a1"), new("c2", "a1")], await Store.ClaimCampaignsAsync([new("c1", "a1"), new("c2", "a1")]));
+        await Store.ClaimCampaignsAsync([new("c1", "a1"), new("c2", "a1")]);
 
-        Assert.Equal([new("c1", "a1"), new("c2", "a9")], await Store.ListCampaignsAsync(null));
+        // Another advertiser's claim (a misconfigured producer) is answered with the real owner.
+        Assert.Equal([new CampaignInfo("c2", "a1")], await Store.ClaimCampaignsAsync([new("c2", "a9")]));
+        Assert.Equal([new("c1", "a1"), new("c2", "a1")], await Store.ListCampaignsAsync(null));
+        Assert.Empty(await Store.ListCampaignsAsync("a9"));
+        Assert.Equal([new("c1", "a1"), new("c2", "a1")], await Store.ReadCampaignOwnersAsync());
+        // Two claims of one new campaign in one call: the first wins.
+        Assert.Equal([new CampaignInfo("c3", "a3")], await Store.ClaimCampaignsAsync([new("c3", "a3"), new("c3", "a4")]));
+    }
+
+    [SkippableFact]
+    public async Task a_transfer_moves_who_reads_the_campaign_and_adds_an_accepted_owner()
+    {
+        await Store.ClaimCampaignsAsync([new("c1", "a1"), new("c2", "a1")]);
+        var generation = await Store.GetCampaignOwnerGenerationAsync();
+        var views = await Store.GetViewGenerationAsync();
+
+        Assert.True(await Store.TransferCampaignAsync("c2", "a2", "admin key k1"));
+        Assert.False(await Store.TransferCampaignAsync("nope", "a2", "admin key k1"));
+
+        Assert.Equal(new CampaignInfo("c2", "a2"), await Store.GetCampaignAsync("c2"));
+        Assert.Equal([new CampaignInfo("c1", "a1")], await Store.ListCampaignsAsync("a1"));
+        Assert.Equal([new("c1", "a1"), new("c2", "a1"), new("c2", "a2")], await Store.ReadCampaignOwnersAsync());
+        Assert.Equal([new("c2", "a1"), new("c2", "a2")], await Store.ClaimCampaignsAsync([new("c2", "a9")]));
+        Assert.NotEqual(generation, await Store.GetCampaignOwnerGenerationAsync());
+        Assert.NotEqual(views, await Store.GetViewGenerationAsync());
+        // Seen from a second store (another process) alike.
+        var other = await OpenAnotherStoreAsync();
+        Assert.Equal(await Store.ReadCampaignOwnersAsync(), await other.ReadCampaignOwnersAsync());
     }
 
     [SkippableFact]
@@ -49,7 +75,7 @@ public abstract partial class ViewStoreContract
             "back\\slash%_wild*",
             "  spaces  ",
         ];
-        await Store.UpsertCampaignsAsync(ids.Select(id => new CampaignInfo(id, id + "/adv")).ToArray());
+        await Store.ClaimCampaignsAsync(ids.Select(id => new CampaignInfo(id, id + "/adv")).ToArray());
         await Store.UpsertSpeedRowsAsync(ids.Select(id => ViewRows.Speed(id, 0, 0, id.Length)).ToArray());
 
         var listed = await Store.ListCampaignsAsync(null);

@@ -34,7 +34,7 @@ public abstract partial class ViewStoreContract
         var before = await Store.GetViewGenerationAsync();
 
         await Store.ReadSpeedRowsAsync("c1", T0, T0 + M);
-        await Store.UpsertCampaignsAsync([new CampaignInfo("c1", "a1")]);
+        await Store.ClaimCampaignsAsync([new CampaignInfo("c1", "a1")]);
         await Store.CreateBatchVersionAsync(ViewRows.Version(1));
 
         Assert.Equal(before, await Store.GetViewGenerationAsync());

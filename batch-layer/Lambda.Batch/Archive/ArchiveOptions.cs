@@ -37,6 +37,13 @@ public sealed class ArchiveOptions
     /// </summary>
     public int RowGroupSize { get; init; } = 122_880;
 
+    /// <summary>
+    /// How far an event time may lie ahead of its record's log time; records further ahead are left out
+    /// of the master dataset, as the speed layer dead-letters them. Must equal the speed layer's
+    /// <c>MaxFutureSkew</c> for the two layers to agree.
+    /// </summary>
+    public TimeSpan MaxFutureSkew { get; init; } = TimeSpan.FromMilliseconds(Lambda.SharedModel.Codec.EventDecoder.DefaultMaxFutureSkewMs);
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid option.</summary>
     public void Validate()
     {
@@ -49,6 +56,10 @@ public sealed class ArchiveOptions
         Require(ReadBatchRecords >= 1, nameof(ReadBatchRecords), ReadBatchRecords);
         Require(MaxParallelism >= 1, nameof(MaxParallelism), MaxParallelism);
         Require(RowGroupSize >= 1, nameof(RowGroupSize), RowGroupSize);
+        if (MaxFutureSkew < TimeSpan.Zero)
+        {
+            throw new ArgumentException($"{nameof(MaxFutureSkew)} must not be negative (was {MaxFutureSkew})", nameof(MaxFutureSkew));
+        }
         if (ZstdLevel is < 1 or > 22)
         {
             throw new ArgumentException($"{nameof(ZstdLevel)} must be between 1 and 22 (was {ZstdLevel})", nameof(ZstdLevel));

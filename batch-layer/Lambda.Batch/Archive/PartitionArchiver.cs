@@ -31,7 +31,7 @@ internal sealed class PartitionArchiver : IDisposable
     private readonly EventDateRange? _dates;
     private readonly ArchiveOptions _options;
     private readonly ILogReader _reader;
-    private readonly EventDecoder _decoder = new();
+    private readonly EventDecoder _decoder;
     private readonly RecordBatch _batch;
     private readonly ArchiveTimings _timings;
     private readonly SortedDictionary<int, DateFile> _files = [];
@@ -51,6 +51,7 @@ internal sealed class PartitionArchiver : IDisposable
         _served = _kind == EventKind.Served;
         _dates = dates;
         _options = options;
+        _decoder = new EventDecoder((long)options.MaxFutureSkew.TotalMilliseconds);
         _writers = writers;
         _timings = timings;
         _reader = reader;

@@ -37,6 +37,18 @@ public sealed partial class BatchRecomputer : IRecompute
     }
 
     /// <summary>Runs one recompute. Only one runs at a time per data directory (<see cref="BatchJobLock"/>).</summary>
+    /// <summary>Claims the campaigns the store has never seen and returns every accepted owner pair.</summary>
+    private IReadOnlyList<CampaignInfo> ResolveOwners(IReadOnlyList<CampaignInfo> firstClaims)
+    {
+        // The computation runs synchronously inside DuckDB's stages; the store is asked in between.
+        for (var i = 0; i < firstClaims.Count; i += 10_000)
+        {
+            _store.ClaimCampaignsAsync([.. firstClaims.Skip(i).Take(10_000)]).GetAwaiter().GetResult();
+        }
+
+        return _store.ReadCampaignOwnersAsync().GetAwaiter().GetResult();
+    }
+
     public async Task<RecomputeResult> RunAsync(RecomputeRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -72,7 +84,7 @@ public sealed partial class BatchRecomputer : IRecompute
         var versionId = await _catalog.NextVersionIdAsync(cancellationToken).ConfigureAwait(false);
         LogPlan(_logger, versionId, IsoDate(watermark), plan.Recompute.Count, plan.Copy.Count, plan.Base?.VersionId);
 
-        var computation = new ExactViewComputation(connection, _options.BotRules, snapshot, timings);
+        var computation = new ExactViewComputation(connection, _options.BotRules, snapshot, ResolveOwners, timings);
         var days = computation.ComputeDays([.. plan.Recompute], snapshot, cancellationToken: cancellationToken);
 
         if (plan.Base is { } baseVersion)

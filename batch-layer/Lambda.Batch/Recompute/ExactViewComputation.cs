@@ -2,6 +2,7 @@ using Lambda.Batch.Parquet;
 using Lambda.DuckDb;
 using Lambda.SharedModel.Bots;
 using Lambda.SharedModel.Events;
+using Lambda.SharedModel.Views;
 
 namespace Lambda.Batch.Recompute;
 
@@ -22,14 +23,26 @@ internal sealed class ExactViewComputation
     private readonly DayRowSpool _spool = new();
     private readonly List<byte[]> _campaigns = [];
 
-    public ExactViewComputation(DuckDbConnection connection, BotRules rules, MasterSnapshot snapshot, RecomputeTimings? timings = null)
+    /// <param name="owners">
+    /// Takes each campaign's first claim (<see cref="ExactViewSql.FirstClaims"/>) and returns every accepted
+    /// owner pair: the view store's <c>ClaimCampaignsAsync</c> then <c>ReadCampaignOwnersAsync</c>, so both
+    /// layers judge served records by the same owners.
+    /// </param>
+    public ExactViewComputation(DuckDbConnection connection, BotRules rules, MasterSnapshot snapshot,
+        Func<IReadOnlyList<CampaignInfo>, IReadOnlyList<CampaignInfo>> owners, RecomputeTimings? timings = null)
     {
+        ArgumentNullException.ThrowIfNull(owners);
         _connection = connection;
         Timings = timings ?? new RecomputeTimings();
         _connection.Execute(ExactViewSql.CreateTables);
         _connection.Execute("CREATE TEMP TABLE copied_days (day_ms BIGINT)");
         BotRuleTables.Load(connection, rules);
-        Timings.Measure("ad map", () => ExecuteEach(ExactViewSql.CreateAdMap(snapshot.FilesOf(Topics.Served))));
+        Timings.Measure("ad map", () =>
+        {
+            _connection.Execute(ExactViewSql.CreateServedPairs(snapshot.FilesOf(Topics.Served)));
+            LoadOwners(owners(FirstClaims()));
+            ExecuteEach(ExactViewSql.CreateAdMap);
+        });
         using (var reader = _connection.Query("SELECT campaign_id FROM campaigns ORDER BY cid"))
         {
             while (reader.Read())
@@ -107,6 +120,32 @@ internal sealed class ExactViewComputation
     }
 
     /// <summary>The distinct ad ids of served records in <paramref name="files"/>.</summary>
+    private List<CampaignInfo> FirstClaims()
+    {
+        var claims = new List<CampaignInfo>();
+        using var reader = _connection.Query(ExactViewSql.FirstClaims);
+        while (reader.Read())
+        {
+            claims.Add(new CampaignInfo(reader.GetString(0), reader.GetString(1)));
+        }
+
+        return claims;
+    }
+
+    private void LoadOwners(IReadOnlyList<CampaignInfo> pairs)
+    {
+        _connection.Execute(ExactViewSql.CreateCampaignOwners);
+        using var appender = _connection.CreateAppender("campaign_owners");
+        foreach (var pair in pairs)
+        {
+            appender.AppendVarchar(pair.CampaignId);
+            appender.AppendVarchar(pair.AdvertiserId);
+            appender.EndRow();
+        }
+
+        appender.Close();
+    }
+
     public static HashSet<string> ServedAds(DuckDbConnection connection, IReadOnlyList<MasterFile> files)
     {
         var ads = new HashSet<string>(StringComparer.Ordinal);

@@ -43,38 +43,63 @@ internal static class ExactViewSql
         """;
 
     /// <summary>
+    /// (ad, campaign, advertiser) triples of the served records with their first log position: one read of
+    /// the served files, from which <see cref="FirstClaims"/> and <see cref="CreateAdMap"/> are taken.
+    /// </summary>
+    public static string CreateServedPairs(IReadOnlyList<MasterFile> servedFiles) => servedFiles.Count == 0
+        ? "CREATE OR REPLACE TEMP TABLE served_pairs (ad_id VARCHAR, campaign_id VARCHAR, advertiser_id VARCHAR, first_position HUGEINT)"
+        : $"""
+            CREATE OR REPLACE TEMP TABLE served_pairs AS
+            SELECT ad_id, campaign_id, advertiser_id, min(log_partition::HUGEINT * 18446744073709551616 + log_offset) AS first_position
+            FROM {ReadParquet(servedFiles)}
+            GROUP BY ad_id, campaign_id, advertiser_id
+            """;
+
+    /// <summary>
+    /// Each campaign's claim as the batch layer would make it: the advertiser of its first served record
+    /// by log position. The view store keeps the first claim it got (often the speed layer's), so these
+    /// only decide campaigns the store has never seen (a backfill into a new store).
+    /// </summary>
+    public const string FirstClaims = """
+        SELECT campaign_id, arg_min(advertiser_id, first_position) FROM served_pairs
+        WHERE campaign_id IS NOT NULL AND advertiser_id IS NOT NULL
+        GROUP BY campaign_id ORDER BY campaign_id
+        """;
+
+    /// <summary>The accepted owner pairs (<c>IViewStore.ReadCampaignOwnersAsync</c>), appended by the computation.</summary>
+    public const string CreateCampaignOwners = "CREATE OR REPLACE TEMP TABLE campaign_owners (campaign_id VARCHAR, advertiser_id VARCHAR)";
+
+    /// <summary>
     /// The ad→campaign map: the first served record of an ad by log position fixes its campaign (bots
     /// included, as in the speed layer); and the campaigns of all served records, numbered in
-    /// campaign_id order (the rows' sort order). One read of the served files: (ad, campaign) pairs with
-    /// their first position, then both from the pairs.
+    /// campaign_id order (the rows' sort order). Only records naming an accepted owner of their campaign
+    /// count (<c>owned</c>): the speed layer dead-letters the others before they teach it anything.
     /// </summary>
-    public static IReadOnlyList<string> CreateAdMap(IReadOnlyList<MasterFile> servedFiles) => servedFiles.Count == 0
-        ?
-        [
-            "CREATE OR REPLACE TEMP TABLE campaigns (campaign_id VARCHAR, cid INTEGER)",
-            "CREATE OR REPLACE TEMP TABLE ad_map (ad_id VARCHAR, campaign_id VARCHAR, cid INTEGER)",
-        ]
-        :
-        [
-            $"""
-            CREATE OR REPLACE TEMP TABLE served_pairs AS
-            SELECT ad_id, campaign_id, min(log_partition::HUGEINT * 18446744073709551616 + log_offset) AS first_position
-            FROM {ReadParquet(servedFiles)}
-            GROUP BY ad_id, campaign_id
-            """,
-            """
-            CREATE OR REPLACE TEMP TABLE campaigns AS
-            SELECT campaign_id, (row_number() OVER (ORDER BY campaign_id) - 1)::INTEGER AS cid
-            FROM (SELECT DISTINCT campaign_id FROM served_pairs WHERE campaign_id IS NOT NULL)
-            """,
-            """
-            CREATE OR REPLACE TEMP TABLE ad_map AS
-            SELECT f.ad_id, f.campaign_id, c.cid
-            FROM (SELECT ad_id, arg_min(campaign_id, first_position) AS campaign_id FROM served_pairs GROUP BY ad_id) f
-            LEFT JOIN campaigns c ON c.campaign_id = f.campaign_id
-            """,
-            "DROP TABLE served_pairs",
-        ];
+    public static readonly IReadOnlyList<string> CreateAdMap =
+    [
+        """
+        CREATE OR REPLACE TEMP TABLE owned AS
+        SELECT p.ad_id, p.campaign_id, p.first_position FROM served_pairs p
+        JOIN campaign_owners o ON o.campaign_id = p.campaign_id AND o.advertiser_id = p.advertiser_id
+        """,
+        """
+        CREATE OR REPLACE TEMP TABLE campaigns AS
+        SELECT campaign_id, (row_number() OVER (ORDER BY campaign_id) - 1)::INTEGER AS cid
+        FROM (SELECT DISTINCT campaign_id FROM owned)
+        """,
+        """
+        CREATE OR REPLACE TEMP TABLE owned_campaigns AS
+        SELECT o.campaign_id, o.advertiser_id, c.cid FROM campaign_owners o JOIN campaigns c ON c.campaign_id = o.campaign_id
+        """,
+        """
+        CREATE OR REPLACE TEMP TABLE ad_map AS
+        SELECT f.ad_id, f.campaign_id, c.cid
+        FROM (SELECT ad_id, arg_min(campaign_id, first_position) AS campaign_id FROM owned GROUP BY ad_id) f
+        LEFT JOIN campaigns c ON c.campaign_id = f.campaign_id
+        """,
+        "DROP TABLE served_pairs",
+        "DROP TABLE owned",
+    ];
 
     /// <summary>
     /// The bot verdict of the day's distinct user agents (<c>day_ua</c>) and ips (<c>day_ip</c>). An ip
@@ -156,7 +181,9 @@ internal static class ExactViewSql
             LEFT JOIN day_ip i ON i.ip_hi = r.ip_hi AND i.ip_lo = r.ip_lo
             LEFT JOIN day_ua a ON a.user_agent = r.user_agent
             LEFT JOIN ad_map m ON m.ad_id = r.ad_id
-            LEFT JOIN campaigns c ON c.campaign_id = r.campaign_id),
+            LEFT JOIN owned_campaigns c ON c.campaign_id = r.campaign_id AND c.advertiser_id = r.advertiser_id
+            -- A served record naming no accepted owner of its campaign is left out, as the speed layer dead-letters it.
+            WHERE r.kind <> 0 OR c.cid IS NOT NULL),
         dups AS MATERIALIZED (
             SELECT kind, event_id, min(position) AS first_position, count(*) AS copies
             FROM ev WHERE NOT is_bot AND event_id IS NOT NULL
@@ -218,7 +245,7 @@ internal static class ExactViewSql
         if (files.Count > 0)
         {
             parts.Add($"""
-                SELECT {kind}::TINYINT AS kind, event_id, ad_id, campaign_id, user_id, user_hash, ip_hi, ip_lo, user_agent,
+                SELECT {kind}::TINYINT AS kind, event_id, ad_id, campaign_id, advertiser_id, user_id, user_hash, ip_hi, ip_lo, user_agent,
                        cost_micros, event_time_ms, log_partition, log_offset
                 FROM {ReadParquet(files)}
                 """);

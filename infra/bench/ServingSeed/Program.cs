@@ -15,7 +15,7 @@ const long W = D + (12 * H);
 await using IViewStore store = args[0] == "postgres" ? new PostgresViewStore(args[1]) : new SqliteViewStore(args[1]);
 await store.InitializeAsync();
 var campaigns = Enumerable.Range(0, 10).Select(i => new CampaignInfo($"bench-{i}", "bench-adv")).ToArray();
-await store.UpsertCampaignsAsync(campaigns);
+await store.ClaimCampaignsAsync(campaigns);
 
 var versionId = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
 await store.CreateBatchVersionAsync(new BatchVersionInfo(versionId, W, DateTimeOffset.UtcNow, "{}", 0, BatchVersionStates.Loading));

@@ -24,6 +24,7 @@ internal static class LambdaCommand
         root.Subcommands.Add(ServeCommand.Create(platform));
         root.Subcommands.Add(QueryCommand.Create(platform));
         root.Subcommands.Add(KeysCommand.Create(platform));
+        root.Subcommands.Add(CampaignsCommand.Create(platform));
         root.Subcommands.Add(ArchiveCommand.Create(platform));
         root.Subcommands.Add(BackfillCommand.Create(platform));
         root.Subcommands.Add(BatchCommand.Create(platform));

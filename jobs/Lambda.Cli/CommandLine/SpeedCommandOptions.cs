@@ -10,6 +10,7 @@ internal sealed class SpeedCommandOptions
     private static readonly SpeedOptions Defaults = new();
 
     public Option<TimeSpan> Lateness { get; } = new("--allowed-lateness") { Description = "How late an event may be and still count (default 00:01:00).", DefaultValueFactory = _ => Defaults.AllowedLateness };
+    public Option<TimeSpan> MaxFutureSkew { get; } = new("--max-future-skew") { Description = "How far an event time may lie ahead of its log time before it is dead-lettered (default 00:05:00; give archive the same).", DefaultValueFactory = _ => Defaults.MaxFutureSkew };
     public Option<TimeSpan> JoinHorizon { get; } = new("--join-horizon") { Description = "How long a view waits for its ad (default 00:10:00).", DefaultValueFactory = _ => Defaults.JoinHorizon };
     public Option<TimeSpan> IdleTimeout { get; } = new("--idle-timeout") { Description = "Log time after which a quiet topic stops holding the watermark (default 00:00:30).", DefaultValueFactory = _ => Defaults.IdleTimeout };
     public Option<TimeSpan> Flush { get; } = new("--flush-interval") { Description = "How often changed rows are written (default 00:00:00.5).", DefaultValueFactory = _ => Defaults.FlushInterval };
@@ -20,7 +21,7 @@ internal sealed class SpeedCommandOptions
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { Lateness, JoinHorizon, IdleTimeout, Flush, Checkpoint, Workers, ConsumerGroup, BotRules })
+        foreach (var option in new Option[] { Lateness, MaxFutureSkew, JoinHorizon, IdleTimeout, Flush, Checkpoint, Workers, ConsumerGroup, BotRules })
         {
             command.Options.Add(option);
         }
@@ -32,6 +33,7 @@ internal sealed class SpeedCommandOptions
         var options = new SpeedOptions
         {
             AllowedLateness = parsed.GetValue(Lateness),
+            MaxFutureSkew = parsed.GetValue(MaxFutureSkew),
             JoinHorizon = parsed.GetValue(JoinHorizon),
             IdleTimeout = parsed.GetValue(IdleTimeout),
             FlushInterval = parsed.GetValue(Flush),

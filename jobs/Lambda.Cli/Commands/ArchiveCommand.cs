@@ -12,10 +12,11 @@ internal static class ArchiveCommand
     {
         var parallelism = new Option<int>("--parallelism") { Description = "Partitions archived at once (default: the core count).", DefaultValueFactory = _ => Environment.ProcessorCount };
         var chunk = ChunkOption();
-        var command = new Command("archive", "Archive new log records into the master dataset (<data-dir>/master, Parquet by event date).") { parallelism, chunk };
+        var skew = new Option<TimeSpan>("--max-future-skew") { Description = "Leave out records whose event time lies further ahead of their log time (default 00:05:00; as the speed layer's).", DefaultValueFactory = _ => new ArchiveOptions().MaxFutureSkew };
+        var command = new Command("archive", "Archive new log records into the master dataset (<data-dir>/master, Parquet by event date).") { parallelism, chunk, skew };
         command.SetAction(async (parsed, cancellationToken) =>
         {
-            var options = new ArchiveOptions { MasterRoot = MasterRoot(platform, parsed), MaxParallelism = Parallelism(parsed.GetValue(parallelism)), ChunkRecords = ChunkRecords(parsed.GetValue(chunk)) };
+            var options = new ArchiveOptions { MasterRoot = MasterRoot(platform, parsed), MaxParallelism = Parallelism(parsed.GetValue(parallelism)), ChunkRecords = ChunkRecords(parsed.GetValue(chunk)), MaxFutureSkew = Skew(parsed.GetValue(skew)) };
             // Read-only: the archive may run beside the process that owns the embedded log.
             await using var log = await platform.OpenLogAsync(parsed, cancellationToken, readOnly: true).ConfigureAwait(false);
             var output = parsed.InvocationConfiguration.Output;
@@ -37,6 +38,9 @@ internal static class ArchiveCommand
 
     internal static int ChunkRecords(int value) =>
         value >= 1 ? value : throw new UsageException($"--chunk-records must be at least 1 (was {value})");
+
+    internal static TimeSpan Skew(TimeSpan value) =>
+        value >= TimeSpan.Zero ? value : throw new UsageException($"--max-future-skew must not be negative (was {value})");
 
     internal static int Parallelism(int value) =>
         value >= 1 ? value : throw new UsageException($"--parallelism must be at least 1 (was {value})");

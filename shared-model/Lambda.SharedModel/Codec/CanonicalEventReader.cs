@@ -19,9 +19,10 @@ internal static class CanonicalEventReader
     /// <summary>
     /// Fills <paramref name="ev"/> (already cleared, <see cref="AdEvent.Kind"/> set) from a canonical record;
     /// false if the record is not canonical or not valid (the caller then decodes it in full).
-    /// The caller has checked the size and that <paramref name="json"/> is valid UTF-8.
+    /// The caller has checked the size and that <paramref name="json"/> is valid UTF-8. <paramref name="latestMs"/>
+    /// is the latest accepted event time (the receive time plus the allowed skew).
     /// </summary>
-    public static bool TryRead(EventKind kind, ReadOnlySpan<byte> json, long nowMs, ref AdEvent ev)
+    public static bool TryRead(EventKind kind, ReadOnlySpan<byte> json, long latestMs, ref AdEvent ev)
     {
         var at = 0;
         if (!Field(json, ref at, "{\"event_id\":\""u8) || !Text(json, ref at, EventDecoder.MaxIdBytes, out ev.EventId)
@@ -57,7 +58,7 @@ internal static class CanonicalEventReader
         }
 
         // Out of range is a rejection: the full path reports it.
-        if (time < EventDecoder.MinEventTimeMs || time > nowMs + EventDecoder.MaxFutureSkewMs)
+        if (time < EventDecoder.MinEventTimeMs || time > latestMs)
         {
             return false;
         }

@@ -35,13 +35,14 @@ public readonly struct DecodeResult : IEquatable<DecodeResult>
         RejectReason.MissingField => $"missing required field '{Field}'",
         RejectReason.EmptyField => $"required field '{Field}' is empty",
         RejectReason.WrongType => $"field '{Field}' has the wrong JSON type",
-        RejectReason.EventTimeInFuture => $"'{Field}' is more than 24 h after the time the record was received",
+        RejectReason.EventTimeInFuture => $"'{Field}' is further ahead of the time the record was received than the allowed clock skew",
         RejectReason.EventTimeTooOld => $"'{Field}' is before 2000-01-01T00:00:00Z",
         RejectReason.TooLarge => $"record is larger than {EventDecoder.MaxRecordBytes} bytes",
         RejectReason.FieldTooLong => $"field '{Field}' is longer than {EventDecoder.MaxIdBytes} bytes",
         RejectReason.UnknownTopic => $"unknown topic (expected one of {string.Join(", ", Topics.EventTopics)})",
         RejectReason.InvalidValue => $"field '{Field}' has an invalid value",
         RejectReason.DuplicateField => $"field '{Field}' appears more than once",
+        RejectReason.CampaignOwnerMismatch => $"'{Field}' is not an owner of the campaign: a campaign's owner is set by its first served record and changes only by an admin transfer",
         _ => Reason.ToString(),
     };
 

@@ -37,8 +37,12 @@ public sealed class EventDecoder
     /// <summary>Largest accepted id (and ip), in UTF-8 bytes after unescaping.</summary>
     public const int MaxIdBytes = 128;
 
-    /// <summary>How far past the receive time an event time may lie (clock skew allowance).</summary>
-    public const long MaxFutureSkewMs = 24 * 3_600_000L;
+    /// <summary>
+    /// The default of <see cref="MaxFutureSkewMs"/>: 5 minutes. A producer whose clock runs further ahead
+    /// is rejected rather than trusted, because one such event would push the speed layer's watermark
+    /// ahead and make every live event after it late.
+    /// </summary>
+    public const long DefaultMaxFutureSkewMs = 5 * 60_000L;
 
     /// <summary>The earliest accepted event time: 2000-01-01T00:00:00Z.</summary>
     public const long MinEventTimeMs = 946_684_800_000L;
@@ -53,6 +57,16 @@ public sealed class EventDecoder
 
     private byte[] _scratch = [];
     private int _scratchUsed;
+
+    /// <param name="maxFutureSkewMs">How far past the receive time an event time may lie (<see cref="DefaultMaxFutureSkewMs"/>).</param>
+    public EventDecoder(long maxFutureSkewMs = DefaultMaxFutureSkewMs)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(maxFutureSkewMs);
+        MaxFutureSkewMs = maxFutureSkewMs;
+    }
+
+    /// <summary>How far past the receive time an event time may lie (clock skew allowance), in ms.</summary>
+    public long MaxFutureSkewMs { get; }
 
     /// <summary>
     /// Decodes <paramref name="json"/> as an event of <paramref name="kind"/>. <paramref name="nowMs"/> is
@@ -74,7 +88,7 @@ public sealed class EventDecoder
         }
 
         // Records as the encoder writes them (nearly all) skip the general JSON reader.
-        if (CanonicalEventReader.TryRead(kind, json, nowMs, ref ev))
+        if (CanonicalEventReader.TryRead(kind, json, nowMs + MaxFutureSkewMs, ref ev))
         {
             return DecodeResult.Ok;
         }

@@ -19,4 +19,6 @@ public enum RejectReason : byte
     InvalidValue = 10,
     /// <summary>A known field appears twice in one record (the codec rejects rather than guess which wins).</summary>
     DuplicateField = 11,
+    /// <summary>An ad-served record names an advertiser that does not own its campaign (see <c>IViewStore.ClaimCampaignsAsync</c>).</summary>
+    CampaignOwnerMismatch = 12,
 }

@@ -20,6 +20,7 @@ public static class RejectReasons
         RejectReason.UnknownTopic => "unknown_topic",
         RejectReason.InvalidValue => "invalid_value",
         RejectReason.DuplicateField => "duplicate_field",
+        RejectReason.CampaignOwnerMismatch => "campaign_owner_mismatch",
         _ => throw new ArgumentOutOfRangeException(nameof(reason), reason, null),
     };
 

@@ -16,12 +16,14 @@ public sealed class EventIngestor
 {
     private readonly ILogProducer _producer;
     private readonly TimeProvider _time;
-    private readonly EventDecoder _decoder = new();
+    private readonly EventDecoder _decoder;
     private readonly string? _fixedTopic;
 
     /// <param name="fixedTopic">Send every record to this topic instead of routing by <c>type</c>.</param>
-    public EventIngestor(ILogProducer producer, TimeProvider time, string? fixedTopic = null)
+    /// <param name="maxFutureSkewMs">How far ahead of now an event time may lie (the layers' default unless given).</param>
+    public EventIngestor(ILogProducer producer, TimeProvider time, string? fixedTopic = null, long maxFutureSkewMs = EventDecoder.DefaultMaxFutureSkewMs)
     {
+        _decoder = new EventDecoder(maxFutureSkewMs);
         if (fixedTopic is not null && !Topics.TryGetKind(fixedTopic, out _))
         {
             throw new ArgumentException($"'{fixedTopic}' is not an event topic (expected {string.Join(", ", Topics.EventTopics)})", nameof(fixedTopic));

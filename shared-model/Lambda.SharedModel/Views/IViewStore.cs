@@ -16,8 +16,32 @@ public interface IViewStore : IAsyncDisposable
 
     // Campaigns
 
-    /// <summary>Inserts or updates campaigns (idempotent).</summary>
-    Task UpsertCampaignsAsync(IReadOnlyCollection<CampaignInfo> campaigns, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// Registers each campaign not yet known with the claimed advertiser as its owner: the first claim
+    /// wins, later claims of a known campaign change nothing (idempotent), so no producer can move a
+    /// campaign to another advertiser. Returns every accepted owner pair of the claimed campaigns
+    /// (<see cref="ReadCampaignOwnersAsync"/>), which is what the claimant must judge records by.
+    /// </summary>
+    Task<IReadOnlyList<CampaignInfo>> ClaimCampaignsAsync(IReadOnlyCollection<CampaignInfo> claims, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// The admin action that moves a campaign to <paramref name="advertiserId"/>: it becomes the owner
+    /// that reads the campaign, and is added to the campaign's accepted owners (the former ones stay
+    /// accepted, so records already counted stay counted in both layers). Recorded in the owner history
+    /// with <paramref name="changedBy"/>; bumps <see cref="GetCampaignOwnerGenerationAsync"/>.
+    /// False if the campaign is unknown.
+    /// </summary>
+    Task<bool> TransferCampaignAsync(string campaignId, string advertiserId, string changedBy, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// The accepted owner pairs: every (campaign, advertiser) whose ad-served records count. A served
+    /// record naming any other advertiser for its campaign is dead-lettered by the speed layer and left
+    /// out by the batch layer, alike. Ordered by campaign, then by when the pair was accepted.
+    /// </summary>
+    Task<IReadOnlyList<CampaignInfo>> ReadCampaignOwnersAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>A number that changes whenever a transfer adds an owner pair (claims of new campaigns do not change it).</summary>
+    Task<long> GetCampaignOwnerGenerationAsync(CancellationToken cancellationToken = default);
 
     /// <summary>All campaigns, or only those of <paramref name="advertiserId"/>, ordered by id.</summary>
     Task<IReadOnlyList<CampaignInfo>> ListCampaignsAsync(string? advertiserId, CancellationToken cancellationToken = default);

@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using Lambda.SharedModel.Views;
+using Lambda.Speed.State;
 using Microsoft.Extensions.Logging;
 
 namespace Lambda.Speed.Output;
@@ -31,9 +32,13 @@ internal sealed partial class SpeedViewWriter : IAsyncDisposable
         new BoundedChannelOptions(64) { FullMode = BoundedChannelFullMode.Wait, SingleReader = true });
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
+    private readonly CampaignOwners? _owners;
+    private long _ownerGeneration;
 
-    public SpeedViewWriter(IViewStore store, ILogger logger, TimeProvider time)
+    /// <param name="owners">Refreshed from the store after each write when an admin transfer changed them; null for none.</param>
+    public SpeedViewWriter(IViewStore store, ILogger logger, TimeProvider time, CampaignOwners? owners = null)
     {
+        _owners = owners;
         _store = store;
         _logger = logger;
         _time = time;
@@ -92,6 +97,7 @@ internal sealed partial class SpeedViewWriter : IAsyncDisposable
                 }
 
                 await WriteWithRetryAsync(batch, cancellationToken).ConfigureAwait(false);
+                await RefreshOwnersAsync(cancellationToken).ConfigureAwait(false);
                 // What is left was written; fenced requests were failed and taken out.
                 foreach (var request in batch)
                 {
@@ -105,6 +111,32 @@ internal sealed partial class SpeedViewWriter : IAsyncDisposable
             {
                 request.Done.TrySetCanceled(cancellationToken);
             }
+        }
+    }
+
+    /// <summary>
+    /// Takes in the owner pairs an admin transfer added, so a transferred campaign's new owner counts
+    /// within about one flush interval. One cheap read per write batch; a failure waits for the next.
+    /// </summary>
+    private async Task RefreshOwnersAsync(CancellationToken cancellationToken)
+    {
+        if (_owners is null)
+        {
+            return;
+        }
+
+        try
+        {
+            var generation = await _store.GetCampaignOwnerGenerationAsync(cancellationToken).ConfigureAwait(false);
+            if (generation != _ownerGeneration)
+            {
+                _owners.Apply(await _store.ReadCampaignOwnersAsync(cancellationToken).ConfigureAwait(false));
+                _ownerGeneration = generation;
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogOwnerRefreshFailed(_logger, ex);
         }
     }
 
@@ -129,7 +161,7 @@ internal sealed partial class SpeedViewWriter : IAsyncDisposable
                 // Campaigns first: a row must never be visible before its owner is known.
                 if (campaigns.Count > 0)
                 {
-                    await _store.UpsertCampaignsAsync(campaigns, cancellationToken).ConfigureAwait(false);
+                    await _store.ClaimCampaignsAsync(campaigns, cancellationToken).ConfigureAwait(false);
                 }
 
                 if (rows.Count > 0)
@@ -192,6 +224,9 @@ internal sealed partial class SpeedViewWriter : IAsyncDisposable
 
         _stop.Dispose();
     }
+
+    [LoggerMessage(EventId = 3204, Level = LogLevel.Warning, Message = "Reading campaign owner changes failed; retried after the next write")]
+    private static partial void LogOwnerRefreshFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(EventId = 3200, Level = LogLevel.Warning, Message = "Speed view write of {Rows} rows failed (attempt {Attempt}); retrying in {DelayMs} ms")]
     private static partial void LogWriteFailed(ILogger logger, Exception exception, int rows, int attempt, double delayMs);

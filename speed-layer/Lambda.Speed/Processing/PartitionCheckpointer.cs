@@ -3,6 +3,7 @@ using Lambda.SharedModel.Codec;
 using Lambda.SharedModel.Log;
 using Lambda.SharedModel.Views;
 using Lambda.Speed.Checkpoints;
+using Lambda.Speed.State;
 using Microsoft.Extensions.Logging;
 
 namespace Lambda.Speed.Processing;
@@ -24,14 +25,17 @@ internal sealed partial class PartitionCheckpointer
     private readonly int _partition;
     private readonly SpeedOptions _options;
     private readonly BotRules _bots;
+    private readonly CampaignOwners _owners;
     private readonly ILogger _logger;
     private readonly CheckpointStore _store;
     private Task _compaction = Task.CompletedTask;
     private volatile bool _baseWanted;
 
     /// <param name="epoch">The owner epoch claimed for the partition (0: unfenced, a single owner).</param>
-    public PartitionCheckpointer(int partition, SpeedOptions options, BotRules bots, ILogger logger, long epoch = 0)
+    /// <param name="owners">Campaign owners for restored processors; null decides them in this process alone (tests, benchmarks).</param>
+    public PartitionCheckpointer(int partition, SpeedOptions options, BotRules bots, ILogger logger, long epoch = 0, CampaignOwners? owners = null)
     {
+        _owners = owners ?? CampaignOwners.InProcess();
         _partition = partition;
         _options = options;
         _bots = bots;
@@ -53,11 +57,11 @@ internal sealed partial class PartitionCheckpointer
     public PartitionProcessor Restore(IDeadLetterSink deadLetters)
     {
         var restored = _store.Load(
-            (version, reader) => PartitionProcessor.ReadState(CheckVersion(version, reader), _options, _bots, deadLetters),
+            (version, reader) => PartitionProcessor.ReadState(CheckVersion(version, reader), _options, _bots, _owners, deadLetters),
             (state, version, reader) => state.ApplyDelta(CheckVersion(version, reader)));
         if (restored is not { State: var processor })
         {
-            return new PartitionProcessor(_partition, _options, _bots, deadLetters);
+            return new PartitionProcessor(_partition, _options, _bots, _owners, deadLetters);
         }
 
         processor.FinishRestore();
@@ -94,7 +98,7 @@ internal sealed partial class PartitionCheckpointer
         try
         {
             var loaded = _store.Load(
-                (version, reader) => PartitionProcessor.ReadState(CheckVersion(version, reader), _options, _bots, NoDeadLetters.Instance),
+                (version, reader) => PartitionProcessor.ReadState(CheckVersion(version, reader), _options, _bots, _owners, NoDeadLetters.Instance),
                 (state, version, reader) => state.ApplyDelta(CheckVersion(version, reader)),
                 upTo, repair: false);
             if (loaded is not { State: var state, Sequence: var sequence } || sequence != upTo)

@@ -69,9 +69,9 @@ internal sealed partial class PartitionProcessor
     /// Rebuilds a processor from a base written by <see cref="WriteState"/>. Apply the deltas that
     /// follow it with <see cref="ApplyDelta"/>, then call <see cref="FinishRestore"/>.
     /// </summary>
-    public static PartitionProcessor ReadState(BinaryReader r, SpeedOptions options, BotRules bots, IDeadLetterSink deadLetters)
+    public static PartitionProcessor ReadState(BinaryReader r, SpeedOptions options, BotRules bots, CampaignOwners owners, IDeadLetterSink deadLetters)
     {
-        var p = new PartitionProcessor(r.ReadInt32(), options, bots, deadLetters);
+        var p = new PartitionProcessor(r.ReadInt32(), options, bots, owners, deadLetters);
         p.ReadScalars(r);
         var campaigns = ReadCount(r);
         for (var i = 0; i < campaigns; i++)
@@ -127,6 +127,7 @@ internal sealed partial class PartitionProcessor
         RecountSketches();
         MarkCheckpointed();
         _campaigns.MarkAllUnreported();
+        _campaigns.ResolveOwners();
     }
 
     private void ThrowIfUnflushed()

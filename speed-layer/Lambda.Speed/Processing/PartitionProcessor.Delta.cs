@@ -86,7 +86,7 @@ internal sealed partial class PartitionProcessor
             throw new InvalidDataException($"checkpoint delta of partition {partition} does not belong to partition {Partition}");
         }
 
-        var scalars = new PartitionProcessor(partition, _options, _bots, _deadLetters);
+        var scalars = new PartitionProcessor(partition, _options, _bots, _owners, _deadLetters);
         scalars.ReadScalars(r);
         CheckContinues(r.ReadInt32(), _campaigns.Count, "campaigns");
         var campaigns = new CampaignInfo[ReadCount(r)];

@@ -24,8 +24,9 @@ internal sealed partial class PartitionProcessor
     private readonly BotRules _bots;
     private readonly BotFilter _botFilter;
     private readonly IDeadLetterSink _deadLetters;
-    private readonly EventDecoder _decoder = new();
-    private readonly CampaignTable _campaigns = new();
+    private readonly EventDecoder _decoder;
+    private readonly CampaignOwners _owners;
+    private readonly CampaignTable _campaigns;
     private readonly AdDirectory _ads = new();
     private readonly DedupeWindow _dedupe;
     private readonly PendingJoins _pending;
@@ -40,16 +41,20 @@ internal sealed partial class PartitionProcessor
     private readonly string[] _topics;
     private long _housekeptSlice = long.MinValue;
 
-    public PartitionProcessor(int partition, SpeedOptions options, BotRules bots, IDeadLetterSink deadLetters)
+    /// <param name="owners">Who owns each campaign: the process's view of the store's owner pairs.</param>
+    public PartitionProcessor(int partition, SpeedOptions options, BotRules bots, CampaignOwners owners, IDeadLetterSink deadLetters)
     {
+        _owners = owners;
+        _campaigns = new CampaignTable(owners);
         Partition = partition;
         _options = options;
         _bots = bots;
         _botFilter = new BotFilter(bots);
         _deadLetters = deadLetters;
+        _decoder = new EventDecoder((long)options.MaxFutureSkew.TotalMilliseconds);
         _dedupe = new DedupeWindow(options.DedupeCapacity);
         _pending = new PendingJoins(options.JoinHorizon);
-        _watermark = new EventTimeWatermark(TopicCount, options.AllowedLateness, options.IdleTimeout);
+        _watermark = new EventTimeWatermark(TopicCount, options.AllowedLateness, options.IdleTimeout, options.MaxFutureSkew);
         _retentionMs = (long)options.WindowRetention.TotalMilliseconds;
         _joinHorizonMs = (long)options.JoinHorizon.TotalMilliseconds;
         _topics = [.. Topics.EventTopics];
@@ -96,8 +101,23 @@ internal sealed partial class PartitionProcessor
             return;
         }
 
+        // The dedupe probe is a likely cache miss in a table of millions of ids: start it now and
+        // let the ad lookup and the bot filter run while it loads.
+        var eventKey = IdHash.EventKey(kind, ev.EventId);
+        _dedupe.Prefetch(eventKey);
+        var adHash = IdHash.Of128(ev.AdId);
+        var campaign = kind == EventKind.Served ? ServedCampaign(ref ev, adHash) : _ads.Find(adHash);
+        if (campaign == NotOwner)
+        {
+            // Like a record that does not decode: it touches no state, and the batch layer leaves it out.
+            Counters.DeadLettered++;
+            _deadLetters.Reject(new TopicPartitionOffset(new TopicPartition(_topics[topic], Partition), record.Offset), record.Value,
+                new DecodeResult(RejectReason.CampaignOwnerMismatch, EventFields.AdvertiserId));
+            return;
+        }
+
         _watermark.Observe(topic, ev.EventTimeMs, record.TimestampMs);
-        Apply(kind, ref ev);
+        Apply(kind, ref ev, eventKey, adHash, campaign);
         if (_watermark.Recompute())
         {
             OnWatermarkAdvanced();
@@ -117,37 +137,35 @@ internal sealed partial class PartitionProcessor
         }
     }
 
-    private void Apply(EventKind kind, ref AdEvent ev)
+    /// <summary>What <see cref="ServedCampaign"/> returns for a record whose advertiser does not own its campaign.</summary>
+    private const int NotOwner = -2;
+
+    /// <summary>
+    /// The campaign a served record counts for, learning its ad if new; <see cref="NotOwner"/> if the
+    /// record names an advertiser that does not own the campaign (then nothing is learned).
+    /// </summary>
+    private int ServedCampaign(ref AdEvent ev, UInt128 adHash)
     {
-        // The dedupe probe is a likely cache miss in a table of millions of ids: start it now and
-        // let the ad lookup and the bot filter run while it loads.
-        var eventKey = IdHash.EventKey(kind, ev.EventId);
-        _dedupe.Prefetch(eventKey);
-        var adHash = IdHash.Of128(ev.AdId);
-        int campaign;
-        if (kind == EventKind.Served)
+        // Mostly a known ad of the campaign it names: one probe and a byte compare. Otherwise the
+        // record's campaign counts, and only a new ad is learned.
+        var known = _ads.Find(adHash);
+        var sameCampaign = known >= 0 && _campaigns.HasId(known, ev.CampaignId);
+        var campaign = sameCampaign ? known : _campaigns.GetOrAdd(ev.CampaignId, ev.AdvertiserId);
+        if (!_campaigns.Accepts(campaign, ev.AdvertiserId))
         {
-            // Mostly a known ad of the campaign it names: one probe and a byte compare. Otherwise
-            // exactly as before: the record's campaign counts, and only a new ad is learned.
-            var known = _ads.Find(adHash);
-            if (known >= 0 && _campaigns.HasId(known, ev.CampaignId))
-            {
-                campaign = known;
-            }
-            else
-            {
-                campaign = _campaigns.GetOrAdd(ev.CampaignId, ev.AdvertiserId);
-                if (known < 0)
-                {
-                    _ads.Learn(adHash, campaign);
-                }
-            }
-        }
-        else
-        {
-            campaign = _ads.Find(adHash);
+            return NotOwner;
         }
 
+        if (known < 0)
+        {
+            _ads.Learn(adHash, campaign);
+        }
+
+        return campaign;
+    }
+
+    private void Apply(EventKind kind, ref AdEvent ev, ulong eventKey, UInt128 adHash, int campaign)
+    {
         var bucket = TimeBucket.Floor(ev.EventTimeMs, Granularity.Minute).StartMs;
         if (_botFilter.IsBot(ev.Ip, ev.UserAgent))
         {

@@ -3,6 +3,7 @@ using Lambda.SharedModel.Events;
 using Lambda.SharedModel.Log;
 using Lambda.SharedModel.Views;
 using Lambda.Speed.Output;
+using Lambda.Speed.State;
 using Microsoft.Extensions.Logging;
 
 namespace Lambda.Speed.Processing;
@@ -35,6 +36,7 @@ internal sealed partial class PartitionWorker
     private readonly string _owner;
     private readonly TopicPartition[] _inputs;
     private readonly BotRules _bots;
+    private readonly CampaignOwners _owners;
     private PartitionCheckpointer _checkpoints = null!;
     private long _epoch;
     private readonly List<SpeedViewRow> _rows = [];
@@ -62,7 +64,7 @@ internal sealed partial class PartitionWorker
     private long _rowsSinceCheckpoint;
 
     /// <param name="commit">Commits offsets for the consumer group; null commits through the log.</param>
-    public PartitionWorker(int partition, IEventLog log, SpeedViewWriter writer, SpeedOptions options, BotRules bots,
+    public PartitionWorker(int partition, IEventLog log, SpeedViewWriter writer, SpeedOptions options, BotRules bots, CampaignOwners owners,
         ILogger logger, TimeProvider time, string owner, Action<SpeedFlushReport>? onFlushed = null,
         Func<IReadOnlyList<TopicPartitionOffset>, CancellationToken, ValueTask>? commit = null)
     {
@@ -77,6 +79,7 @@ internal sealed partial class PartitionWorker
         _owner = owner;
         _inputs = [.. Topics.EventTopics.Select(t => new TopicPartition(t, partition))];
         _bots = bots;
+        _owners = owners;
         _merger = new TopicMerger(PartitionProcessor.TopicCount, options.ReadBatchSize);
     }
 
@@ -102,7 +105,7 @@ internal sealed partial class PartitionWorker
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         _epoch = await _writer.ClaimAsync(_partition, _owner, cancellationToken).ConfigureAwait(false);
-        _checkpoints = new PartitionCheckpointer(_partition, _options, _bots, _logger, _epoch);
+        _checkpoints = new PartitionCheckpointer(_partition, _options, _bots, _logger, _epoch, _owners);
         _producer = _log.CreateProducer();
         _deadLetters = new LogDeadLetterSink(_producer);
         try

@@ -4,7 +4,8 @@ namespace Lambda.Speed.State;
 /// The event-time watermark of one partition: the minimum, over its topics, of the highest event
 /// time seen, minus the allowed lateness. A topic that has been silent for the idle timeout (in
 /// log time, so that a replay decides alike) or has never had a record does not hold it back.
-/// The watermark never moves backwards.
+/// The watermark never moves backwards, and no event moves it past its record's log time plus the
+/// allowed future skew (the decoder already rejects such events; this bound holds whatever reaches it).
 /// </summary>
 internal sealed class EventTimeWatermark
 {
@@ -16,12 +17,14 @@ internal sealed class EventTimeWatermark
     private readonly bool[] _seen;
     private readonly long _latenessMs;
     private readonly long _idleMs;
+    private readonly long _maxFutureSkewMs;
     // Whether anything Recompute reads changed since it last ran: most records change nothing (same
     // millisecond, no new maximum), and then the watermark cannot move.
     private bool _changed = true;
 
-    public EventTimeWatermark(int topics, TimeSpan allowedLateness, TimeSpan idleTimeout)
+    public EventTimeWatermark(int topics, TimeSpan allowedLateness, TimeSpan idleTimeout, TimeSpan maxFutureSkew)
     {
+        _maxFutureSkewMs = (long)maxFutureSkew.TotalMilliseconds;
         _maxEventTime = new long[topics];
         _lastLogTime = new long[topics];
         _seen = new bool[topics];
@@ -41,6 +44,7 @@ internal sealed class EventTimeWatermark
     /// <summary>Notes an event of <paramref name="topic"/>. Does not move the watermark: call <see cref="Recompute"/>.</summary>
     public void Observe(int topic, long eventTimeMs, long logTimeMs)
     {
+        eventTimeMs = Math.Min(eventTimeMs, logTimeMs + _maxFutureSkewMs);
         if (!_seen[topic] || eventTimeMs > _maxEventTime[topic])
         {
             _maxEventTime[topic] = eventTimeMs;

@@ -115,7 +115,7 @@ public class RecomputeBenchmark
         using var db = Open();
         using var connection = db.Connect();
         var watermark = BatchWatermark.Compute(ExactViewComputation.NewestLogTime(connection, _snapshot.Files)!.Value, TimeSpan.FromHours(1));
-        var computation = new ExactViewComputation(connection, BotRules.Default, _snapshot);
+        var computation = new ExactViewComputation(connection, BotRules.Default, _snapshot, firstClaims => firstClaims);
         var days = computation.ComputeDays([.. _snapshot.Dates.Where(d => BatchWatermark.IsBefore(d, watermark))], _snapshot);
         computation.CreateFinalRows(withCopiedRows: false);
         var (problems, minute, hour, day) = computation.ValidateAndWrite(days, watermark, output, MinuteParts);

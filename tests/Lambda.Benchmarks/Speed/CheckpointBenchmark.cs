@@ -5,6 +5,7 @@ using Lambda.SharedModel.Bots;
 using Lambda.SharedModel.Codec;
 using Lambda.SharedModel.Events;
 using Lambda.SharedModel.Log;
+using Lambda.Speed.State;
 using Lambda.Speed;
 using Lambda.Speed.Checkpoints;
 using Lambda.Speed.Processing;
@@ -53,7 +54,7 @@ public class CheckpointBenchmark
             AllowedLateness = TimeSpan.FromDays(2), DedupeCapacity = 200_000, CheckpointDirectory = Path.Combine(_directory, "chain"),
         };
         var before = GC.GetTotalMemory(forceFullCollection: true);
-        _processor = new PartitionProcessor(0, options, BotRules.Empty, new NoDeadLetters());
+        _processor = new PartitionProcessor(0, options, BotRules.Empty, CampaignOwners.InProcess(), new NoDeadLetters());
         _start = new DateTimeOffset(2026, 11, 21, 0, 0, 0, TimeSpan.Zero).ToUnixTimeMilliseconds();
         for (var c = 0; c < Campaigns; c++)
         {

@@ -4,6 +4,7 @@ using Lambda.SharedModel.Bots;
 using Lambda.SharedModel.Codec;
 using Lambda.SharedModel.Events;
 using Lambda.SharedModel.Log;
+using Lambda.Speed.State;
 using Lambda.Speed;
 using Lambda.Speed.Processing;
 
@@ -63,7 +64,7 @@ public class PartitionProcessorBenchmark
     [Benchmark(OperationsPerInvoke = Records)]
     public int Process()
     {
-        var processor = new PartitionProcessor(0, new SpeedOptions(), BotRules.Default, NoDeadLetters.Instance);
+        var processor = new PartitionProcessor(0, new SpeedOptions(), BotRules.Default, CampaignOwners.InProcess(), NoDeadLetters.Instance);
         foreach (var (topic, index) in _order)
         {
             processor.Process(topic, _byTopic[topic][index]);

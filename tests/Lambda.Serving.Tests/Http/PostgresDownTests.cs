@@ -19,7 +19,7 @@ public sealed class PostgresDownTests
         await keys.InitializeAsync();
         var key = ApiKeys.NewKey();
         await keys.CreateAsync(ApiKeys.NewRecord(key, "adv-a", DateTimeOffset.UtcNow));
-        await store.UpsertCampaignsAsync([new CampaignInfo("camp-a", "adv-a")]);
+        await store.ClaimCampaignsAsync([new CampaignInfo("camp-a", "adv-a")]);
         await using var factory = new ServingFactory(store, keys, null, ServingFactory.TestOptions());
         var client = factory.CreateClient();
         client.DefaultRequestHeaders.Authorization = new("Bearer", key);

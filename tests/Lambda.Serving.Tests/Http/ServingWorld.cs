@@ -81,7 +81,7 @@ public sealed class ServingWorld : IAsyncDisposable
 
     private async Task SeedAsync()
     {
-        await Store.UpsertCampaignsAsync([new("camp-a", "adv-a"), new("camp-a2", "adv-a"), new("camp-b", "adv-b")]);
+        await Store.ClaimCampaignsAsync([new("camp-a", "adv-a"), new("camp-a2", "adv-a"), new("camp-b", "adv-b")]);
         var minutes = Enumerable.Range(0, 120).Select(i => D + (8 * H) + (i * M)).ToArray();
         List<BatchViewRow> batch =
         [

@@ -89,7 +89,7 @@ public sealed class DeadLetterCodecTests
     {
         // Persisted in dead letters: renumbering or renaming breaks every stored letter.
         var expected = "0 none,1 malformed_json,2 missing_field,3 empty_field,4 wrong_type,5 event_time_in_future,"
-            + "6 event_time_too_old,7 too_large,8 field_too_long,9 unknown_topic,10 invalid_value,11 duplicate_field";
+            + "6 event_time_too_old,7 too_large,8 field_too_long,9 unknown_topic,10 invalid_value,11 duplicate_field,12 campaign_owner_mismatch";
 
         var actual = string.Join(",", Enum.GetValues<RejectReason>().Select(r => $"{(int)r} {r.Code()}"));
 

@@ -65,7 +65,7 @@ public sealed class EventCodecPropertyTests
                 UserId = userId,
                 Ip = ip,
                 UserAgent = userAgent,
-                EventTimeMs = NowMs + EventDecoder.MaxFutureSkewMs - time,
+                EventTimeMs = NowMs + EventDecoder.DefaultMaxFutureSkewMs - time,
             };
 
     [Fact]

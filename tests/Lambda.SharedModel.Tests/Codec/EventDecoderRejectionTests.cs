@@ -156,11 +156,28 @@ public sealed class EventDecoderRejectionTests
     }
 
     [Fact]
-    public void event_time_exactly_24_hours_ahead_is_accepted()
+    public void event_time_exactly_the_configured_skew_ahead_is_accepted()
     {
         var json = "{\"event_id\":\"v\",\"ad_id\":\"a\",\"user_id\":\"u\",\"ip\":\"1.2.3.4\",\"user_agent\":\"ua\",\"event_time\":1714651200000}";
 
-        Assert.True(new EventDecoder().Decode(EventKind.View, Encoding.UTF8.GetBytes(json), NowMs, out _).IsOk);
+        Assert.True(new EventDecoder(maxFutureSkewMs: 24 * 3_600_000L).Decode(EventKind.View, Encoding.UTF8.GetBytes(json), NowMs, out _).IsOk);
+        Assert.Equal(RejectReason.EventTimeInFuture, new EventDecoder().Decode(EventKind.View, Encoding.UTF8.GetBytes(json), NowMs, out _).Reason);
+    }
+
+    [Theory]
+    [InlineData(0, true)]
+    [InlineData(EventDecoder.DefaultMaxFutureSkewMs, true)]
+    [InlineData(EventDecoder.DefaultMaxFutureSkewMs + 1, false)]
+    [InlineData(23 * 3_600_000L, false)]
+    public void by_default_an_event_time_more_than_five_minutes_ahead_is_in_the_future(long aheadMs, bool accepted)
+    {
+        // Canonical (fast path) and spaced (full reader) forms decide alike.
+        foreach (var separator in new[] { ",", ", " })
+        {
+            var json = $"{{\"event_id\":\"v\",\"ad_id\":\"a\",\"user_id\":\"u\",\"ip\":\"1.2.3.4\",\"user_agent\":\"ua\"{separator}\"event_time\":{NowMs + aheadMs}}}";
+            var result = new EventDecoder().Decode(EventKind.View, Encoding.UTF8.GetBytes(json), NowMs, out _);
+            Assert.Equal(accepted ? RejectReason.None : RejectReason.EventTimeInFuture, result.Reason);
+        }
     }
 
     [Fact]
