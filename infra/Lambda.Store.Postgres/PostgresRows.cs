@@ -21,7 +21,7 @@ internal static class PostgresRows
 
     public static SpeedPartitionStatus Status(NpgsqlDataReader r) => new(
         r.GetInt32(0), r.GetString(1), r.GetInt64(2), r.GetInt64(3), r.GetDouble(4), r.GetInt64(5), r.GetInt64(6),
-        r.GetInt64(7), r.GetInt64(8), r.GetInt64(9), r.GetInt64(10), r.GetFieldValue<DateTimeOffset>(11));
+        r.GetInt64(7), r.GetInt64(8), r.GetInt64(9), r.GetInt64(10), r.GetFieldValue<DateTimeOffset>(11), r.GetInt64(12), r.GetInt64(13));
 
     private static MetricCounts Counts(NpgsqlDataReader r, int first) => new(
         r.GetInt64(first), r.GetInt64(first + 1), r.GetInt64(first + 2), r.GetInt64(first + 3),

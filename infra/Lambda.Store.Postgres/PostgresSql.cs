@@ -19,7 +19,7 @@ internal sealed class PostgresSql
 
     private const string StatusColumns =
         "log_partition, owner, watermark_ms, lag, events_per_second, processed, bot_filtered, late, " +
-        "unattributed, duplicates, dead_lettered, updated_at";
+        "unattributed, duplicates, dead_lettered, updated_at, owner_mismatched, future_dated";
 
     public PostgresSql(string schema)
     {
@@ -87,6 +87,9 @@ internal sealed class PostgresSql
                 dead_lettered     bigint  NOT NULL,
                 updated_at        timestamptz NOT NULL
             );
+            -- Counters added after the first release: a store made by an older build gets them here.
+            ALTER TABLE {s}.speed_partition_status ADD COLUMN IF NOT EXISTS owner_mismatched bigint NOT NULL DEFAULT 0;
+            ALTER TABLE {s}.speed_partition_status ADD COLUMN IF NOT EXISTS future_dated bigint NOT NULL DEFAULT 0;
 
             -- The owner epoch of each speed partition: fenced speed writes must name the current one.
             CREATE TABLE IF NOT EXISTS {s}.speed_partition_owner (
@@ -231,16 +234,18 @@ internal sealed class PostgresSql
         OldestSpeedBucket = $"SELECT min(bucket_start_ms) FROM {s}.speed_rows";
 
         UpsertPartitionStatus = $"""
-            {Fenced(13, 14)}
+            {Fenced(15, 16)}
             INSERT INTO {s}.speed_partition_status ({StatusColumns})
             SELECT * FROM unnest($1::integer[], $2::text[], $3::bigint[], $4::bigint[], $5::double precision[],
-                $6::bigint[], $7::bigint[], $8::bigint[], $9::bigint[], $10::bigint[], $11::bigint[], $12::timestamptz[])
+                $6::bigint[], $7::bigint[], $8::bigint[], $9::bigint[], $10::bigint[], $11::bigint[], $12::timestamptz[],
+                $13::bigint[], $14::bigint[])
             WHERE NOT EXISTS (SELECT 1 FROM fenced)
             ON CONFLICT (log_partition) DO UPDATE SET
                 owner = excluded.owner, watermark_ms = excluded.watermark_ms, lag = excluded.lag,
                 events_per_second = excluded.events_per_second, processed = excluded.processed,
                 bot_filtered = excluded.bot_filtered, late = excluded.late, unattributed = excluded.unattributed,
-                duplicates = excluded.duplicates, dead_lettered = excluded.dead_lettered, updated_at = excluded.updated_at
+                duplicates = excluded.duplicates, dead_lettered = excluded.dead_lettered, updated_at = excluded.updated_at,
+                owner_mismatched = excluded.owner_mismatched, future_dated = excluded.future_dated
             """;
         ListPartitionStatus = $"SELECT {StatusColumns} FROM {s}.speed_partition_status ORDER BY log_partition";
         ClaimSpeedPartition = $"""

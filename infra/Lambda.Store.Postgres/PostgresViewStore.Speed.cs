@@ -104,6 +104,8 @@ public sealed partial class PostgresViewStore
         Add(command, all.Select(s => s.Duplicates).ToArray());
         Add(command, all.Select(s => s.DeadLettered).ToArray());
         Add(command, all.Select(s => s.UpdatedAt.ToUniversalTime()).ToArray());
+        Add(command, all.Select(s => s.OwnerMismatched).ToArray());
+        Add(command, all.Select(s => s.FutureDated).ToArray());
         await ExecuteFencedAsync(command, ownerEpochs, cancellationToken).ConfigureAwait(false);
     }
 

@@ -23,7 +23,7 @@ internal static class SqliteRows
 
     public static SpeedPartitionStatus Status(SqliteDataReader r) => new(
         r.GetInt32(0), r.GetString(1), r.GetInt64(2), r.GetInt64(3), r.GetDouble(4), r.GetInt64(5), r.GetInt64(6),
-        r.GetInt64(7), r.GetInt64(8), r.GetInt64(9), r.GetInt64(10), FromUnixMicros(r.GetInt64(11)));
+        r.GetInt64(7), r.GetInt64(8), r.GetInt64(9), r.GetInt64(10), FromUnixMicros(r.GetInt64(11)), r.GetInt64(12), r.GetInt64(13));
 
     /// <summary>Sets the eight counter parameters starting at <paramref name="first"/>.</summary>
     public static void BindCounts(SqliteParameterCollection p, int first, in MetricCounts c)

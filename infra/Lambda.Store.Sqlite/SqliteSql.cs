@@ -60,7 +60,9 @@ internal static class SqliteSql
             unattributed      INTEGER NOT NULL,
             duplicates        INTEGER NOT NULL,
             dead_lettered     INTEGER NOT NULL,
-            updated_at_us     INTEGER NOT NULL
+            updated_at_us     INTEGER NOT NULL,
+            owner_mismatched  INTEGER NOT NULL DEFAULT 0,
+            future_dated      INTEGER NOT NULL DEFAULT 0
         );
 
         -- The owner epoch of each speed partition: fenced speed writes must name the current one.
@@ -128,7 +130,7 @@ internal static class SqliteSql
 
     private const string StatusColumns =
         "log_partition, owner, watermark_ms, lag, events_per_second, processed, bot_filtered, late, " +
-        "unattributed, duplicates, dead_lettered, updated_at_us";
+        "unattributed, duplicates, dead_lettered, updated_at_us, owner_mismatched, future_dated";
 
     public static readonly SqliteStatement SelectOne = new("SELECT 1");
 
@@ -199,8 +201,15 @@ internal static class SqliteSql
 
     public static readonly SqliteStatement UpsertPartitionStatus = new($"""
         INSERT OR REPLACE INTO speed_partition_status ({StatusColumns})
-        VALUES ($p, $o, $w, $lag, $eps, $n, $bf, $l, $u, $d, $dl, $at)
-        """, "$p", "$o", "$w", "$lag", "$eps", "$n", "$bf", "$l", "$u", "$d", "$dl", "$at");
+        VALUES ($p, $o, $w, $lag, $eps, $n, $bf, $l, $u, $d, $dl, $at, $om, $fd)
+        """, "$p", "$o", "$w", "$lag", "$eps", "$n", "$bf", "$l", "$u", "$d", "$dl", "$at", "$om", "$fd");
+
+    /// <summary>Columns added to speed_partition_status after its first release, with their definitions.</summary>
+    public static readonly IReadOnlyList<(string Column, string Definition)> AddedStatusColumns =
+    [
+        ("owner_mismatched", "INTEGER NOT NULL DEFAULT 0"),
+        ("future_dated", "INTEGER NOT NULL DEFAULT 0"),
+    ];
 
     public static readonly SqliteStatement ClaimSpeedPartition = new("""
         INSERT INTO speed_partition_owner (log_partition, epoch, owner, claimed_at_us) VALUES ($p, 1, $o, $at)

@@ -123,6 +123,8 @@ public sealed partial class SqliteViewStore
                 p[9].Value = s.Duplicates;
                 p[10].Value = s.DeadLettered;
                 p[11].Value = SqliteRows.ToUnixMicros(s.UpdatedAt);
+                p[12].Value = s.OwnerMismatched;
+                p[13].Value = s.FutureDated;
                 command.ExecuteNonQuery();
             }
             BumpGeneration(session, transaction);

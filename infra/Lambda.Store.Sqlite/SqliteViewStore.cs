@@ -55,12 +55,37 @@ public sealed partial class SqliteViewStore : IViewStore
             ddl.Transaction = transaction;
             ddl.CommandText = SqliteSql.Schema;
             ddl.ExecuteNonQuery();
+            AddMissingStatusColumns(session.Connection, transaction);
             transaction.Commit();
         }
         finally
         {
             _sessions.Return(session);
             _writeGate.Release();
+        }
+    }
+
+    /// <summary>A store made by an older build lacks the newer status counters: SQLite has no ADD COLUMN IF NOT EXISTS.</summary>
+    private static void AddMissingStatusColumns(SqliteConnection connection, SqliteTransaction transaction)
+    {
+        var present = new HashSet<string>(StringComparer.Ordinal);
+        using (var columns = connection.CreateCommand())
+        {
+            columns.Transaction = transaction;
+            columns.CommandText = "SELECT name FROM pragma_table_info('speed_partition_status')";
+            using var reader = columns.ExecuteReader();
+            while (reader.Read())
+            {
+                present.Add(reader.GetString(0));
+            }
+        }
+
+        foreach (var (column, definition) in SqliteSql.AddedStatusColumns.Where(c => !present.Contains(c.Column)))
+        {
+            using var add = connection.CreateCommand();
+            add.Transaction = transaction;
+            add.CommandText = $"ALTER TABLE speed_partition_status ADD COLUMN {column} {definition}";
+            add.ExecuteNonQuery();
         }
     }
 

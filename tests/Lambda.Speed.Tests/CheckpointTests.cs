@@ -100,7 +100,7 @@ public sealed class CheckpointTests : IDisposable
         BuildState(h);
         new CheckpointStore(_dir.Path, 0, NullLogger.Instance).SaveBase(PartitionProcessor.CheckpointFormatVersion, h.Processor.WriteState);
 
-        AssertGolden("checkpoint-v3-base.hex", Path.Combine(_dir.Path, "partition-0", "base-000000000001.ckpt"));
+        AssertGolden("checkpoint-v4-base.hex", Path.Combine(_dir.Path, "partition-0", "base-000000000001.ckpt"));
     }
 
     [Fact]
@@ -118,7 +118,7 @@ public sealed class CheckpointTests : IDisposable
 
         Assert.True(h.Processor.Counters.WindowsEvicted > evicted, "the golden delta should hold an eviction");
         Assert.True(released > 0, "the golden delta should hold a window whose sketch was released");
-        AssertGolden("checkpoint-v3-delta.hex", Path.Combine(_dir.Path, "partition-0", "delta-000000000002.ckpt"));
+        AssertGolden("checkpoint-v4-delta.hex", Path.Combine(_dir.Path, "partition-0", "delta-000000000002.ckpt"));
     }
 
     [Fact]
@@ -138,6 +138,46 @@ public sealed class CheckpointTests : IDisposable
 
         Assert.Equal(h.Processor.NextOffsets, restored.NextOffsets);
         Assert.Equal(StateBytes(h.Processor), StateBytes(restored));
+    }
+
+    [Fact]
+    public void version_3_files_are_still_read_as_the_same_state()
+    {
+        var options = GoldenOptions();
+        options.CheckpointDirectory = _dir.Path;
+        var h = new ProcessorHarness(options);
+        BuildState(h);
+        h.Processor.MarkCheckpointed();
+        ChangeState(h);
+        h.Processor.ReleaseSettledSketches();
+        var partitionDir = Directory.CreateDirectory(Path.Combine(_dir.Path, "partition-0")).FullName;
+        File.WriteAllBytes(Path.Combine(partitionDir, "base-000000000001.ckpt"), GoldenBytes("checkpoint-v3-base.hex"));
+        File.WriteAllBytes(Path.Combine(partitionDir, "delta-000000000002.ckpt"), GoldenBytes("checkpoint-v3-delta.hex"));
+
+        var restored = new PartitionCheckpointer(0, options, BotRules.Default, NullLogger.Instance).Restore(h.DeadLetters);
+
+        Assert.Equal(h.Processor.NextOffsets, restored.NextOffsets);
+        Assert.Equal(StateBytes(h.Processor), StateBytes(restored));
+    }
+
+    [Fact]
+    public void rejected_records_are_counted_by_reason_and_the_counts_survive_a_checkpoint()
+    {
+        var h = new ProcessorHarness(maxFutureSkew: TimeSpan.FromMinutes(5));
+        h.Served("ad-1", "camp", ProcessorHarness.T0, advertiser: "adv-1");
+        h.Served("ad-2", "camp", ProcessorHarness.T0, advertiser: "adv-2");
+        h.Served("ad-1", "camp", h.Processor.LogTimeMs + 3_600_000);
+        h.Flush();
+        using var state = new MemoryStream();
+        using (var writer = new BinaryWriter(state, System.Text.Encoding.UTF8, leaveOpen: true))
+        {
+            h.Processor.WriteState(writer);
+        }
+
+        state.Position = 0;
+        var restored = PartitionProcessor.ReadState(new BinaryReader(state), h.Options, BotRules.Default, CampaignOwners.InProcess(), h.DeadLetters);
+
+        Assert.Equal((2L, 1L, 1L), (restored.Counters.DeadLettered, restored.Counters.OwnerMismatched, restored.Counters.FutureDated));
     }
 
     [Fact]

@@ -118,7 +118,7 @@ public abstract partial class ViewStoreContract
     {
         var at = new DateTimeOffset(2026, 11, 22, 12, 30, 15, 250, TimeSpan.Zero);
         SpeedPartitionStatus Status(int partition, string owner, long processed) =>
-            new(partition, owner, T0 + processed, processed / 10, 1234.5, processed, 1, 2, 3, 4, 5, at.AddSeconds(processed));
+            new(partition, owner, T0 + processed, processed / 10, 1234.5, processed, 1, 2, 3, 4, 5, at.AddSeconds(processed), processed + 6, processed + 7);
 
         await Store.UpsertPartitionStatusAsync([Status(2, "w1", 100), Status(0, "w1", 50)]);
         await Store.UpsertPartitionStatusAsync([Status(1, "w2", 70), Status(2, "w2", 200)]);

@@ -23,12 +23,12 @@ internal static class StatusCommand
             }
 
             await output.WriteLineAsync(
-                $"{"partition",9} {"lag",10} {"watermark",-20} {"events/s",10} {"processed",12} {"late",8} {"unattrib",8} {"dupes",8} {"bots",8} {"dead",6}  updated").ConfigureAwait(false);
+                $"{"partition",9} {"lag",10} {"watermark",-20} {"events/s",10} {"processed",12} {"late",8} {"unattrib",8} {"dupes",8} {"bots",8} {"dead",6} {"owner",6} {"future",6}  updated").ConfigureAwait(false);
             foreach (var s in statuses)
             {
                 var watermark = s.WatermarkMs == long.MinValue ? "-" : IsoTimestamp.Format(s.WatermarkMs);
                 await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                    $"{s.Partition,9} {s.Lag,10} {watermark,-20} {s.EventsPerSecond,10:F0} {s.Processed,12} {s.Late,8} {s.Unattributed,8} {s.Duplicates,8} {s.BotFiltered,8} {s.DeadLettered,6}  {s.UpdatedAt:yyyy-MM-ddTHH:mm:ssZ} ({s.Owner})")).ConfigureAwait(false);
+                    $"{s.Partition,9} {s.Lag,10} {watermark,-20} {s.EventsPerSecond,10:F0} {s.Processed,12} {s.Late,8} {s.Unattributed,8} {s.Duplicates,8} {s.BotFiltered,8} {s.DeadLettered,6} {s.OwnerMismatched,6} {s.FutureDated,6}  {s.UpdatedAt:yyyy-MM-ddTHH:mm:ssZ} ({s.Owner})")).ConfigureAwait(false);
             }
 
             return ExitCodes.Ok;

@@ -16,4 +16,11 @@ public sealed record SpeedPartitionStatus(
     long Unattributed,
     long Duplicates,
     long DeadLettered,
-    DateTimeOffset UpdatedAt);
+    DateTimeOffset UpdatedAt,
+    long OwnerMismatched = 0,
+    long FutureDated = 0)
+{
+    // OwnerMismatched: served records dead-lettered because they named an advertiser that does not own
+    // the campaign. FutureDated: records dead-lettered because their event time lay further ahead of their
+    // log time than the allowed skew. Both are also in DeadLettered.
+}

@@ -57,8 +57,8 @@ internal sealed partial class PartitionCheckpointer
     public PartitionProcessor Restore(IDeadLetterSink deadLetters)
     {
         var restored = _store.Load(
-            (version, reader) => PartitionProcessor.ReadState(CheckVersion(version, reader), _options, _bots, _owners, deadLetters),
-            (state, version, reader) => state.ApplyDelta(CheckVersion(version, reader)));
+            (version, reader) => PartitionProcessor.ReadState(CheckVersion(version, reader), _options, _bots, _owners, deadLetters, version),
+            (state, version, reader) => state.ApplyDelta(CheckVersion(version, reader), version));
         if (restored is not { State: var processor })
         {
             return new PartitionProcessor(_partition, _options, _bots, _owners, deadLetters);
@@ -98,8 +98,8 @@ internal sealed partial class PartitionCheckpointer
         try
         {
             var loaded = _store.Load(
-                (version, reader) => PartitionProcessor.ReadState(CheckVersion(version, reader), _options, _bots, _owners, NoDeadLetters.Instance),
-                (state, version, reader) => state.ApplyDelta(CheckVersion(version, reader)),
+                (version, reader) => PartitionProcessor.ReadState(CheckVersion(version, reader), _options, _bots, _owners, NoDeadLetters.Instance, version),
+                (state, version, reader) => state.ApplyDelta(CheckVersion(version, reader), version),
                 upTo, repair: false);
             if (loaded is not { State: var state, Sequence: var sequence } || sequence != upTo)
             {

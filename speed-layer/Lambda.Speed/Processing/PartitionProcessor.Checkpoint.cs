@@ -18,10 +18,13 @@ namespace Lambda.Speed.Processing;
 /// </summary>
 internal sealed partial class PartitionProcessor
 {
-    /// <summary>The version this build writes: 3 added windows without a sketch (a flags byte where 2 had the final flag).</summary>
-    public const ushort CheckpointFormatVersion = 3;
+    /// <summary>
+    /// The version this build writes: 4 added the owner-mismatch and future-time counters at the end of
+    /// the scalars; 3 added windows without a sketch (a flags byte where 2 had the final flag).
+    /// </summary>
+    public const ushort CheckpointFormatVersion = 4;
 
-    /// <summary>The oldest version this build reads: 2 is 3 without released sketches, read by the same code.</summary>
+    /// <summary>The oldest version this build reads: 2 is 3 without released sketches, 3 is 4 without two counters, read by the same code.</summary>
     public const ushort OldestReadableFormatVersion = 2;
 
     private const byte WindowFinal = 1;
@@ -69,10 +72,11 @@ internal sealed partial class PartitionProcessor
     /// Rebuilds a processor from a base written by <see cref="WriteState"/>. Apply the deltas that
     /// follow it with <see cref="ApplyDelta"/>, then call <see cref="FinishRestore"/>.
     /// </summary>
-    public static PartitionProcessor ReadState(BinaryReader r, SpeedOptions options, BotRules bots, CampaignOwners owners, IDeadLetterSink deadLetters)
+    public static PartitionProcessor ReadState(BinaryReader r, SpeedOptions options, BotRules bots, CampaignOwners owners, IDeadLetterSink deadLetters,
+        ushort version = CheckpointFormatVersion)
     {
         var p = new PartitionProcessor(r.ReadInt32(), options, bots, owners, deadLetters);
-        p.ReadScalars(r);
+        p.ReadScalars(r, version);
         var campaigns = ReadCount(r);
         for (var i = 0; i < campaigns; i++)
         {
@@ -164,10 +168,12 @@ internal sealed partial class PartitionProcessor
         w.Write(c.Duplicates);
         w.Write(c.DeadLettered);
         w.Write(c.WindowsEvicted);
+        w.Write(c.OwnerMismatched);
+        w.Write(c.FutureDated);
     }
 
     /// <summary>Reads what <see cref="WriteScalars"/> wrote after the partition number.</summary>
-    private void ReadScalars(BinaryReader r)
+    private void ReadScalars(BinaryReader r, ushort version)
     {
         for (var t = 0; t < TopicCount; t++)
         {
@@ -191,6 +197,11 @@ internal sealed partial class PartitionProcessor
         c.Duplicates = r.ReadInt64();
         c.DeadLettered = r.ReadInt64();
         c.WindowsEvicted = r.ReadInt64();
+        if (version >= 4)
+        {
+            c.OwnerMismatched = r.ReadInt64();
+            c.FutureDated = r.ReadInt64();
+        }
     }
 
     private void WritePending(BinaryWriter w)

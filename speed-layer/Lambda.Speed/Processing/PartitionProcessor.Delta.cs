@@ -78,7 +78,7 @@ internal sealed partial class PartitionProcessor
     /// Applies a delta written by <see cref="WriteDelta"/> of the checkpoint that follows this state.
     /// The whole delta is read and checked before anything changes, so a bad one leaves the state as it was.
     /// </summary>
-    public void ApplyDelta(BinaryReader r)
+    public void ApplyDelta(BinaryReader r, ushort version = CheckpointFormatVersion)
     {
         var partition = r.ReadInt32();
         if (partition != Partition)
@@ -87,7 +87,7 @@ internal sealed partial class PartitionProcessor
         }
 
         var scalars = new PartitionProcessor(partition, _options, _bots, _owners, _deadLetters);
-        scalars.ReadScalars(r);
+        scalars.ReadScalars(r, version);
         CheckContinues(r.ReadInt32(), _campaigns.Count, "campaigns");
         var campaigns = new CampaignInfo[ReadCount(r)];
         for (var i = 0; i < campaigns.Length; i++)
@@ -214,8 +214,8 @@ internal sealed partial class PartitionProcessor
 
         _watermark.Restore(from._watermark.Current, from._watermark.LogTimeMs, topics);
         var (c, f) = (Counters, from.Counters);
-        (c.Processed, c.BotFiltered, c.Late, c.Unattributed, c.Duplicates, c.DeadLettered, c.WindowsEvicted) =
-            (f.Processed, f.BotFiltered, f.Late, f.Unattributed, f.Duplicates, f.DeadLettered, f.WindowsEvicted);
+        (c.Processed, c.BotFiltered, c.Late, c.Unattributed, c.Duplicates, c.DeadLettered, c.WindowsEvicted, c.OwnerMismatched, c.FutureDated) =
+            (f.Processed, f.BotFiltered, f.Late, f.Unattributed, f.Duplicates, f.DeadLettered, f.WindowsEvicted, f.OwnerMismatched, f.FutureDated);
         _pending.Clear();
         foreach (var (ad, events) in from._pending.Entries)
         {

@@ -97,6 +97,11 @@ internal sealed partial class PartitionProcessor
         if (!result.IsOk)
         {
             Counters.DeadLettered++;
+            if (result.Reason == RejectReason.EventTimeInFuture)
+            {
+                Counters.FutureDated++;
+            }
+
             _deadLetters.Reject(new TopicPartitionOffset(new TopicPartition(_topics[topic], Partition), record.Offset), record.Value, result);
             return;
         }
@@ -111,6 +116,7 @@ internal sealed partial class PartitionProcessor
         {
             // Like a record that does not decode: it touches no state, and the batch layer leaves it out.
             Counters.DeadLettered++;
+            Counters.OwnerMismatched++;
             _deadLetters.Reject(new TopicPartitionOffset(new TopicPartition(_topics[topic], Partition), record.Offset), record.Value,
                 new DecodeResult(RejectReason.CampaignOwnerMismatch, EventFields.AdvertiserId));
             return;

@@ -364,7 +364,7 @@ internal sealed partial class PartitionWorker
         var rate = (c.Processed - _processedAtLastFlush) / seconds;
         _processedAtLastFlush = c.Processed;
         return new SpeedPartitionStatus(_partition, _owner, _processor.WatermarkMs, lag, rate, c.Processed,
-            c.BotFiltered, c.Late, c.Unattributed, c.Duplicates, c.DeadLettered, now);
+            c.BotFiltered, c.Late, c.Unattributed, c.Duplicates, c.DeadLettered, now, c.OwnerMismatched, c.FutureDated);
     }
 
     [LoggerMessage(EventId = 3000, Level = LogLevel.Information, Message = "Partition {Partition} starts under owner epoch {Epoch} at offsets served={Served} views={Views} clicks={Clicks}")]

@@ -12,5 +12,9 @@ internal sealed class PartitionCounters
     public long Unattributed;
     public long Duplicates;
     public long DeadLettered;
+    /// <summary>Served records naming an advertiser that does not own their campaign (also in <see cref="DeadLettered"/>).</summary>
+    public long OwnerMismatched;
+    /// <summary>Records whose event time lay too far ahead of their log time (also in <see cref="DeadLettered"/>).</summary>
+    public long FutureDated;
     public long WindowsEvicted;
 }
