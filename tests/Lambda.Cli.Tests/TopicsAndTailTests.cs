@@ -27,6 +27,27 @@ public class TopicsAndTailTests
     }
 
     [Fact]
+    public async Task tail_without_a_partition_reads_every_partition()
+    {
+        using var dir = new TempDirectory();
+        var file = Path.Combine(dir.Path, "probe.jsonl");
+        // The newcomer's probe: 3 good lines and 4 rejects, whose dead letters land in several partitions.
+        var (code, _, error) = await CliRunner.RunAsync("generate", "--out", file, "--events", "3", "--data-dir", dir.Path);
+        Assert.True(code == 0, error);
+        await File.AppendAllLinesAsync(file, ["not json", "{\"type\":\"served\"}", "[1,2]", "{\"type\":\"view\",\"event_id\":7}"]);
+        (code, _, error) = await CliRunner.RunAsync("ingest", file, "--data-dir", dir.Path);
+        Assert.True(code == 0, error);
+
+        (code, var output, error) = await CliRunner.RunAsync("tail", "dead-letters", "--data-dir", dir.Path);
+
+        Assert.True(code == 0, error);
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(4, lines.Length);
+        Assert.All(lines, l => Assert.Matches(@"^\d+:\d+ ", l));
+        Assert.True(lines.Select(l => l.Split(':')[0]).Distinct().Count() > 1, "the rejects should span partitions: " + output);
+    }
+
+    [Fact]
     public async Task tail_of_a_partition_that_does_not_exist_names_the_range()
     {
         using var dir = new TempDirectory();
