@@ -161,10 +161,10 @@ public sealed class KafkaSplitEndToEndTests : IAsyncLifetime
             }
         }
 
-        Assert.Equal(0, await scheduler.InterruptAsync(120));
-        Assert.Equal(0, await serve.InterruptAsync(60));
-        Assert.Equal(0, await speed1.InterruptAsync(120));
-        Assert.Equal(0, await speed2.InterruptAsync(120));
+        Assert.Equal(0, await scheduler.StopAsync(120));
+        Assert.Equal(0, await serve.StopAsync(60));
+        Assert.Equal(0, await speed1.StopAsync(120));
+        Assert.Equal(0, await speed2.StopAsync(120));
     }
 
     /// <summary>

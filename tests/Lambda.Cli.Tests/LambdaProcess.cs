@@ -20,13 +20,29 @@ public sealed class LambdaProcess : IDisposable
 
     /// <summary>Starts `lambda` with <paramref name="args"/> and extra environment variables.</summary>
     public LambdaProcess(IReadOnlyDictionary<string, string> environment, params string[] args)
+        : this(environment, args, ctrlC: false)
     {
-        var start = new ProcessStartInfo("dotnet")
+    }
+
+    /// <param name="ctrlC">
+    /// Start the child with SIGINT at its default, so <see cref="InterruptAsync"/> (Ctrl-C) reaches it even
+    /// when the tests run from a background shell (`nohup … &amp;`), whose children inherit SIGINT ignored.
+    /// </param>
+    private LambdaProcess(IReadOnlyDictionary<string, string> environment, string[] args, bool ctrlC)
+    {
+        // coreutils env resets the inherited disposition before it runs dotnet.
+        var start = new ProcessStartInfo(ctrlC ? "env" : "dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        if (ctrlC)
+        {
+            start.ArgumentList.Add("--default-signal=INT");
+            start.ArgumentList.Add("dotnet");
+        }
+
         start.ArgumentList.Add(CliDll);
         foreach (var arg in args)
         {
@@ -46,6 +62,9 @@ public sealed class LambdaProcess : IDisposable
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
     }
+
+    /// <summary>Starts `lambda` so that Ctrl-C (<see cref="InterruptAsync"/>) reaches it from any shell.</summary>
+    public static LambdaProcess StartForCtrlC(params string[] args) => new(new Dictionary<string, string>(), args, ctrlC: true);
 
     public ConcurrentQueue<string> Output { get; } = new();
 
@@ -84,16 +103,33 @@ public sealed class LambdaProcess : IDisposable
         }
     }
 
-    /// <summary>Sends SIGINT (what Ctrl-C sends) and waits for the exit code.</summary>
-    public async Task<int> InterruptAsync(int seconds)
+    /// <summary>
+    /// Sends SIGTERM, as systemd, Docker and Kubernetes stop a service, and waits for the exit code. A child
+    /// that does not stop in time is killed (so no test leaves one running) and the wait fails.
+    /// </summary>
+    public Task<int> StopAsync(int seconds) => SignalAsync("-TERM", seconds);
+
+    /// <summary>Sends SIGINT (what Ctrl-C sends) and waits for the exit code: start the child with ctrlC.</summary>
+    public Task<int> InterruptAsync(int seconds) => SignalAsync("-INT", seconds);
+
+    private async Task<int> SignalAsync(string signal, int seconds)
     {
-        using (var kill = Process.Start("kill", ["-INT", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        using (var kill = Process.Start("kill", [signal, _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
         {
             await kill.WaitForExitAsync();
         }
 
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(seconds));
-        await _process.WaitForExitAsync(timeout.Token);
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(seconds));
+            await _process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            _process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"lambda {signal[1..]} did not stop within {seconds} s; killed");
+        }
+
         return _process.ExitCode;
     }
 

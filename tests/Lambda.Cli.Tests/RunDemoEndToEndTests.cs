@@ -16,7 +16,8 @@ public sealed class RunDemoEndToEndTests : IDisposable
     public async Task the_demo_serves_batch_days_then_speed_today_and_stops_cleanly_on_ctrl_c()
     {
         var url = $"http://127.0.0.1:{SplitApi.FreePort()}";
-        using var lambda = new LambdaProcess("run", "--demo", "--demo-days", "2", "--data-dir", _dataDir, "--urls", url, "--partitions", "2");
+        // Started so that Ctrl-C reaches it from any shell: this test keeps the Ctrl-C stop covered.
+        using var lambda = LambdaProcess.StartForCtrlC("run", "--demo", "--demo-days", "2", "--data-dir", _dataDir, "--urls", url, "--partitions", "2");
 
         var keyLine = await lambda.WaitForLineAsync("demo: admin key", 120);
         await lambda.WaitForLineAsync("demo: batch view", 180);

@@ -107,8 +107,8 @@ public sealed class SplitEndToEndTests : IAsyncLifetime
         await using var history = new PostgresJobHistoryStore(_connectionString, _schema);
         await WaitForEndedRunsAsync(history, JobNames.Recompute, 2, 300);
 
-        Assert.Equal(0, await c1.InterruptAsync(120));
-        Assert.Equal(0, await c2.InterruptAsync(120));
+        Assert.Equal(0, await c1.StopAsync(120));
+        Assert.Equal(0, await c2.StopAsync(120));
         var runs = await history.ListRunsAsync(null, 1_000);
         foreach (var job in runs.GroupBy(r => r.JobName))
         {
@@ -123,8 +123,8 @@ public sealed class SplitEndToEndTests : IAsyncLifetime
         }
 
         Assert.All(runs.Where(r => r.JobName == JobNames.Recompute), r => Assert.Equal(JobOutcomes.Succeeded, r.Outcome));
-        Assert.Equal(0, await b.InterruptAsync(60));
-        Assert.Equal(0, await a.InterruptAsync(120));
+        Assert.Equal(0, await b.StopAsync(60));
+        Assert.Equal(0, await a.StopAsync(120));
         Assert.Contains(a.Errors, l => l.Contains("stopped cleanly", StringComparison.Ordinal));
     }
 
@@ -140,7 +140,7 @@ public sealed class SplitEndToEndTests : IAsyncLifetime
         Assert.Equal(1, await second.WaitForExitAsync(120));
         Assert.Contains(second.Errors, l => l.Contains("another scheduler is running", StringComparison.Ordinal)
             && l.Contains("--scheduler-store postgres", StringComparison.Ordinal));
-        Assert.Equal(0, await first.InterruptAsync(60));
+        Assert.Equal(0, await first.StopAsync(60));
     }
 
     private LambdaProcess Lambda(params string[] args) => new(

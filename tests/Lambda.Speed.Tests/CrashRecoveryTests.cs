@@ -79,7 +79,7 @@ public class CrashRecoveryTests(ITestOutputHelper output)
             await Task.Delay(100);
         }
 
-        await LambdaProcess.InterruptAsync(child, TimeSpan.FromSeconds(60));
+        await LambdaProcess.StopAsync(child, TimeSpan.FromSeconds(60));
         Assert.Equal(0, child.ExitCode);
     }
 }

@@ -35,7 +35,8 @@ internal static class LambdaProcess
         }
 
         info.Environment["LAMBDA_LOG_FORMAT"] = "text";
-        var process = Process.Start(info)!;
+        var process = new KilledOnDispose { StartInfo = info };
+        process.Start();
         // Drain the pipes so a chatty child never blocks on a full pipe.
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, _) => { };
@@ -44,12 +45,47 @@ internal static class LambdaProcess
         return process;
     }
 
-    /// <summary>Asks the child to stop like Ctrl-C would (SIGINT) and waits for it.</summary>
-    public static async Task InterruptAsync(Process process, TimeSpan timeout)
+    /// <summary>
+    /// Stops the child as a service manager does (SIGTERM: it works from any shell, where a background
+    /// shell's children ignore SIGINT) and waits for it; one that does not stop in time is killed.
+    /// </summary>
+    public static async Task StopAsync(Process process, TimeSpan timeout)
     {
-        _ = Kill(process.Id, 2);
-        using var cts = new CancellationTokenSource(timeout);
-        await process.WaitForExitAsync(cts.Token);
+        _ = Kill(process.Id, 15);
+        try
+        {
+            using var cts = new CancellationTokenSource(timeout);
+            await process.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"lambda did not stop within {timeout} after SIGTERM; killed");
+        }
+    }
+
+    /// <summary>A child that a failing or timed-out test cannot leave behind: disposing kills it if it still runs.</summary>
+    private sealed class KilledOnDispose : Process
+    {
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                try
+                {
+                    if (!HasExited)
+                    {
+                        Kill(entireProcessTree: true);
+                    }
+                }
+                catch (InvalidOperationException)
+                {
+                    // Never started, or already reaped.
+                }
+            }
+
+            base.Dispose(disposing);
+        }
     }
 
     [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]

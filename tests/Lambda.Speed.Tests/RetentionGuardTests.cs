@@ -93,7 +93,7 @@ public class RetentionGuardTests(ITestOutputHelper output)
 
         // A second past the catch-up: the next retention check deletes behind the last commits.
         await Task.Delay(2_000);
-        await LambdaProcess.InterruptAsync(child, TimeSpan.FromSeconds(60));
+        await LambdaProcess.StopAsync(child, TimeSpan.FromSeconds(60));
         Assert.Equal(0, child.ExitCode);
     }
 }

@@ -64,7 +64,7 @@ internal sealed class ChaosRun(string dataDir, ChaosSettings settings, Action<st
             await Task.Delay(250);
         }
 
-        Assert.Equal(0, await host.InterruptAsync(120));
+        Assert.Equal(0, await host.StopAsync(120));
         Assert.Contains(host.Errors, l => l.Contains("stopped cleanly", StringComparison.Ordinal));
     }
 
