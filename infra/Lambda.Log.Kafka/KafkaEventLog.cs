@@ -4,7 +4,7 @@ using Lambda.SharedModel.Log;
 namespace Lambda.Log.Kafka;
 
 /// <summary>
-/// The event log on a Kafka cluster (Confluent.Kafka 1.9.3 over Debian's librdkafka). Keys are
+/// The event log on a Kafka cluster (Confluent.Kafka 2.16 over the librdkafka.redist build). Keys are
 /// placed with Lambda's murmur2 partitioner, so records land where the embedded log puts them.
 /// Committed offsets are for manual-assignment consumers (see <see cref="CommitAsync"/>); members of
 /// a consumer group (<see cref="JoinGroup"/>) commit through their membership.

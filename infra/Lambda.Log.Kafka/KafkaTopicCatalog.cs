@@ -3,6 +3,7 @@ using Confluent.Kafka;
 using Confluent.Kafka.Admin;
 using Lambda.SharedModel.Log;
 using KafkaTopicPartition = Confluent.Kafka.TopicPartition;
+using TopicDescription = Lambda.SharedModel.Log.TopicDescription;
 using TopicPartition = Lambda.SharedModel.Log.TopicPartition;
 
 namespace Lambda.Log.Kafka;
