@@ -1,4 +1,5 @@
 using Lambda.SharedModel.Log;
+using Lambda.Tests.Shared;
 
 namespace Lambda.Log.Tests.Kafka;
 

@@ -47,6 +47,24 @@ internal sealed class LibrdkafkaMockCluster : IDisposable
 
     public string BootstrapServers { get; }
 
+    /// <summary>
+    /// Log options for this cluster: its topics have one replica (<see cref="CreateTopic"/>) and it
+    /// serves no DescribeConfigs, so the log asks for one replica and does not read topic configs.
+    /// </summary>
+    public KafkaLogOptions LogOptions(TimeSpan timeout) => new()
+    {
+        BootstrapServers = BootstrapServers,
+        ReplicationFactor = 1,
+        MinInSyncReplicas = 1,
+        CheckTopicConfigs = false,
+        DeliveryTimeout = timeout,
+        RequestTimeout = timeout,
+    };
+
+    /// <summary>The `lambda` flags matching <see cref="LogOptions"/>.</summary>
+    public string[] CliArguments() =>
+        ["--log", "kafka", "--kafka-bootstrap", BootstrapServers, "--kafka-replication", "1", "--kafka-min-insync", "1", "--kafka-check-configs", "false"];
+
     public void CreateTopic(string topic, int partitions)
     {
         var error = rd_kafka_mock_topic_create(_cluster, Utf8(topic), partitions, 1);

@@ -1,8 +1,9 @@
+using System.Globalization;
 using System.Net.Sockets;
+using Confluent.Kafka;
 using Lambda.Log.Kafka;
-using Lambda.Tests.Shared;
 
-namespace Lambda.Log.Tests.Kafka;
+namespace Lambda.Tests.Shared;
 
 /// <summary>
 /// The real Kafka cluster the tests run against, named by LAMBDA_KAFKA_BOOTSTRAP (infra/test.sh starts
@@ -15,6 +16,7 @@ internal static class KafkaTestCluster
 
     private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(3);
     private static readonly Lazy<(string? Bootstrap, string? Unavailable)> Found = new(Find);
+    private static readonly Lazy<int> BrokerCount = new(CountBrokers);
 
     /// <summary>The cluster's bootstrap servers; skips, or fails on CI, when no broker answers.</summary>
     public static string RequireBootstrap()
@@ -23,8 +25,33 @@ internal static class KafkaTestCluster
         return Found.Value.Bootstrap!;
     }
 
-    public static KafkaEventLog CreateLogOrSkip() =>
-        new(new KafkaLogOptions { BootstrapServers = RequireBootstrap(), ClientId = "lambda-tests" });
+    /// <summary>Brokers of the test cluster (from its metadata).</summary>
+    public static int Brokers => BrokerCount.Value;
+
+    /// <summary>Replicas the tests ask for: 3 (the default) on a 3-broker cluster, 1 on a single broker.</summary>
+    public static short ReplicationFactor => (short)Math.Min(3, BrokerCount.Value);
+
+    /// <summary>min.insync.replicas the tests ask for: 2 (the default) with 3 replicas, 1 on a single broker.</summary>
+    public static short MinInSyncReplicas => (short)Math.Min(2, (int)ReplicationFactor);
+
+    /// <summary>Options for the test cluster, replicated as much as it allows.</summary>
+    public static KafkaLogOptions Options() => new()
+    {
+        BootstrapServers = RequireBootstrap(),
+        ClientId = "lambda-tests",
+        ReplicationFactor = ReplicationFactor,
+        MinInSyncReplicas = MinInSyncReplicas,
+    };
+
+    public static KafkaEventLog CreateLogOrSkip() => new(Options());
+
+    /// <summary>The `lambda` flags that reach the test cluster with the same replication.</summary>
+    public static string[] CliArguments() =>
+    [
+        "--log", "kafka", "--kafka-bootstrap", RequireBootstrap(),
+        "--kafka-replication", ReplicationFactor.ToString(CultureInfo.InvariantCulture),
+        "--kafka-min-insync", MinInSyncReplicas.ToString(CultureInfo.InvariantCulture),
+    ];
 
     private static (string?, string?) Find()
     {
@@ -45,6 +72,13 @@ internal static class KafkaTestCluster
         }
 
         return (null, $"no Kafka broker answers at {Variable}={bootstrap}");
+    }
+
+    private static int CountBrokers()
+    {
+        KafkaNative.EnsureLoaded();
+        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = RequireBootstrap() }).Build();
+        return admin.GetMetadata(TimeSpan.FromSeconds(30)).Brokers.Count;
     }
 
     private static bool Answers(string host, int port)
