@@ -18,7 +18,7 @@ internal sealed class KafkaTopicCatalog : IDisposable
     private static readonly TimeSpan MetadataPollInterval = TimeSpan.FromMilliseconds(100);
 
     private readonly IAdminClient _admin;
-    private readonly Lazy<IConsumer<Ignore, Ignore>> _watermarks;
+    private readonly KafkaWatermarks _watermarks;
     private readonly ConcurrentDictionary<string, int> _partitions = new(StringComparer.Ordinal);
     // Topics created here or checked against the options: CreateAsync needs no further round trip for them.
     private readonly ConcurrentDictionary<string, byte> _checked = new(StringComparer.Ordinal);
@@ -32,8 +32,7 @@ internal sealed class KafkaTopicCatalog : IDisposable
         _timeout = options.RequestTimeout;
         _admin = new AdminClientBuilder(configs.Admin()).SetLogHandler(configs.OnClientLog).Build();
         _settings = new KafkaTopicSettings(_admin, options);
-        _watermarks = new Lazy<IConsumer<Ignore, Ignore>>(
-            () => new ConsumerBuilder<Ignore, Ignore>(configs.Reader()).SetLogHandler(configs.OnClientLog).Build(), LazyThreadSafetyMode.ExecutionAndPublication);
+        _watermarks = new KafkaWatermarks(configs, options);
     }
 
     /// <summary>The topic's partition count; asks the cluster on first use. Blocks on that first call.</summary>
@@ -144,26 +143,13 @@ internal sealed class KafkaTopicCatalog : IDisposable
     public PartitionOffsets Offsets(TopicPartition topicPartition)
     {
         CheckExists(topicPartition);
-        try
-        {
-            var watermarks = _watermarks.Value.QueryWatermarkOffsets(
-                new KafkaTopicPartition(topicPartition.Topic, new Partition(topicPartition.Partition)), _timeout);
-            return new PartitionOffsets(topicPartition, watermarks.Low.Value, watermarks.High.Value);
-        }
-        catch (KafkaException e) when (!e.Error.IsFatal)
-        {
-            throw new KafkaUnavailableException(_options.BootstrapServers, _timeout, $"offsets of {topicPartition}: {e.Error.Reason}", e);
-        }
+        var watermarks = _watermarks.Query(new KafkaTopicPartition(topicPartition.Topic, new Partition(topicPartition.Partition)));
+        return new PartitionOffsets(topicPartition, watermarks.Low.Value, watermarks.High.Value);
     }
 
     public void Dispose()
     {
-        if (_watermarks.IsValueCreated)
-        {
-            _watermarks.Value.Close();
-            _watermarks.Value.Dispose();
-        }
-
+        _watermarks.Dispose();
         _admin.Dispose();
     }
 
