@@ -5,7 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # libzstd1: the Parquet writer (batch layer) compresses with it; part of every Debian base system.
-apt_packages=(librdkafka1 librdkafka-dev libzstd1)
+# librdkafka is not here: it comes with the librdkafka.redist NuGet package (infra/Lambda.Log.Kafka).
+apt_packages=(libzstd1)
 
 missing=()
 for p in "${apt_packages[@]}"; do

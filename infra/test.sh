@@ -8,6 +8,15 @@ bash infra/setup.sh || { echo "0 passed, 1 failed"; exit 1; }
 
 dotnet build Lambda.sln -c Release --nologo -clp:ErrorsOnly || { echo "build failed"; echo "0 passed, 1 failed"; exit 1; }
 
+# A real 3-broker Kafka cluster for the Kafka tests, when the bundled one is beside the repository
+# (infra/kafka-cluster.sh; stopped on exit). Without it they skip, or fail when CI is set.
+if [ -z "${LAMBDA_KAFKA_BOOTSTRAP:-}" ] && kafka_dir=$(bash infra/kafka-cluster.sh start 3); then
+  trap 'bash infra/kafka-cluster.sh stop "$kafka_dir"' EXIT
+  LAMBDA_KAFKA_BOOTSTRAP=$(cat "$kafka_dir/bootstrap")
+  export LAMBDA_KAFKA_BOOTSTRAP LAMBDA_KAFKA_CLUSTER_DIR=$kafka_dir
+  echo "test: Kafka cluster at $LAMBDA_KAFKA_BOOTSTRAP"
+fi
+
 log=$(mktemp)
 dotnet test Lambda.sln -c Release --no-build --nologo "$@" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}

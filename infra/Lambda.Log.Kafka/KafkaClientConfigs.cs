@@ -7,6 +7,14 @@ internal sealed class KafkaClientConfigs(KafkaLogOptions options)
 {
     private const string ReaderGroup = "lambda.positional-reader";
 
+    /// <summary>
+    /// Every client's log handler: librdkafka's own lines (it writes them to stderr by default, dozens a
+    /// second while a broker is away) go to <see cref="KafkaLogOptions.ClientLog"/>, or nowhere. Failures
+    /// reach the caller anyway, as exceptions and delivery reports.
+    /// </summary>
+    public void OnClientLog(IClient client, LogMessage message) =>
+        options.ClientLog?.Invoke($"{message.Name} {message.Level} {message.Facility}: {message.Message}");
+
     public AdminClientConfig Admin() => Apply(new AdminClientConfig(), KafkaClientKind.Admin);
 
     public ProducerConfig Producer()

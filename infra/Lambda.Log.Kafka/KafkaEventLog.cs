@@ -4,7 +4,7 @@ using Lambda.SharedModel.Log;
 namespace Lambda.Log.Kafka;
 
 /// <summary>
-/// The event log on a Kafka cluster (Confluent.Kafka 1.9.3 over Debian's librdkafka). Keys are
+/// The event log on a Kafka cluster (Confluent.Kafka 2.16 over the librdkafka.redist build). Keys are
 /// placed with Lambda's murmur2 partitioner, so records land where the embedded log puts them.
 /// Committed offsets are for manual-assignment consumers (see <see cref="CommitAsync"/>); members of
 /// a consumer group (<see cref="JoinGroup"/>) commit through their membership.
@@ -28,7 +28,7 @@ public sealed class KafkaEventLog : IEventLog, IConsumerGroupLog
         KafkaNative.EnsureLoaded();
         _options = options;
         _configs = new KafkaClientConfigs(options);
-        _topics = new KafkaTopicCatalog(_configs, options.RequestTimeout);
+        _topics = new KafkaTopicCatalog(_configs, options);
         _groups = new KafkaGroupOffsets(_configs, options.RequestTimeout);
     }
 
@@ -41,11 +41,22 @@ public sealed class KafkaEventLog : IEventLog, IConsumerGroupLog
     public ValueTask CreateTopicAsync(string topic, CancellationToken cancellationToken = default) =>
         CreateTopicAsync(topic, _options.DefaultPartitions, cancellationToken);
 
-    /// <summary>Creates the topic and returns once every partition has a leader.</summary>
+    /// <summary>
+    /// Creates the topic with the options' replication factor, min.insync.replicas and retention, and
+    /// returns once every partition has a leader. An existing topic is checked against them instead:
+    /// other settings throw <see cref="InvalidOperationException"/> naming each difference.
+    /// </summary>
     public ValueTask CreateTopicAsync(string topic, int partitions, CancellationToken cancellationToken = default)
     {
         ThrowIfDisposed();
-        return new ValueTask(_topics.CreateAsync(topic, partitions, _options.ReplicationFactor, cancellationToken));
+        return new ValueTask(_topics.CreateAsync(topic, partitions, cancellationToken));
+    }
+
+    /// <summary>Every topic's partitions, replication and settings as the cluster has them; reads only.</summary>
+    public ValueTask<IReadOnlyList<KafkaTopicState>> DescribeTopicsAsync(CancellationToken cancellationToken = default)
+    {
+        ThrowIfDisposed();
+        return new ValueTask<IReadOnlyList<KafkaTopicState>>(_topics.DescribeAsync(cancellationToken));
     }
 
     /// <summary>Topics of the cluster by name, without internal ones such as __consumer_offsets.</summary>

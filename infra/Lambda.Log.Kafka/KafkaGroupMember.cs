@@ -38,6 +38,7 @@ internal sealed class KafkaGroupMember : IConsumerGroupMember
         _topics = topics;
         _listener = listener;
         _consumer = new ConsumerBuilder<Ignore, Ignore>(configs.Member(group))
+            .SetLogHandler(configs.OnClientLog)
             .SetPartitionsAssignedHandler((_, partitions) => OnAssigned(partitions))
             .SetPartitionsRevokedHandler((_, _) => Revoke(lost: false))
             .SetPartitionsLostHandler((_, _) => Revoke(lost: true))

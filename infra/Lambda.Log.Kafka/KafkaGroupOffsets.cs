@@ -61,7 +61,7 @@ internal sealed class KafkaGroupOffsets(KafkaClientConfigs configs, TimeSpan tim
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(group);
         return _consumers.GetOrAdd(group, g => new Lazy<IConsumer<Ignore, Ignore>>(
-            () => new ConsumerBuilder<Ignore, Ignore>(configs.Group(g)).Build(),
+            () => new ConsumerBuilder<Ignore, Ignore>(configs.Group(g)).SetLogHandler(configs.OnClientLog).Build(),
             LazyThreadSafetyMode.ExecutionAndPublication)).Value;
     }
 

@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace Lambda.Log.Kafka;
 
 /// <summary>
@@ -29,8 +31,31 @@ public sealed class KafkaLogOptions
     /// </summary>
     public int DefaultPartitions { get; set; } = 4;
 
-    /// <summary>Replicas of each created topic. 1 suits a single broker; use 3 on a real cluster.</summary>
-    public short ReplicationFactor { get; set; } = 1;
+    /// <summary>
+    /// Replicas of each created topic (default 3: the log is the master record, one disk must not
+    /// lose it). More than the cluster's brokers is refused at creation; a single broker needs 1.
+    /// </summary>
+    public short ReplicationFactor { get; set; } = 3;
+
+    /// <summary>
+    /// Topic setting min.insync.replicas (default 2): with the producers' acks=all, a record is
+    /// acknowledged only once this many replicas have it, so one broker lost after an
+    /// acknowledgement loses nothing. At most <see cref="ReplicationFactor"/>.
+    /// </summary>
+    public short MinInSyncReplicas { get; set; } = 2;
+
+    /// <summary>Topic setting retention.ms; null (the default) keeps records forever, as the master record must.</summary>
+    public TimeSpan? Retention { get; set; }
+
+    /// <summary>Topic setting retention.bytes per partition; null (the default) is unlimited.</summary>
+    public long? RetentionBytes { get; set; }
+
+    /// <summary>
+    /// Whether existing topics' settings are read (DescribeConfigs) to check them against these options
+    /// and to show retention. Off only for clusters that do not serve DescribeConfigs (librdkafka's mock
+    /// cluster); partition counts and replication factors are checked either way, from metadata.
+    /// </summary>
+    public bool CheckTopicConfigs { get; set; } = true;
 
     /// <summary>
     /// How long the producer waits to fill a batch (linger.ms). Larger batches raise throughput and
@@ -47,6 +72,12 @@ public sealed class KafkaLogOptions
 
     /// <summary>Timeout of admin, metadata, watermark and commit requests.</summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Where librdkafka's own log lines go (client name, level, facility and message); null drops them.
+    /// They are for diagnosis: every failure also reaches the caller as an exception or a delivery report.
+    /// </summary>
+    public Action<string>? ClientLog { get; set; }
 
     /// <summary>
     /// Extra librdkafka settings applied to every client (security.protocol, sasl.*, ssl.*, ...). A key
@@ -92,6 +123,22 @@ public sealed class KafkaLogOptions
             throw Invalid(nameof(ReplicationFactor), $"must be at least 1 (was {ReplicationFactor})");
         }
 
+        if (MinInSyncReplicas < 1 || MinInSyncReplicas > ReplicationFactor)
+        {
+            throw Invalid(nameof(MinInSyncReplicas),
+                $"must be between 1 and the replication factor {ReplicationFactor} (was {MinInSyncReplicas})");
+        }
+
+        if (Retention is { } retention && retention < TimeSpan.FromMilliseconds(1))
+        {
+            throw Invalid(nameof(Retention), $"must be positive, or null to keep records forever (was {retention})");
+        }
+
+        if (RetentionBytes is < 1)
+        {
+            throw Invalid(nameof(RetentionBytes), $"must be positive, or null for no limit (was {RetentionBytes})");
+        }
+
         if (Linger < TimeSpan.Zero || Linger > TimeSpan.FromSeconds(10))
         {
             throw Invalid(nameof(Linger), $"must be between 0 and 10 s (was {Linger})");
@@ -126,6 +173,17 @@ public sealed class KafkaLogOptions
             }
         }
     }
+
+    /// <summary>The topic-level settings a created topic gets, and an existing one is checked against.</summary>
+    public IReadOnlyDictionary<string, string> TopicConfigs() => new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        // The broker stamps append time: record timestamps then never decrease within a partition,
+        // which the speed layer's deterministic merge relies on.
+        ["message.timestamp.type"] = "LogAppendTime",
+        ["min.insync.replicas"] = MinInSyncReplicas.ToString(CultureInfo.InvariantCulture),
+        ["retention.ms"] = Retention is { } retention ? ((long)retention.TotalMilliseconds).ToString(CultureInfo.InvariantCulture) : "-1",
+        ["retention.bytes"] = RetentionBytes?.ToString(CultureInfo.InvariantCulture) ?? "-1",
+    };
 
     private static (KafkaClientKind? Scope, string Name) Scoped(string key)
     {

@@ -28,7 +28,7 @@ internal sealed class KafkaLogProducer : ILogProducer
 
     public KafkaLogProducer(KafkaClientConfigs configs, KafkaTopicCatalog topics, Action<KafkaLogProducer> onDisposed)
     {
-        _producer = new ProducerBuilder<byte[], byte[]>(configs.Producer()).Build();
+        _producer = new ProducerBuilder<byte[], byte[]>(configs.Producer()).SetLogHandler(configs.OnClientLog).Build();
         _topics = topics;
         _onDisposed = onDisposed;
         _onDelivery = OnDelivery;

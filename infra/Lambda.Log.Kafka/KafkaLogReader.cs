@@ -243,7 +243,7 @@ internal sealed class KafkaLogReader : ILogReader
                 _cursors.RemoveAt(0);
             }
 
-            cursor = new Cursor(topicPartition, new ConsumerBuilder<byte[], byte[]>(_configs.Reader()).Build());
+            cursor = new Cursor(topicPartition, new ConsumerBuilder<byte[], byte[]>(_configs.Reader()).SetLogHandler(_configs.OnClientLog).Build());
         }
 
         // Most recently used last.

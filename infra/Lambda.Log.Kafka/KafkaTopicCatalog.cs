@@ -3,6 +3,7 @@ using Confluent.Kafka;
 using Confluent.Kafka.Admin;
 using Lambda.SharedModel.Log;
 using KafkaTopicPartition = Confluent.Kafka.TopicPartition;
+using TopicDescription = Lambda.SharedModel.Log.TopicDescription;
 using TopicPartition = Lambda.SharedModel.Log.TopicPartition;
 
 namespace Lambda.Log.Kafka;
@@ -17,16 +18,21 @@ internal sealed class KafkaTopicCatalog : IDisposable
     private static readonly TimeSpan MetadataPollInterval = TimeSpan.FromMilliseconds(100);
 
     private readonly IAdminClient _admin;
-    private readonly Lazy<IConsumer<Ignore, Ignore>> _watermarks;
+    private readonly KafkaWatermarks _watermarks;
     private readonly ConcurrentDictionary<string, int> _partitions = new(StringComparer.Ordinal);
+    // Topics created here or checked against the options: CreateAsync needs no further round trip for them.
+    private readonly ConcurrentDictionary<string, byte> _checked = new(StringComparer.Ordinal);
+    private readonly KafkaLogOptions _options;
+    private readonly KafkaTopicSettings _settings;
     private readonly TimeSpan _timeout;
 
-    public KafkaTopicCatalog(KafkaClientConfigs configs, TimeSpan timeout)
+    public KafkaTopicCatalog(KafkaClientConfigs configs, KafkaLogOptions options)
     {
-        _timeout = timeout;
-        _admin = new AdminClientBuilder(configs.Admin()).Build();
-        _watermarks = new Lazy<IConsumer<Ignore, Ignore>>(
-            () => new ConsumerBuilder<Ignore, Ignore>(configs.Reader()).Build(), LazyThreadSafetyMode.ExecutionAndPublication);
+        _options = options;
+        _timeout = options.RequestTimeout;
+        _admin = new AdminClientBuilder(configs.Admin()).SetLogHandler(configs.OnClientLog).Build();
+        _settings = new KafkaTopicSettings(_admin, options);
+        _watermarks = new KafkaWatermarks(configs, options);
     }
 
     /// <summary>The topic's partition count; asks the cluster on first use. Blocks on that first call.</summary>
@@ -56,43 +62,67 @@ internal sealed class KafkaTopicCatalog : IDisposable
         }
     }
 
-    public IReadOnlyList<TopicDescription> List()
+    public IReadOnlyList<TopicDescription> List() =>
+        [.. Visible(Refresh()).Select(t => new TopicDescription(t.Topic, t.Partitions.Count))];
+
+    /// <summary>Every topic's replication and settings as the cluster has them now; creates nothing.</summary>
+    public async Task<IReadOnlyList<KafkaTopicState>> DescribeAsync(CancellationToken cancellationToken)
     {
-        var topics = Refresh();
-        return topics
-            .Where(t => t.Error.Code == ErrorCode.NoError && !IsInternal(t.Topic))
-            .Select(t => new TopicDescription(t.Topic, t.Partitions.Count))
-            .OrderBy(t => t.Name, StringComparer.Ordinal)
-            .ToList();
+        var states = new List<KafkaTopicState>();
+        foreach (var t in Visible(await Task.Run(Refresh, cancellationToken).ConfigureAwait(false)))
+        {
+            var configs = await _settings.ReadAsync(t.Topic, cancellationToken).ConfigureAwait(false);
+            states.Add(new KafkaTopicState(t.Topic, t.Partitions.Count,
+                t.Partitions.Min(p => p.Replicas.Length),
+                t.Partitions.Min(p => p.InSyncReplicas.Length),
+                t.Partitions.Count(p => p.InSyncReplicas.Length < p.Replicas.Length),
+                configs.GetValueOrDefault("min.insync.replicas"), configs.GetValueOrDefault("retention.ms"),
+                configs.GetValueOrDefault("retention.bytes")));
+        }
+
+        return states;
     }
 
-    public async Task CreateAsync(string topic, int partitions, short replicationFactor, CancellationToken cancellationToken)
+    /// <summary>
+    /// Creates the topic with the options' replication factor and settings, or checks an existing one
+    /// against them (<see cref="KafkaTopicSettings"/>); returns once every partition has a leader.
+    /// </summary>
+    public async Task CreateAsync(string topic, int partitions, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(topic);
         ArgumentOutOfRangeException.ThrowIfLessThan(partitions, 1);
-        if (_partitions.TryGetValue(topic, out var known))
+        if (_checked.ContainsKey(topic))
         {
-            ThrowIfCountDiffers(topic, known, partitions);
+            ThrowIfCountDiffers(topic, _partitions[topic], partitions);
             return;
         }
 
         // Ask the cluster first: a topic created by someone else needs no CreateTopics, which some
-        // clusters refuse (no controller in librdkafka's mock cluster, ACLs on managed clusters).
-        await Task.Run(Refresh, cancellationToken).ConfigureAwait(false);
-        if (_partitions.TryGetValue(topic, out known))
+        // clusters refuse (librdkafka's mock cluster, ACLs on managed clusters); it is checked instead.
+        var metadata = await Task.Run(RefreshAll, cancellationToken).ConfigureAwait(false);
+        var existing = metadata.Topics.FirstOrDefault(t => t.Topic == topic && t.Error.Code == ErrorCode.NoError && t.Partitions.Count > 0);
+        if (existing is not null)
         {
-            ThrowIfCountDiffers(topic, known, partitions);
+            ThrowIfCountDiffers(topic, existing.Partitions.Count, partitions);
+            await _settings.CheckAsync(existing, cancellationToken).ConfigureAwait(false);
+            _checked[topic] = 0;
             return;
+        }
+
+        var replicas = _options.ReplicationFactor;
+        if (metadata.Brokers.Count < replicas)
+        {
+            throw new InvalidOperationException(
+                $"topic '{topic}' needs {replicas} replicas but the cluster at {_options.BootstrapServers} has {metadata.Brokers.Count} broker(s); "
+                + $"ask for a replication factor of at most {metadata.Brokers.Count}");
         }
 
         var spec = new TopicSpecification
         {
             Name = topic,
             NumPartitions = partitions,
-            ReplicationFactor = replicationFactor,
-            // The broker stamps append time: record timestamps then never decrease within a
-            // partition, which the speed layer's deterministic merge relies on.
-            Configs = new Dictionary<string, string> { ["message.timestamp.type"] = "LogAppendTime" },
+            ReplicationFactor = replicas,
+            Configs = new Dictionary<string, string>(_options.TopicConfigs()),
         };
         try
         {
@@ -101,28 +131,25 @@ internal sealed class KafkaTopicCatalog : IDisposable
         }
         catch (CreateTopicsException e) when (e.Results.All(r => r.Error.Code is ErrorCode.TopicAlreadyExists))
         {
-            // Idempotent create: fine as long as the existing topic has the requested count.
+            // Another process created it meanwhile: check it like any existing topic.
+            await CreateAsync(topic, partitions, cancellationToken).ConfigureAwait(false);
+            return;
         }
 
         await WaitUntilReadyAsync(topic, partitions, cancellationToken).ConfigureAwait(false);
+        _checked[topic] = 0;
     }
 
     public PartitionOffsets Offsets(TopicPartition topicPartition)
     {
         CheckExists(topicPartition);
-        var watermarks = _watermarks.Value.QueryWatermarkOffsets(
-            new KafkaTopicPartition(topicPartition.Topic, new Partition(topicPartition.Partition)), _timeout);
+        var watermarks = _watermarks.Query(new KafkaTopicPartition(topicPartition.Topic, new Partition(topicPartition.Partition)));
         return new PartitionOffsets(topicPartition, watermarks.Low.Value, watermarks.High.Value);
     }
 
     public void Dispose()
     {
-        if (_watermarks.IsValueCreated)
-        {
-            _watermarks.Value.Close();
-            _watermarks.Value.Dispose();
-        }
-
+        _watermarks.Dispose();
         _admin.Dispose();
     }
 
@@ -152,11 +179,22 @@ internal sealed class KafkaTopicCatalog : IDisposable
         }
     }
 
+    private List<TopicMetadata> Refresh() => RefreshAll().Topics;
+
     // All-topics metadata: asking for one named topic could auto-create it on brokers that allow that.
-    private List<TopicMetadata> Refresh()
+    private Metadata RefreshAll()
     {
-        var topics = _admin.GetMetadata(_timeout).Topics;
-        foreach (var t in topics)
+        Metadata metadata;
+        try
+        {
+            metadata = _admin.GetMetadata(_timeout);
+        }
+        catch (KafkaException e)
+        {
+            throw new KafkaUnavailableException(_options.BootstrapServers, _timeout, e.Error.Reason, e);
+        }
+
+        foreach (var t in metadata.Topics)
         {
             if (t.Error.Code == ErrorCode.NoError && t.Partitions.Count > 0)
             {
@@ -164,8 +202,12 @@ internal sealed class KafkaTopicCatalog : IDisposable
             }
         }
 
-        return topics;
+        return metadata;
     }
+
+    private static IEnumerable<TopicMetadata> Visible(IEnumerable<TopicMetadata> topics) => topics
+        .Where(t => t.Error.Code == ErrorCode.NoError && t.Partitions.Count > 0 && !IsInternal(t.Topic))
+        .OrderBy(t => t.Topic, StringComparer.Ordinal);
 
     private static void ThrowIfCountDiffers(string topic, int existing, int requested)
     {

@@ -33,7 +33,7 @@ public sealed class KafkaSplitEndToEndTests : IAsyncLifetime
     private readonly string _group = "ksplit-" + Guid.NewGuid().ToString("N")[..10];
     private readonly TempDirectory _dataDir = new();
     private LibrdkafkaMockCluster? _mock;
-    private string? _bootstrap;
+    private string[] _kafkaArguments = [];
     private string? _unavailable;
     private bool _postgres;
 
@@ -51,9 +51,8 @@ public sealed class KafkaSplitEndToEndTests : IAsyncLifetime
             return;
         }
 
-        if (Environment.GetEnvironmentVariable("LAMBDA_KAFKA_BOOTSTRAP") is { Length: > 0 } bootstrap)
+        if (Environment.GetEnvironmentVariable(KafkaTestCluster.Variable) is { Length: > 0 })
         {
-            _bootstrap = bootstrap;
             return;
         }
 
@@ -66,8 +65,6 @@ public sealed class KafkaSplitEndToEndTests : IAsyncLifetime
             {
                 _mock.CreateTopic(topic, Partitions);
             }
-
-            _bootstrap = _mock.BootstrapServers;
         }
         catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException or InvalidOperationException)
         {
@@ -92,6 +89,8 @@ public sealed class KafkaSplitEndToEndTests : IAsyncLifetime
     public async Task two_speed_members_serve_and_a_scheduler_run_as_separate_processes_over_kafka_and_postgres()
     {
         FaultEnvironment.Require(_unavailable);
+        // The real cluster's replication as the tests ask for it; the mock's topics have one replica and no DescribeConfigs.
+        _kafkaArguments = _mock?.CliArguments() ?? KafkaTestCluster.CliArguments();
         var url = $"http://127.0.0.1:{SplitApi.FreePort()}";
 
         var key = await AdminKeyAsync();
@@ -207,7 +206,7 @@ public sealed class KafkaSplitEndToEndTests : IAsyncLifetime
         && !line.Contains("Partitions [] ", StringComparison.Ordinal);
 
     private LambdaProcess Lambda(params string[] args) => new(
-        [.. args, "--data-dir", _dataDir.Path, "--log", "kafka", "--kafka-bootstrap", _bootstrap!,
+        [.. args, "--data-dir", _dataDir.Path, .. _kafkaArguments,
             // The mock cluster waits session.timeout.ms - 1 s for members after a join or leave: 6 s, Kafka's minimum.
             "--kafka-config", "consumer.session.timeout.ms=6000,consumer.heartbeat.interval.ms=500",
             "--partitions", Partitions.ToString(CultureInfo.InvariantCulture),

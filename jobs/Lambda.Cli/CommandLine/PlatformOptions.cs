@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Lambda.Cli.Hosting;
 using Lambda.Log.Embedded;
 using Lambda.Log.Kafka;
 using Lambda.SharedModel.Access;
@@ -73,6 +74,9 @@ internal sealed class PlatformOptions
         DefaultValueFactory = _ => Environment.GetEnvironmentVariable("LAMBDA_PG_SCHEMA") is { Length: > 0 } schema ? schema : PostgresViewStore.DefaultSchema,
     };
 
+    /// <summary>The Kafka log's topic settings and timeout.</summary>
+    public KafkaFlags Kafka { get; } = new();
+
     public PlatformOptions()
     {
         LogKind.AcceptOnlyFromAmong("embedded", "kafka");
@@ -86,7 +90,10 @@ internal sealed class PlatformOptions
         });
     }
 
-    public IEnumerable<Option> All => [DataDir, LogKind, KafkaBootstrap, KafkaConfig, Partitions, StoreKind, PostgresConnection, PostgresSchema];
+    public IEnumerable<Option> All => [DataDir, LogKind, KafkaBootstrap, KafkaConfig, .. Kafka.All, Partitions, StoreKind, PostgresConnection, PostgresSchema];
+
+    /// <summary>Whether the command runs on the Kafka log.</summary>
+    public bool IsKafka(ParseResult parsed) => parsed.GetValue(LogKind) == "kafka";
 
     /// <summary>Opens the configured view store and creates its schema if missing.</summary>
     public async Task<IViewStore> OpenStoreAsync(ParseResult parsed, CancellationToken cancellationToken)
@@ -184,8 +191,9 @@ internal sealed class PlatformOptions
     /// writing records <paramref name="owner"/> (default: the command's name) for others to name its owner.
     /// </summary>
     /// <param name="configure">Sets further options of an embedded log (e.g. its retention) before it opens.</param>
+    /// <param name="createTopics">False to only read what exists (`lambda topics` on Kafka).</param>
     public async Task<IEventLog> OpenLogAsync(ParseResult parsed, CancellationToken cancellationToken, bool readOnly = false, string? owner = null,
-        Action<EmbeddedLogOptions>? configure = null)
+        Action<EmbeddedLogOptions>? configure = null, bool createTopics = true)
     {
         var partitions = parsed.GetValue(Partitions);
         IEventLog log;
@@ -207,7 +215,11 @@ internal sealed class PlatformOptions
                 throw new UsageException($"--kafka-config: {ex.Message}");
             }
 
-            log = new KafkaEventLog(KafkaClientSettings.Options(bootstrap, partitions, extra));
+            var settings = RunSettings.FromEnvironment(KafkaSettings.Keys);
+            Kafka.SetFlags(parsed, settings);
+            var options = KafkaClientSettings.Options(bootstrap, partitions, extra);
+            KafkaSettings.Read(settings).Apply(options);
+            log = new KafkaEventLog(options);
         }
         else
         {
@@ -231,7 +243,7 @@ internal sealed class PlatformOptions
             log = EmbeddedEventLog.Open(options);
         }
 
-        if (!readOnly)
+        if (!readOnly && createTopics)
         {
             foreach (var topic in Topics.All)
             {

@@ -22,11 +22,14 @@ internal sealed record PlatformSettings(string DataDirectory, string Log, string
     /// <summary>Extra librdkafka settings for every Kafka client (setting kafka_config).</summary>
     public IReadOnlyDictionary<string, string> KafkaConfig { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>The Kafka log's topic settings and timeout (settings kafka_replication, ...).</summary>
+    public KafkaSettings Kafka { get; init; } = new(3, 2, null, null, true, TimeSpan.FromSeconds(30));
+
     /// <summary>The embedded log's retention (settings log_retention, log_retention_guards, log_segment_mb), applied when it is opened for writing.</summary>
     public LogRetentionSettings LogRetention { get; init; } = new(null, LogRetentionSettings.DefaultGuards, null);
 
     /// <summary>The setting keys this record reads.</summary>
-    public static readonly string[] Keys = ["data_dir", "log", "kafka_bootstrap", "kafka_config", "partitions", "store", "pg", "pg_schema", .. LogRetentionSettings.Keys];
+    public static readonly string[] Keys = ["data_dir", "log", "kafka_bootstrap", "kafka_config", "partitions", "store", "pg", "pg_schema", .. KafkaSettings.Keys, .. LogRetentionSettings.Keys];
 
     public static PlatformSettings Read(ParseResult parsed, PlatformOptions platform, RunSettings settings, string dataDirectory)
     {
@@ -37,6 +40,7 @@ internal sealed record PlatformSettings(string DataDirectory, string Log, string
         settings.SetFlag(parsed, "store", platform.StoreKind);
         settings.SetFlag(parsed, "pg", platform.PostgresConnection);
         settings.SetFlag(parsed, "pg_schema", platform.PostgresSchema);
+        platform.Kafka.SetFlags(parsed, settings);
         var log = settings.GetString("log", "embedded")!;
         var store = settings.GetString("store", "sqlite")!;
         if (log is not ("embedded" or "kafka"))
@@ -60,6 +64,7 @@ internal sealed record PlatformSettings(string DataDirectory, string Log, string
             schema ?? PostgresViewStore.DefaultSchema, schema is not null)
         {
             KafkaConfig = settings.Get<IReadOnlyDictionary<string, string>>("kafka_config", new Dictionary<string, string>(), KafkaClientSettings.Parse, "key=value[,key=value] pairs of settings the log does not set itself"),
+            Kafka = KafkaSettings.Read(settings),
             LogRetention = LogRetentionSettings.Read(settings, log),
         };
         if (log == "kafka" && string.IsNullOrWhiteSpace(result.KafkaBootstrap))
@@ -90,7 +95,9 @@ internal sealed record PlatformSettings(string DataDirectory, string Log, string
         IEventLog log;
         if (Log == "kafka")
         {
-            log = new KafkaEventLog(KafkaClientSettings.Options(KafkaBootstrap!, Partitions, KafkaConfig));
+            var options = KafkaClientSettings.Options(KafkaBootstrap!, Partitions, KafkaConfig);
+            Kafka.Apply(options);
+            log = new KafkaEventLog(options);
         }
         else
         {

@@ -17,7 +17,7 @@ public sealed class KafkaGroupMemberTests : IAsyncLifetime
         _cluster.CreateTopic("left", 4);
         _cluster.CreateTopic("right", 4);
         _cluster.CreateTopic("odd", 3);
-        var options = new KafkaLogOptions { BootstrapServers = _cluster.BootstrapServers, RequestTimeout = TimeSpan.FromSeconds(20) };
+        var options = _cluster.LogOptions(TimeSpan.FromSeconds(20));
         options.ExtraConfig["consumer.session.timeout.ms"] = "6000";
         options.ExtraConfig["consumer.heartbeat.interval.ms"] = "500";
         _log = new KafkaEventLog(options);

@@ -10,6 +10,10 @@ public sealed class KafkaLogOptionsTests
         { nameof(KafkaLogOptions.ClientId), o => o.ClientId = "" },
         { nameof(KafkaLogOptions.DefaultPartitions), o => o.DefaultPartitions = 0 },
         { nameof(KafkaLogOptions.ReplicationFactor), o => o.ReplicationFactor = 0 },
+        { nameof(KafkaLogOptions.MinInSyncReplicas), o => o.MinInSyncReplicas = 0 },
+        { nameof(KafkaLogOptions.MinInSyncReplicas), o => o.MinInSyncReplicas = 4 },
+        { nameof(KafkaLogOptions.Retention), o => o.Retention = TimeSpan.Zero },
+        { nameof(KafkaLogOptions.RetentionBytes), o => o.RetentionBytes = 0 },
         { nameof(KafkaLogOptions.Linger), o => o.Linger = TimeSpan.FromMilliseconds(-1) },
         { nameof(KafkaLogOptions.DeliveryTimeout), o => o.DeliveryTimeout = TimeSpan.Zero },
         { nameof(KafkaLogOptions.RequestTimeout), o => o.RequestTimeout = TimeSpan.Zero },
@@ -71,4 +75,19 @@ public sealed class KafkaLogOptionsTests
 
     private static string[] Settings(KafkaLogOptions options, KafkaClientKind kind) =>
         [.. options.ExtraConfigFor(kind).Select(s => $"{s.Key}={s.Value}").Order(StringComparer.Ordinal)];
+
+    [Fact]
+    public void by_default_topics_are_replicated_three_times_need_two_in_sync_and_keep_records_forever()
+    {
+        var options = new KafkaLogOptions { BootstrapServers = "localhost:9092" };
+
+        Assert.Equal(3, options.ReplicationFactor);
+        Assert.Equal(new Dictionary<string, string>
+        {
+            ["message.timestamp.type"] = "LogAppendTime",
+            ["min.insync.replicas"] = "2",
+            ["retention.ms"] = "-1",
+            ["retention.bytes"] = "-1",
+        }, options.TopicConfigs());
+    }
 }

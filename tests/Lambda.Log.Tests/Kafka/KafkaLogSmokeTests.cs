@@ -1,6 +1,7 @@
 using System.Text;
 using Lambda.Log.Kafka;
 using Lambda.SharedModel.Log;
+using Lambda.Tests.Shared;
 using Lambda.SharedModel.Partitioning;
 
 namespace Lambda.Log.Tests.Kafka;
@@ -88,5 +89,42 @@ public sealed class KafkaLogSmokeTests : IAsyncLifetime
         await Log.CreateTopicAsync(_topic, 2);
         await Assert.ThrowsAsync<InvalidOperationException>(async () => await Log.CreateTopicAsync(_topic, 3));
         Assert.Contains(new TopicDescription(_topic, 2), await Log.ListTopicsAsync());
+    }
+
+    [SkippableFact]
+    public async Task a_created_topic_has_the_asked_replication_min_insync_replicas_and_unlimited_retention()
+    {
+        await Log.CreateTopicAsync(_topic, 2);
+
+        var state = Assert.Single(await Log.DescribeTopicsAsync(), t => t.Name == _topic);
+
+        Assert.Equal(new KafkaTopicState(_topic, 2, KafkaTestCluster.ReplicationFactor, KafkaTestCluster.ReplicationFactor, 0,
+            KafkaTestCluster.MinInSyncReplicas.ToString(System.Globalization.CultureInfo.InvariantCulture), "-1", "-1"), state);
+    }
+
+    [SkippableFact]
+    public async Task an_existing_topic_with_another_retention_is_refused_naming_the_difference()
+    {
+        await Log.CreateTopicAsync(_topic, 2);
+        var options = KafkaTestCluster.Options();
+        options.Retention = TimeSpan.FromDays(7);
+        await using var other = new KafkaEventLog(options);
+
+        var e = await Assert.ThrowsAsync<InvalidOperationException>(async () => await other.CreateTopicAsync(_topic, 2));
+
+        Assert.Contains($"topic '{_topic}' exists with other settings than asked for: retention.ms=-1, not 604800000", e.Message, StringComparison.Ordinal);
+    }
+
+    [SkippableFact]
+    public async Task asking_for_more_replicas_than_brokers_fails_naming_both_numbers()
+    {
+        var options = KafkaTestCluster.Options();
+        var brokers = KafkaTestCluster.Brokers;
+        options.ReplicationFactor = (short)(brokers + 1);
+        await using var other = new KafkaEventLog(options);
+
+        var e = await Assert.ThrowsAsync<InvalidOperationException>(async () => await other.CreateTopicAsync(_topic, 2));
+
+        Assert.Contains($"needs {brokers + 1} replicas but the cluster at {options.BootstrapServers} has {brokers} broker(s)", e.Message, StringComparison.Ordinal);
     }
 }

@@ -21,12 +21,7 @@ public sealed class KafkaMockClusterTests : IAsyncLifetime
         KafkaNative.EnsureLoaded();
         _cluster = new LibrdkafkaMockCluster();
         _cluster.CreateTopic(Topic, Partitions);
-        _log = new KafkaEventLog(new KafkaLogOptions
-        {
-            BootstrapServers = _cluster.BootstrapServers,
-            DeliveryTimeout = TimeSpan.FromSeconds(20),
-            RequestTimeout = TimeSpan.FromSeconds(20),
-        });
+        _log = new KafkaEventLog(_cluster.LogOptions(TimeSpan.FromSeconds(20)));
     }
 
     public Task InitializeAsync() => Task.CompletedTask;

@@ -16,9 +16,22 @@ public sealed class KafkaNativeTests
     };
 
     [Fact]
-    public void librdkafka_loads_and_reports_its_version()
+    public void the_redist_build_of_librdkafka_is_loaded_at_the_expected_version()
     {
-        Assert.Matches(@"^\d+\.\d+\.\d+", KafkaNative.Version);
+        Assert.Equal("2.16.0", KafkaNative.ExpectedVersion);
+        Assert.Equal(KafkaNative.ExpectedVersion, KafkaNative.Version);
+        // Not the system's librdkafka (Debian's may be installed): the package's centos8 build.
+        Assert.EndsWith("runtimes/linux-x64/native/centos8-librdkafka.so", KafkaNative.LibraryPath, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void another_librdkafka_version_is_refused_with_one_line_naming_both_versions()
+    {
+        var e = Assert.Throws<InvalidOperationException>(() => KafkaNative.CheckVersion("2.0.2", "2.16.0", "/usr/lib/librdkafka.so.1"));
+
+        Assert.Contains("librdkafka 2.0.2 was loaded (/usr/lib/librdkafka.so.1)", e.Message, StringComparison.Ordinal);
+        Assert.Contains("tested with 2.16.0", e.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', e.Message);
     }
 
     [Fact]

@@ -1,20 +1,29 @@
 using System.Runtime.InteropServices;
 using System.Text;
+using Lambda.Log.Kafka;
 
 namespace Lambda.Log.Tests.Kafka;
 
 /// <summary>
-/// librdkafka's built-in mock cluster (rdkafka_mock.h, shipped in Debian's librdkafka1): real Kafka
-/// protocol listeners on localhost, in this process. It has no CreateTopics API in librdkafka 2.0,
-/// so topics are created through <see cref="CreateTopic"/> instead of the admin client.
+/// librdkafka's built-in mock cluster (rdkafka_mock.h, in the librdkafka.redist build the log loads):
+/// real Kafka protocol listeners on localhost, in this process. The admin client's CreateTopics times
+/// out against it, so topics are created through <see cref="CreateTopic"/> instead.
 /// </summary>
 internal sealed class LibrdkafkaMockCluster : IDisposable
 {
-    private const string Library = "librdkafka.so.1";
+    private const string Library = "librdkafka";
     private const int ProducerType = 0;
 
     private readonly IntPtr _client;
     private readonly IntPtr _cluster;
+
+    static LibrdkafkaMockCluster()
+    {
+        // This assembly's [DllImport("librdkafka")] binds to the very file the log loaded.
+        KafkaNative.EnsureLoaded();
+        NativeLibrary.SetDllImportResolver(typeof(LibrdkafkaMockCluster).Assembly, (name, _, _) =>
+            name == Library && KafkaNative.LibraryPath is { } path ? NativeLibrary.Load(path) : IntPtr.Zero);
+    }
 
     public LibrdkafkaMockCluster(int brokers = 1)
     {
@@ -37,6 +46,24 @@ internal sealed class LibrdkafkaMockCluster : IDisposable
     }
 
     public string BootstrapServers { get; }
+
+    /// <summary>
+    /// Log options for this cluster: its topics have one replica (<see cref="CreateTopic"/>) and it
+    /// serves no DescribeConfigs, so the log asks for one replica and does not read topic configs.
+    /// </summary>
+    public KafkaLogOptions LogOptions(TimeSpan timeout) => new()
+    {
+        BootstrapServers = BootstrapServers,
+        ReplicationFactor = 1,
+        MinInSyncReplicas = 1,
+        CheckTopicConfigs = false,
+        DeliveryTimeout = timeout,
+        RequestTimeout = timeout,
+    };
+
+    /// <summary>The `lambda` flags matching <see cref="LogOptions"/>.</summary>
+    public string[] CliArguments() =>
+        ["--log", "kafka", "--kafka-bootstrap", BootstrapServers, "--kafka-replication", "1", "--kafka-min-insync", "1", "--kafka-check-configs", "false"];
 
     public void CreateTopic(string topic, int partitions)
     {

@@ -31,12 +31,7 @@ internal sealed class KafkaTraffic : IDisposable
     /// <summary>A log client of its own, as each speed process has.</summary>
     public KafkaEventLog OpenLog()
     {
-        var options = new KafkaLogOptions
-        {
-            BootstrapServers = BootstrapServers,
-            DeliveryTimeout = TimeSpan.FromSeconds(20),
-            RequestTimeout = TimeSpan.FromSeconds(20),
-        };
+        var options = _cluster.LogOptions(TimeSpan.FromSeconds(20));
         // The mock cluster waits session.timeout.ms - 1 s for members after a join or leave (a real
         // broker proceeds as soon as every member has rejoined): 6 s, Kafka's minimum, keeps tests short.
         options.ExtraConfig["consumer.session.timeout.ms"] = "6000";
