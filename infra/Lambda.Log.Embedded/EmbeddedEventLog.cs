@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Lambda.Log.Embedded.Storage;
+using Lambda.SharedModel.IO;
 using Lambda.SharedModel.Log;
 
 namespace Lambda.Log.Embedded;
@@ -14,7 +15,7 @@ public sealed class EmbeddedEventLog : IEventLog
     private const string CleanMarker = ".clean";
     private readonly ConcurrentDictionary<string, TopicLog> _topics = new(StringComparer.Ordinal);
     private readonly Lock _adminLock = new();
-    private readonly DirectoryLock? _lock;
+    private readonly FileLock? _lock;
     private readonly GroupOffsetStore _groups;
     private readonly Timer? _fsyncTimer;
     private readonly BackgroundLoop? _retention;
@@ -24,7 +25,7 @@ public sealed class EmbeddedEventLog : IEventLog
     private long _segmentsDeleted;
     private int _syncing;
 
-    private EmbeddedEventLog(EmbeddedLogOptions options, DirectoryLock? directoryLock)
+    private EmbeddedEventLog(EmbeddedLogOptions options, FileLock? directoryLock)
     {
         Options = options;
         _lock = directoryLock;
@@ -72,7 +73,7 @@ public sealed class EmbeddedEventLog : IEventLog
         }
 
         Directory.CreateDirectory(options.RootPath);
-        var directoryLock = DirectoryLock.Acquire(options.RootPath, options.Owner);
+        var directoryLock = LogOwnership.Claim(options.RootPath, options.Owner);
         try
         {
             var marker = Path.Combine(options.RootPath, CleanMarker);
@@ -81,7 +82,7 @@ public sealed class EmbeddedEventLog : IEventLog
             {
                 // From here until a clean close, a crash must lead to verification on the next open.
                 File.Delete(marker);
-                DurableFile.SyncDirectory(options.RootPath);
+                DurableFiles.FsyncDirectory(options.RootPath);
             }
 
             var log = new EmbeddedEventLog(options, directoryLock);
@@ -201,7 +202,7 @@ public sealed class EmbeddedEventLog : IEventLog
             {
                 try
                 {
-                    DurableFile.WriteAtomically(Path.Combine(Options.RootPath, CleanMarker), "clean\n"u8);
+                    DurableFiles.Replace(Path.Combine(Options.RootPath, CleanMarker), "clean\n"u8);
                 }
                 catch (IOException)
                 {

@@ -1,5 +1,5 @@
-using Microsoft.Data.Sqlite;
 using Lambda.SharedModel.Views;
+using Microsoft.Data.Sqlite;
 
 namespace Lambda.Store.Sqlite;
 

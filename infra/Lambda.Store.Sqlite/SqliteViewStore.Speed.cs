@@ -1,5 +1,6 @@
 using Lambda.SharedModel.Sketches;
 using Lambda.SharedModel.Views;
+using Microsoft.Data.Sqlite;
 
 namespace Lambda.Store.Sqlite;
 
@@ -10,63 +11,30 @@ public sealed partial class SqliteViewStore
 
     /// <inheritdoc />
     public Task UpsertSpeedRowsAsync(IReadOnlyCollection<SpeedViewRow> rows, IReadOnlyDictionary<int, long>? ownerEpochs = null,
-        CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(rows);
-        if (!OwnerEpochs.HasRowsToWrite(rows, r => r.Partition, ownerEpochs))
+        CancellationToken cancellationToken = default) =>
+        FencedUpsertAsync(rows, r => r.Partition, ownerEpochs, SqliteSql.UpsertSpeedRow, static (p, row) =>
         {
-            return Task.CompletedTask;
-        }
-
-        return WriteAsync((session, transaction) =>
-        {
-            CheckOwnerEpochs(session, transaction, ownerEpochs);
-            var command = session.Command(SqliteSql.UpsertSpeedRow, transaction);
-            var p = command.Parameters;
-            foreach (var row in rows)
-            {
-                p[0].Value = row.CampaignId;
-                p[1].Value = row.BucketStartMs;
-                p[2].Value = row.Partition;
-                SqliteRows.BindCounts(p, 3, row.Counts);
-                p[11].Value = row.UniquesSketch;
-                p[12].Value = row.Final ? 1L : 0L;
-                command.ExecuteNonQuery();
-            }
-            BumpGeneration(session, transaction);
-            return 0;
+            p[0].Value = row.CampaignId;
+            p[1].Value = row.BucketStartMs;
+            p[2].Value = row.Partition;
+            SqliteRows.BindCounts(p, 3, row.Counts);
+            p[11].Value = row.UniquesSketch;
+            p[12].Value = row.Final ? 1L : 0L;
         }, cancellationToken);
-    }
 
     /// <inheritdoc />
     public Task UpsertSpeedCountsAsync(IReadOnlyCollection<SpeedCountsRow> rows, IReadOnlyDictionary<int, long>? ownerEpochs = null,
-        CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(rows);
-        if (!OwnerEpochs.HasRowsToWrite(rows, r => r.Partition, ownerEpochs))
+        CancellationToken cancellationToken = default) =>
+        // The statement keeps a stored row's sketch; a new row gets the empty sketch (parameter 11).
+        FencedUpsertAsync(rows, r => r.Partition, ownerEpochs, SqliteSql.UpsertSpeedCounts, static (p, row) =>
         {
-            return Task.CompletedTask;
-        }
-
-        return WriteAsync((session, transaction) =>
-        {
-            CheckOwnerEpochs(session, transaction, ownerEpochs);
-            var command = session.Command(SqliteSql.UpsertSpeedCounts, transaction);
-            var p = command.Parameters;
+            p[0].Value = row.CampaignId;
+            p[1].Value = row.BucketStartMs;
+            p[2].Value = row.Partition;
+            SqliteRows.BindCounts(p, 3, row.Counts);
             p[11].Value = EmptySketch;
-            foreach (var row in rows)
-            {
-                p[0].Value = row.CampaignId;
-                p[1].Value = row.BucketStartMs;
-                p[2].Value = row.Partition;
-                SqliteRows.BindCounts(p, 3, row.Counts);
-                p[12].Value = row.Final ? 1L : 0L;
-                command.ExecuteNonQuery();
-            }
-            BumpGeneration(session, transaction);
-            return 0;
+            p[12].Value = row.Final ? 1L : 0L;
         }, cancellationToken);
-    }
 
     /// <inheritdoc />
     public Task<IReadOnlyList<SpeedViewRow>> ReadSpeedRowsAsync(string campaignId, long fromMs, long toMs,
@@ -96,10 +64,34 @@ public sealed partial class SqliteViewStore
 
     /// <inheritdoc />
     public Task UpsertPartitionStatusAsync(IReadOnlyCollection<SpeedPartitionStatus> statuses,
-        IReadOnlyDictionary<int, long>? ownerEpochs = null, CancellationToken cancellationToken = default)
+        IReadOnlyDictionary<int, long>? ownerEpochs = null, CancellationToken cancellationToken = default) =>
+        FencedUpsertAsync(statuses, r => r.Partition, ownerEpochs, SqliteSql.UpsertPartitionStatus, static (p, s) =>
+        {
+            p[0].Value = s.Partition;
+            p[1].Value = s.Owner;
+            p[2].Value = s.WatermarkMs;
+            p[3].Value = s.Lag;
+            p[4].Value = s.EventsPerSecond;
+            p[5].Value = s.Processed;
+            p[6].Value = s.BotFiltered;
+            p[7].Value = s.Late;
+            p[8].Value = s.Unattributed;
+            p[9].Value = s.Duplicates;
+            p[10].Value = s.DeadLettered;
+            p[11].Value = SqliteRows.ToUnixMicros(s.UpdatedAt);
+            p[12].Value = s.OwnerMismatched;
+            p[13].Value = s.FutureDated;
+        }, cancellationToken);
+
+    /// <summary>
+    /// The one write path of speed rows, counters and statuses: in one transaction, the owner epochs are
+    /// checked (a stale one changes nothing), the statement runs once per row, and the view generation is bumped.
+    /// </summary>
+    private Task FencedUpsertAsync<T>(IReadOnlyCollection<T> rows, Func<T, int> partitionOf, IReadOnlyDictionary<int, long>? ownerEpochs,
+        SqliteStatement statement, Action<SqliteParameterCollection, T> bind, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(statuses);
-        if (!OwnerEpochs.HasRowsToWrite(statuses, r => r.Partition, ownerEpochs))
+        ArgumentNullException.ThrowIfNull(rows);
+        if (!OwnerEpochs.HasRowsToWrite(rows, partitionOf, ownerEpochs))
         {
             return Task.CompletedTask;
         }
@@ -107,24 +99,10 @@ public sealed partial class SqliteViewStore
         return WriteAsync((session, transaction) =>
         {
             CheckOwnerEpochs(session, transaction, ownerEpochs);
-            var command = session.Command(SqliteSql.UpsertPartitionStatus, transaction);
-            var p = command.Parameters;
-            foreach (var s in statuses)
+            var command = session.Command(statement, transaction);
+            foreach (var row in rows)
             {
-                p[0].Value = s.Partition;
-                p[1].Value = s.Owner;
-                p[2].Value = s.WatermarkMs;
-                p[3].Value = s.Lag;
-                p[4].Value = s.EventsPerSecond;
-                p[5].Value = s.Processed;
-                p[6].Value = s.BotFiltered;
-                p[7].Value = s.Late;
-                p[8].Value = s.Unattributed;
-                p[9].Value = s.Duplicates;
-                p[10].Value = s.DeadLettered;
-                p[11].Value = SqliteRows.ToUnixMicros(s.UpdatedAt);
-                p[12].Value = s.OwnerMismatched;
-                p[13].Value = s.FutureDated;
+                bind(command.Parameters, row);
                 command.ExecuteNonQuery();
             }
             BumpGeneration(session, transaction);

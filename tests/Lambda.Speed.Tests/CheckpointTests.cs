@@ -1,7 +1,7 @@
 using Lambda.SharedModel.Bots;
-using Lambda.Speed.State;
 using Lambda.Speed.Checkpoints;
 using Lambda.Speed.Processing;
+using Lambda.Speed.State;
 using Microsoft.Extensions.Logging.Abstractions;
 using static Lambda.Speed.Tests.ProcessorHarness;
 

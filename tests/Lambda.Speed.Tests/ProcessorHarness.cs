@@ -5,8 +5,8 @@ using Lambda.SharedModel.Events;
 using Lambda.SharedModel.Log;
 using Lambda.SharedModel.Sketches;
 using Lambda.SharedModel.Views;
-using Lambda.Speed.State;
 using Lambda.Speed.Processing;
+using Lambda.Speed.State;
 
 namespace Lambda.Speed.Tests;
 

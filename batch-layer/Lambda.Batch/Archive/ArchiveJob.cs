@@ -45,7 +45,7 @@ public sealed class ArchiveJob
     {
         var stopwatch = Stopwatch.StartNew();
         var root = _options.MasterRoot;
-        using var masterLock = scope.TakeLock ? MasterLock.Acquire(root) : null;
+        using var masterLock = scope.TakeLock ? MasterDataset.Lock(root) : null;
         if (scope.TakeLock && BackfillPaths.SwapPending(root))
         {
             throw new InvalidOperationException(

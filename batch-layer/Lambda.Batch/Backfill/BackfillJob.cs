@@ -47,7 +47,7 @@ public sealed partial class BackfillJob
         var stopwatch = Stopwatch.StartNew();
         var requested = _options.Dates;
         BackfillResult result;
-        using (MasterLock.Acquire(_root))
+        using (MasterDataset.Lock(_root))
         {
             result = FinishPendingSwap(requested)
                 ?? await RebuildAndSwapAsync(requested, progress, cancellationToken).ConfigureAwait(false);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Lambda.SharedModel.Events;
+using Lambda.SharedModel.IO;
 
 namespace Lambda.Batch.Master;
 
@@ -48,6 +49,17 @@ public static class MasterDataset
 
     /// <summary>The folder of one topic's files.</summary>
     public static string TopicDirectory(string root, string topic) => Path.Combine(root, topic);
+
+    /// <summary>
+    /// Exclusive ownership of a master dataset for one archive or backfill: a lock on <c>&lt;root&gt;.lock</c>,
+    /// beside the root, so a backfill can rename the root while holding it.
+    /// </summary>
+    /// <exception cref="FileLockHeldException">Another archive or backfill holds it.</exception>
+    public static FileLock Lock(string root)
+    {
+        var full = Path.GetFullPath(root).TrimEnd(Path.DirectorySeparatorChar);
+        return FileLock.Acquire(full + ".lock", $"the master dataset '{full}' (an archive or backfill)");
+    }
 
     /// <summary>The folder of one topic's files for one event date (UTC).</summary>
     public static string DateDirectory(string root, string topic, DateOnly date) =>

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Lambda.SharedModel.IO;
 
 namespace Lambda.Batch.Recompute;
 
@@ -32,6 +33,10 @@ public sealed class BatchPaths(string dataDirectory)
 
     /// <summary>Held exclusively by the one recompute or rollback running at a time.</summary>
     public string LockFile => Path.Combine(BatchRoot, ".lock");
+
+    /// <summary>One recompute, rollback or prune at a time per data directory.</summary>
+    /// <exception cref="FileLockHeldException">Another batch job holds it.</exception>
+    public FileLock LockBatchJobs() => FileLock.Acquire(LockFile, $"the batch layer of {DataDirectory} (a recompute, rollback or prune)");
 
     /// <summary>The folder of version <paramref name="versionId"/>.</summary>
     public string VersionDirectory(long versionId) => Path.Combine(ViewsRoot, VersionName(versionId));

@@ -52,7 +52,7 @@ public sealed partial class BatchRecomputer : IRecompute
     public async Task<RecomputeResult> RunAsync(RecomputeRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        using var jobLock = BatchJobLock.Acquire(_paths);
+        using var jobLock = _paths.LockBatchJobs();
         await _catalog.CleanUpAbandonedAsync(cancellationToken).ConfigureAwait(false);
         Directory.CreateDirectory(_paths.TempRoot);
         var timings = new RecomputeTimings();

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Lambda.SharedModel.IO;
 using Lambda.SharedModel.Log;
 
 namespace Lambda.Log.Embedded.Storage;
@@ -39,7 +40,7 @@ internal sealed class GroupOffsetStore(string directory, bool readOnly)
             }
 
             Directory.CreateDirectory(directory);
-            DurableFile.WriteAtomically(PathOf(group), Encoding.UTF8.GetBytes(text.ToString()));
+            DurableFiles.Replace(PathOf(group), Encoding.UTF8.GetBytes(text.ToString()));
             _groups[group] = updated;
         }
         finally

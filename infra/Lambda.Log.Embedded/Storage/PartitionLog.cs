@@ -1,3 +1,4 @@
+using Lambda.SharedModel.IO;
 using Lambda.SharedModel.Log;
 
 namespace Lambda.Log.Embedded.Storage;
@@ -399,7 +400,7 @@ internal sealed class PartitionLog : IDisposable
         var segment = Segment.Open(_directory, baseOffset, writable: true);
         if (_options.Fsync != FsyncPolicy.Never)
         {
-            DurableFile.SyncDirectory(_directory);
+            DurableFiles.FsyncDirectory(_directory);
         }
 
         Volatile.Write(ref _segments, [.. _segments, segment]);

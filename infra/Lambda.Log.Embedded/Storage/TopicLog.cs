@@ -1,4 +1,5 @@
 using System.Text;
+using Lambda.SharedModel.IO;
 using Lambda.SharedModel.Log;
 
 namespace Lambda.Log.Embedded.Storage;
@@ -35,11 +36,11 @@ internal sealed class TopicLog(string name, PartitionLog[] partitions)
 
         for (var p = 0; p < partitions; p++)
         {
-            DurableFile.SyncDirectory(Path.Combine(directory, p.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            DurableFiles.FsyncDirectory(Path.Combine(directory, p.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         }
 
-        DurableFile.WriteAtomically(Path.Combine(directory, MetaFile), Encoding.ASCII.GetBytes($"partitions={partitions}\n"));
-        DurableFile.SyncDirectory(Path.GetDirectoryName(directory)!);
+        DurableFiles.Replace(Path.Combine(directory, MetaFile), Encoding.ASCII.GetBytes($"partitions={partitions}\n"));
+        DurableFiles.FsyncDirectory(Path.GetDirectoryName(directory)!);
         return new TopicLog(name, logs);
     }
 

@@ -15,7 +15,7 @@ internal static class BatchRollbackCommand
         command.SetAction(async (parsed, cancellationToken) =>
         {
             var paths = new BatchPaths(platform.DataDirectory(parsed));
-            using var jobLock = BatchJobLock.Acquire(paths);
+            using var jobLock = paths.LockBatchJobs();
             await using var store = await platform.OpenStoreAsync(parsed, cancellationToken).ConfigureAwait(false);
             var target = await new BatchVersionCatalog(store, paths).RollbackAsync(parsed.GetValue(version), cancellationToken).ConfigureAwait(false);
             await parsed.InvocationConfiguration.Output.WriteLineAsync(

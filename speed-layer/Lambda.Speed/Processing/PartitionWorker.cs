@@ -9,13 +9,12 @@ using Microsoft.Extensions.Logging;
 namespace Lambda.Speed.Processing;
 
 /// <summary>
-/// Drives one partition: reads its three topics, merges them in log-time order, feeds the
-/// processor, writes changed rows every flush interval and checkpoints every checkpoint interval.
-/// Flushes fall on a wall-clock grid of the flush interval (every partition flushes at the same
-/// moments) and are handed to the view writer without waiting for the store, so processing goes on
-/// while rows are written; one flush per partition is in flight at a time. A checkpoint waits for
-/// its flush to be in the store, so the state it records never runs ahead of the speed view;
-/// offsets are committed to the consumer group only after the checkpoint.
+/// Drives one partition: its input (<see cref="PartitionInput"/>: reads and merges the three topics
+/// into the processor), its output (<see cref="PartitionFlusher"/>: changed rows every flush interval,
+/// written beside processing) and its checkpoints (every checkpoint interval, through
+/// <see cref="PartitionCheckpointer"/>). A checkpoint waits for its flush to be in the store, so the
+/// state it records never runs ahead of the speed view; offsets are committed to the consumer group
+/// only after the checkpoint.
 /// A worker lives while its process owns the partition: <see cref="StopAsync"/> hands the partition
 /// on (flush, checkpoint, commit), <see cref="AbandonAsync"/> drops it when it is already lost.
 /// <para>
@@ -37,31 +36,19 @@ internal sealed partial class PartitionWorker
     private readonly TopicPartition[] _inputs;
     private readonly BotRules _bots;
     private readonly CampaignOwners _owners;
-    private PartitionCheckpointer _checkpoints = null!;
-    private long _epoch;
-    private readonly List<SpeedViewRow> _rows = [];
-    private readonly List<SpeedCountsRow> _countRows = [];
-    private readonly List<CampaignInfo> _campaigns = [];
-    private readonly TopicMerger _merger;
     private readonly Action<SpeedFlushReport>? _onFlushed;
     private readonly Func<IReadOnlyList<TopicPartitionOffset>, CancellationToken, ValueTask> _commit;
+    private long _epoch;
+    private PartitionCheckpointer _checkpoints = null!;
     private PartitionProcessor _processor = null!;
+    private PartitionInput _input = null!;
+    private PartitionFlusher _flusher = null!;
     private LogDeadLetterSink _deadLetters = null!;
     private ILogProducer _producer = null!;
-    private ILogReader _reader = null!;
-    private long _processedAtLastFlush;
-    private DateTimeOffset _lastFlush;
-    private DateTimeOffset _nextFlush;
-    // The flush being written, and what it carries (put back for the next flush if it fails).
-    private Task _write = Task.CompletedTask;
-    private SpeedViewRow[] _writingRows = [];
-    private SpeedCountsRow[] _writingCountRows = [];
-    private CampaignInfo[] _writingCampaigns = [];
-    // Per topic: the last read filled a whole batch, so the log had more waiting.
-    private readonly bool[] _fullRead = new bool[PartitionProcessor.TopicCount];
     private DateTimeOffset _lastCheckpoint;
     private long _processedAtCheckpoint = -1;
-    private long _rowsSinceCheckpoint;
+    // Made once: the pump asks it every 4,096 records.
+    private readonly Func<bool> _flushDue;
 
     /// <param name="commit">Commits offsets for the consumer group; null commits through the log.</param>
     public PartitionWorker(int partition, IEventLog log, SpeedViewWriter writer, SpeedOptions options, BotRules bots, CampaignOwners owners,
@@ -80,19 +67,19 @@ internal sealed partial class PartitionWorker
         _inputs = [.. Topics.EventTopics.Select(t => new TopicPartition(t, partition))];
         _bots = bots;
         _owners = owners;
-        _merger = new TopicMerger(PartitionProcessor.TopicCount, options.ReadBatchSize);
+        _flushDue = () => _time.GetUtcNow() >= _flusher.NextFlushDue;
     }
 
     public int Partition => _partition;
 
     /// <summary>The latest status, refreshed at every flush.</summary>
-    public SpeedPartitionStatus? Status { get; private set; }
+    public SpeedPartitionStatus? Status => _flusher?.Status;
 
-    /// <summary>What this partition's state holds; empty before <see cref="Start"/>.</summary>
+    /// <summary>What this partition's state holds; empty before <see cref="StartAsync"/>.</summary>
     public SpeedStateSize StateSize => _processor is { } p ? p.StateSize : default;
 
     /// <summary>When the next flush is due (wall clock): an idle worker sleeps no later than this.</summary>
-    public DateTimeOffset NextFlushDue => _nextFlush;
+    public DateTimeOffset NextFlushDue => _flusher?.NextFlushDue ?? default;
 
     /// <summary>The owner epoch this worker claimed the partition under.</summary>
     public long Epoch => _epoch;
@@ -124,10 +111,10 @@ internal sealed partial class PartitionWorker
         }
 
         LogStarted(_logger, _partition, _epoch, _processor.NextOffsets[0], _processor.NextOffsets[1], _processor.NextOffsets[2]);
-        _reader = _log.CreateReader();
-        _lastFlush = _lastCheckpoint = _time.GetUtcNow();
-        _nextFlush = NextGridPoint(_lastFlush);
-        _processedAtLastFlush = _processor.Counters.Processed;
+        _input = new PartitionInput(_inputs, _log.CreateReader(), _options.ReadBatchSize);
+        _flusher = new PartitionFlusher(_partition, _epoch, _writer, _log, _inputs, _owner, _options.FlushInterval, _time, _onFlushed,
+            _processor.Counters.Processed, _logger);
+        _lastCheckpoint = _time.GetUtcNow();
     }
 
     /// <summary>
@@ -136,10 +123,10 @@ internal sealed partial class PartitionWorker
     /// </summary>
     public async Task<int> StepAsync(CancellationToken cancellationToken)
     {
-        var wasBacklogged = Backlogged;
-        var processed = await PumpAsync(_reader, _merger, cancellationToken).ConfigureAwait(false);
+        var wasBacklogged = _input.Backlogged;
+        var processed = await _input.PumpAsync(_processor, _flushDue, cancellationToken).ConfigureAwait(false);
         var now = _time.GetUtcNow();
-        if (now < _nextFlush && !(wasBacklogged && !Backlogged))
+        if (now < _flusher.NextFlushDue && !(wasBacklogged && !_input.Backlogged))
         {
             return processed;
         }
@@ -148,14 +135,14 @@ internal sealed partial class PartitionWorker
         // shown at once rather than at the next grid point.
         if (now - _lastCheckpoint < _options.CheckpointInterval)
         {
-            await StartFlushAsync(cancellationToken).ConfigureAwait(false);
+            await _flusher.StartAsync(_processor, _deadLetters, cancellationToken).ConfigureAwait(false);
             return processed;
         }
 
         // A checkpoint goes with a flush: waiting for the write and writing the checkpoint then
         // hold up processing only, never a flush (the next one is a whole interval away).
-        await FlushAndWaitAsync(cancellationToken).ConfigureAwait(false);
-        if (_processor.Counters.Processed == _processedAtCheckpoint && _rowsSinceCheckpoint == 0)
+        await _flusher.FlushAndWaitAsync(_processor, _deadLetters, cancellationToken).ConfigureAwait(false);
+        if (_processor.Counters.Processed == _processedAtCheckpoint && _flusher.RowsSinceMark == 0)
         {
             // Nothing processed and no row changed: the last checkpoint still describes this state
             // (up to a log clock that a replay advances alike), so an idle partition writes nothing.
@@ -173,11 +160,11 @@ internal sealed partial class PartitionWorker
     /// <summary>A clean stop: the last flush, a checkpoint and an offset commit.</summary>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        await FlushAndWaitAsync(cancellationToken).ConfigureAwait(false);
+        await _flusher.FlushAndWaitAsync(_processor, _deadLetters, cancellationToken).ConfigureAwait(false);
         Checkpoint();
         await CommitAsync(cancellationToken).ConfigureAwait(false);
         await _checkpoints.Compaction.WaitAsync(cancellationToken).ConfigureAwait(false);
-        _reader.Dispose();
+        _input.Dispose();
         await _producer.DisposeAsync().ConfigureAwait(false);
         LogStopped(_logger, _partition, _processor.Counters.Processed);
     }
@@ -191,7 +178,7 @@ internal sealed partial class PartitionWorker
     {
         try
         {
-            await CompleteWriteAsync().ConfigureAwait(false);
+            await _flusher.CompleteWriteAsync().ConfigureAwait(false);
         }
         catch (PartitionFencedException)
         {
@@ -199,137 +186,9 @@ internal sealed partial class PartitionWorker
         }
 
         await _checkpoints.Compaction.WaitAsync(cancellationToken).ConfigureAwait(false);
-        _reader.Dispose();
+        _input.Dispose();
         await _producer.DisposeAsync().ConfigureAwait(false);
         LogAbandoned(_logger, _partition, _processor.Counters.Processed);
-    }
-
-    /// <summary>Whether a topic's last read filled a whole batch: the partition is behind the log.</summary>
-    private bool Backlogged => Array.IndexOf(_fullRead, true) >= 0;
-
-    /// <summary>Reads what is available without waiting and processes every record the merge can release.</summary>
-    private async Task<int> PumpAsync(ILogReader reader, TopicMerger merger, CancellationToken cancellationToken)
-    {
-        for (var t = 0; t < _inputs.Length; t++)
-        {
-            if (merger.NeedsRead(t))
-            {
-                var batch = merger.BatchFor(t);
-                await reader.ReadAsync(_inputs[t], _processor.NextOffsets[t], batch, _options.ReadBatchSize,
-                    TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
-                merger.Refilled(t);
-                _fullRead[t] = batch.Count >= _options.ReadBatchSize;
-            }
-        }
-
-        var processed = 0;
-        int topic;
-        while ((topic = merger.Next()) >= 0)
-        {
-            _processor.Process(topic, merger.Head(topic));
-            merger.Advance(topic);
-            // A long backlog must not hold up a due flush: stop here, the next step goes on.
-            if ((++processed & 4095) == 0 && _time.GetUtcNow() >= _nextFlush)
-            {
-                return processed;
-            }
-        }
-
-        // Every topic drained: the log's promise lets idle topics stop holding the watermark back.
-        if (merger.QuietFrontier() is { } frontier && Enumerable.Range(0, _inputs.Length).All(merger.NeedsRead))
-        {
-            _processor.AdvanceLogTime(frontier);
-        }
-
-        return processed;
-    }
-
-    /// <summary>
-    /// Collects the changed rows and hands them to the writer without waiting for the store. If the
-    /// previous flush is still being written, does nothing: the next step tries again.
-    /// </summary>
-    private async Task StartFlushAsync(CancellationToken cancellationToken)
-    {
-        if (!_write.IsCompleted)
-        {
-            return;
-        }
-
-        await CompleteWriteAsync().ConfigureAwait(false);
-        _processor.CollectChanges(_rows, _countRows);
-        var rows = LastOfEachWindow(_rows, r => (r.CampaignId, r.BucketStartMs));
-        var countRows = LastOfEachWindow(_countRows, r => (r.CampaignId, r.BucketStartMs));
-        _campaigns.AddRange(_processor.TakeNewCampaigns());
-        LogFlushing(_logger, _partition, rows.Length + countRows.Length);
-        await _deadLetters.FlushAsync(cancellationToken).ConfigureAwait(false);
-        var status = await BuildStatusAsync(cancellationToken).ConfigureAwait(false);
-        var campaigns = _campaigns.ToArray();
-        _rows.Clear();
-        _countRows.Clear();
-        _campaigns.Clear();
-        _rowsSinceCheckpoint += rows.Length + countRows.Length;
-        var report = new SpeedFlushReport(_partition, _processor.LogTimeMs, default, rows.Length + countRows.Length, _processor.Counters.Processed);
-        (_writingRows, _writingCountRows, _writingCampaigns) = (rows, countRows, campaigns);
-        _write = WriteAsync(rows, countRows, campaigns, status, report, cancellationToken);
-        _lastFlush = _time.GetUtcNow();
-        _nextFlush = NextGridPoint(_lastFlush);
-    }
-
-    /// <summary>Flushes and waits until the store holds every row so far (before a checkpoint or a stop).</summary>
-    private async Task FlushAndWaitAsync(CancellationToken cancellationToken)
-    {
-        await CompleteWriteAsync().ConfigureAwait(false);
-        await StartFlushAsync(cancellationToken).ConfigureAwait(false);
-        if (!await CompleteWriteAsync().ConfigureAwait(false))
-        {
-            throw new OperationCanceledException("the speed view write was cancelled", cancellationToken);
-        }
-    }
-
-    /// <summary>
-    /// Waits for the flush in flight. If it was cancelled (the writer retries every other failure),
-    /// its rows and campaigns go out with the next flush, and this returns false.
-    /// </summary>
-    private async Task<bool> CompleteWriteAsync()
-    {
-        try
-        {
-            await _write.ConfigureAwait(false);
-            return true;
-        }
-        catch (OperationCanceledException)
-        {
-            // Re-sent first, so a window changed again since is still written last, with its newest value.
-            _rows.InsertRange(0, _writingRows);
-            _countRows.InsertRange(0, _writingCountRows);
-            _campaigns.InsertRange(0, _writingCampaigns);
-            return false;
-        }
-        finally
-        {
-            _write = Task.CompletedTask;
-            (_writingRows, _writingCountRows, _writingCampaigns) = ([], [], []);
-        }
-    }
-
-    private async Task WriteAsync(SpeedViewRow[] rows, SpeedCountsRow[] countRows, CampaignInfo[] campaigns, SpeedPartitionStatus status,
-        SpeedFlushReport report, CancellationToken cancellationToken)
-    {
-        await _writer.WriteAsync(_partition, _epoch, rows, countRows, campaigns, status, cancellationToken).ConfigureAwait(false);
-        Status = status;
-        _onFlushed?.Invoke(report with { VisibleAt = _time.GetUtcNow() });
-    }
-
-    /// <summary>The newest row of each window (a re-sent flush may hold an older one).</summary>
-    private static T[] LastOfEachWindow<T>(List<T> rows, Func<T, (string, long)> window) =>
-        rows.Count == 0 ? [] : [.. rows.GroupBy(window).Select(g => g.Last())];
-
-    /// <summary>The first multiple of the flush interval (since the epoch) after <paramref name="now"/>.</summary>
-    private DateTimeOffset NextGridPoint(DateTimeOffset now)
-    {
-        var interval = _options.FlushInterval.Ticks;
-        var ticks = now.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks;
-        return DateTimeOffset.UnixEpoch.AddTicks((ticks / interval + 1) * interval);
     }
 
     private void Checkpoint()
@@ -340,31 +199,13 @@ internal sealed partial class PartitionWorker
         _processor.ReleaseSettledSketches();
         _lastCheckpoint = _time.GetUtcNow();
         _processedAtCheckpoint = _processor.Counters.Processed;
-        _rowsSinceCheckpoint = 0;
+        _flusher.CountRowsFromNowOn();
     }
 
     private async Task CommitAsync(CancellationToken cancellationToken)
     {
         var offsets = _inputs.Select((tp, t) => new TopicPartitionOffset(tp, _processor.NextOffsets[t])).ToArray();
         await _commit(offsets, cancellationToken).ConfigureAwait(false);
-    }
-
-    private async Task<SpeedPartitionStatus> BuildStatusAsync(CancellationToken cancellationToken)
-    {
-        long lag = 0;
-        for (var t = 0; t < _inputs.Length; t++)
-        {
-            var offsets = await _log.GetOffsetsAsync(_inputs[t], cancellationToken).ConfigureAwait(false);
-            lag += offsets.LagFrom(_processor.NextOffsets[t]);
-        }
-
-        var now = _time.GetUtcNow();
-        var seconds = Math.Max(0.001, (now - _lastFlush).TotalSeconds);
-        var c = _processor.Counters;
-        var rate = (c.Processed - _processedAtLastFlush) / seconds;
-        _processedAtLastFlush = c.Processed;
-        return new SpeedPartitionStatus(_partition, _owner, _processor.WatermarkMs, lag, rate, c.Processed,
-            c.BotFiltered, c.Late, c.Unattributed, c.Duplicates, c.DeadLettered, now, c.OwnerMismatched, c.FutureDated);
     }
 
     [LoggerMessage(EventId = 3000, Level = LogLevel.Information, Message = "Partition {Partition} starts under owner epoch {Epoch} at offsets served={Served} views={Views} clicks={Clicks}")]
@@ -375,9 +216,6 @@ internal sealed partial class PartitionWorker
 
     [LoggerMessage(EventId = 3003, Level = LogLevel.Warning, Message = "Partition {Partition} was lost to another owner after {Processed} records; its state is dropped without a checkpoint")]
     private static partial void LogAbandoned(ILogger logger, int partition, long processed);
-
-    [LoggerMessage(EventId = 3010, Level = LogLevel.Debug, Message = "Partition {Partition} flush of {Rows} rows starts")]
-    private static partial void LogFlushing(ILogger logger, int partition, int rows);
 
     [LoggerMessage(EventId = 3011, Level = LogLevel.Debug, Message = "Partition {Partition} checkpoint {Sequence} starts")]
     private static partial void LogCheckpointing(ILogger logger, int partition, long sequence);

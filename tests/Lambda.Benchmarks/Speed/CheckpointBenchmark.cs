@@ -5,10 +5,10 @@ using Lambda.SharedModel.Bots;
 using Lambda.SharedModel.Codec;
 using Lambda.SharedModel.Events;
 using Lambda.SharedModel.Log;
-using Lambda.Speed.State;
 using Lambda.Speed;
 using Lambda.Speed.Checkpoints;
 using Lambda.Speed.Processing;
+using Lambda.Speed.State;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Lambda.Benchmarks.Speed;

@@ -4,9 +4,9 @@ using Lambda.SharedModel.Bots;
 using Lambda.SharedModel.Codec;
 using Lambda.SharedModel.Events;
 using Lambda.SharedModel.Log;
-using Lambda.Speed.State;
 using Lambda.Speed;
 using Lambda.Speed.Processing;
+using Lambda.Speed.State;
 
 namespace Lambda.Benchmarks.Speed;
 
