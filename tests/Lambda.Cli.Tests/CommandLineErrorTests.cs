@@ -14,6 +14,7 @@ public class CommandLineErrorTests
     [InlineData(new[] { "ingest", "--topic", "ad-impressions" }, "ad-impressions")]
     [InlineData(new[] { "speed", "--flush-interval", "-00:00:01" }, "FlushInterval")]
     [InlineData(new[] { "speed", "--workers", "0" }, "Workers")]
+    [InlineData(new[] { "serve", "--public-url", "evil.example:666" }, "PublicUrl")]
     [InlineData(new[] { "topics", "--log", "kafka" }, "--kafka-bootstrap")]
     [InlineData(new[] { "status", "--store", "postgres" }, "--pg")]
     public async Task a_bad_command_line_exits_with_code_2_and_names_the_culprit(string[] args, string named)

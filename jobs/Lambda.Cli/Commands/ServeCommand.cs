@@ -47,7 +47,14 @@ internal static class ServeCommand
             Description = "How old a check of the store for changes a query may reuse, in ms: a write is in every answer this long after it (0 = check for every query).",
             DefaultValueFactory = _ => (int)new ServingOptions().GenerationMaxAge.TotalMilliseconds,
         };
-        var command = new Command("serve", "Serve the HTTP API (/v1), its OpenAPI document and the dashboard.") { urls, rate, burst, cacheMs, generationMs, logAccess };
+        var publicUrl = new Option<string?>("--public-url")
+        {
+            Description = "The absolute URL clients reach this host at (e.g. behind a proxy), named as the OpenAPI document's server (default: none).",
+        };
+        var command = new Command("serve", "Serve the HTTP API (/v1), its OpenAPI document and the dashboard.")
+        {
+            urls, rate, burst, cacheMs, generationMs, logAccess, publicUrl,
+        };
         command.SetAction(async (parsed, cancellationToken) =>
         {
             ThreadPoolFloor.Raise();
@@ -58,6 +65,7 @@ internal static class ServeCommand
                 RateLimitBurst = parsed.GetValue(burst) ?? Math.Max(1, perSecond * 2),
                 SpeedCacheDuration = TimeSpan.FromMilliseconds(parsed.GetValue(cacheMs)),
                 GenerationMaxAge = TimeSpan.FromMilliseconds(parsed.GetValue(generationMs)),
+                PublicUrl = parsed.GetValue(publicUrl),
             };
             try
             {

@@ -46,6 +46,12 @@ public sealed class ServingOptions
     /// <summary>The folder served at <c>/</c>; by default <c>wwwroot</c> beside the binaries.</summary>
     public string WebRoot { get; set; } = Path.Combine(AppContext.BaseDirectory, "wwwroot");
 
+    /// <summary>
+    /// The absolute URL clients reach this host at (e.g. behind a proxy), named as the OpenAPI
+    /// document's server; null names none. Never taken from a request's Host header.
+    /// </summary>
+    public string? PublicUrl { get; set; }
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid option.</summary>
     public void Validate()
     {
@@ -76,6 +82,11 @@ public sealed class ServingOptions
         if (StoreRetryAfterSeconds < 1)
         {
             throw new ArgumentException($"serving option {nameof(StoreRetryAfterSeconds)} must be positive (got {StoreRetryAfterSeconds})", nameof(StoreRetryAfterSeconds));
+        }
+        if (PublicUrl is not null
+            && !(Uri.TryCreate(PublicUrl, UriKind.Absolute, out var url) && url.Scheme is "http" or "https" && url.Query.Length == 0 && url.Fragment.Length == 0))
+        {
+            throw new ArgumentException($"serving option {nameof(PublicUrl)} must be an absolute http(s) URL without query or fragment (got '{PublicUrl}')", nameof(PublicUrl));
         }
     }
 }

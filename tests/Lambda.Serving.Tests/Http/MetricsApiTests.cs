@@ -125,6 +125,17 @@ public class MetricsApiTests : ApiTest
         Assert.Equal("text/html", index.Content.Headers.ContentType?.MediaType);
     }
 
+    [Fact]
+    public async Task without_a_public_url_the_openapi_document_names_no_server_whatever_the_host_header()
+    {
+        var client = Client();
+        client.DefaultRequestHeaders.Host = "evil.example:666";
+
+        var body = await (await client.GetAsync("/openapi/v1.json")).Content.ReadAsStringAsync();
+
+        Assert.DoesNotContain("evil.example", body, StringComparison.Ordinal);
+    }
+
     private static List<(string, string, bool, long)> Rows(JsonElement json) => json.GetProperty("rows").EnumerateArray()
         .Select(r => (r.GetProperty("bucket").GetString()!, r.GetProperty("source").GetString()!, r.GetProperty("approximate").GetBoolean(), r.GetProperty("impressions").GetInt64()))
         .ToList();
