@@ -85,6 +85,8 @@ public sealed class DashboardPageTests(ITestOutputHelper output)
         await Expect(freshness.GetByTestId("speed-watermark")).ToHaveTextAsync($"{Minute(seed.SpeedWatermarkMs)} UTC");
         await Expect(freshness.GetByTestId("speed-lag")).ToHaveAttributeAsync("data-value", DashboardSeed.Lag.ToString(CultureInfo.InvariantCulture));
         await Expect(freshness.GetByTestId("speed-updated")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"\d+ (s|min) ago"));
+        // An advertiser's status lists no partitions (owners are hosts and process ids): the table is not shown.
+        await Expect(freshness.GetByTestId("partitions-details")).ToBeHiddenAsync();
 
         // Last 24 h per hour: 24 buckets, each a marked point; the same seeded sums.
         await page.GetByText("24 h").ClickAsync();

@@ -230,24 +230,8 @@ public sealed class MetricsQuery : IDisposable
 
     private SpeedFreshness Freshness(IReadOnlyList<SpeedPartitionStatus> partitions, DateTimeOffset readAt)
     {
-        long? watermark = null;
-        DateTimeOffset? updatedAt = null;
-        long lag = 0;
-        foreach (var p in partitions)
-        {
-            if (p.WatermarkMs is not (long.MinValue or long.MaxValue))
-            {
-                watermark = watermark is { } w ? Math.Min(w, p.WatermarkMs) : p.WatermarkMs;
-            }
-            updatedAt = updatedAt is { } u && u <= p.UpdatedAt ? u : p.UpdatedAt;
-            lag += p.Lag;
-        }
-        return new SpeedFreshness(
-            watermark is { } wm ? ApiTime.FromMs(wm) : null,
-            updatedAt?.UtcDateTime,
-            lag,
-            readAt.UtcDateTime,
-            (long)_cache.SpeedTtl.TotalMilliseconds);
+        var speed = SpeedStatus.Of(partitions, listPartitions: false);
+        return new SpeedFreshness(speed.Watermark, speed.UpdatedAt, speed.Lag, readAt.UtcDateTime, (long)_cache.SpeedTtl.TotalMilliseconds);
     }
 
     /// <inheritdoc />
