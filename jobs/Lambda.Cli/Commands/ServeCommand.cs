@@ -51,9 +51,19 @@ internal static class ServeCommand
         {
             Description = "The absolute URL clients reach this host at (e.g. behind a proxy), named as the OpenAPI document's server (default: none).",
         };
+        var maxRejected = new Option<long>("--ingest-max-rejected")
+        {
+            Description = "The most invalid records a POST /v1/events may carry; with more it is refused whole (400 with a summary) and nothing is appended.",
+            DefaultValueFactory = _ => new ServingOptions().IngestMaxRejected,
+        };
+        var maxRejectedShare = new Option<double>("--ingest-max-rejected-share")
+        {
+            Description = $"The largest share (0-1) of invalid records a POST /v1/events of at least {IngestCheck.ShareAppliesFrom} records may carry before it is refused whole.",
+            DefaultValueFactory = _ => new ServingOptions().IngestMaxRejectedShare,
+        };
         var command = new Command("serve", "Serve the HTTP API (/v1), its OpenAPI document and the dashboard.")
         {
-            urls, rate, burst, cacheMs, generationMs, logAccess, publicUrl,
+            urls, rate, burst, cacheMs, generationMs, logAccess, publicUrl, maxRejected, maxRejectedShare,
         };
         command.SetAction(async (parsed, cancellationToken) =>
         {
@@ -66,6 +76,8 @@ internal static class ServeCommand
                 SpeedCacheDuration = TimeSpan.FromMilliseconds(parsed.GetValue(cacheMs)),
                 GenerationMaxAge = TimeSpan.FromMilliseconds(parsed.GetValue(generationMs)),
                 PublicUrl = parsed.GetValue(publicUrl),
+                IngestMaxRejected = parsed.GetValue(maxRejected),
+                IngestMaxRejectedShare = parsed.GetValue(maxRejectedShare),
             };
             try
             {

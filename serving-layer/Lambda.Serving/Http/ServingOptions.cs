@@ -40,6 +40,18 @@ public sealed class ServingOptions
     /// <summary>The largest request body accepted (POST /v1/events); larger is a 413.</summary>
     public long MaxRequestBodyBytes { get; set; } = 4 * 1024 * 1024;
 
+    /// <summary>
+    /// The most invalid records a POST /v1/events may carry: with more, the request is refused whole
+    /// (400 with a summary) and nothing of it is appended, instead of a dead letter per bad record.
+    /// </summary>
+    public long IngestMaxRejected { get; set; } = 1_000;
+
+    /// <summary>
+    /// The largest share of invalid records a POST /v1/events of at least
+    /// <see cref="IngestCheck.ShareAppliesFrom"/> records may carry before it is refused whole.
+    /// </summary>
+    public double IngestMaxRejectedShare { get; set; } = 0.5;
+
     /// <summary>Seconds a client is told to wait (Retry-After) when the store cannot be reached.</summary>
     public int StoreRetryAfterSeconds { get; set; } = 5;
 
@@ -78,6 +90,14 @@ public sealed class ServingOptions
         if (MaxRequestBodyBytes < 1024)
         {
             throw new ArgumentException($"serving option {nameof(MaxRequestBodyBytes)} must be at least 1024 (got {MaxRequestBodyBytes})", nameof(MaxRequestBodyBytes));
+        }
+        if (IngestMaxRejected < 0)
+        {
+            throw new ArgumentException($"serving option {nameof(IngestMaxRejected)} must not be negative (got {IngestMaxRejected})", nameof(IngestMaxRejected));
+        }
+        if (!(IngestMaxRejectedShare is >= 0 and <= 1))
+        {
+            throw new ArgumentException($"serving option {nameof(IngestMaxRejectedShare)} must be between 0 and 1 (got {IngestMaxRejectedShare})", nameof(IngestMaxRejectedShare));
         }
         if (StoreRetryAfterSeconds < 1)
         {
