@@ -61,9 +61,14 @@ internal static class ServeCommand
             Description = $"The largest share (0-1) of invalid records a POST /v1/events of at least {IngestCheck.ShareAppliesFrom} records may carry before it is refused whole.",
             DefaultValueFactory = _ => new ServingOptions().IngestMaxRejectedShare,
         };
+        var failedAuth = new Option<int>("--failed-auth-limit")
+        {
+            Description = "Failed authentications per second (burst: four times as many) the whole host allows; beyond, keys not remembered get 429 before their lookup.",
+            DefaultValueFactory = _ => new ServingOptions().FailedAuthPerSecond,
+        };
         var command = new Command("serve", "Serve the HTTP API (/v1), its OpenAPI document and the dashboard.")
         {
-            urls, rate, burst, cacheMs, generationMs, logAccess, publicUrl, maxRejected, maxRejectedShare,
+            urls, rate, burst, cacheMs, generationMs, logAccess, publicUrl, maxRejected, maxRejectedShare, failedAuth,
         };
         command.SetAction(async (parsed, cancellationToken) =>
         {
@@ -78,6 +83,8 @@ internal static class ServeCommand
                 PublicUrl = parsed.GetValue(publicUrl),
                 IngestMaxRejected = parsed.GetValue(maxRejected),
                 IngestMaxRejectedShare = parsed.GetValue(maxRejectedShare),
+                FailedAuthPerSecond = parsed.GetValue(failedAuth),
+                FailedAuthBurst = parsed.GetValue(failedAuth) * 4,
             };
             try
             {

@@ -73,7 +73,8 @@ public static class ServingHost
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(sp => new MetricsQuery(store, sp.GetRequiredService<TimeProvider>(), options.SpeedCacheDuration, options.CacheSizeRows,
             options.GenerationMaxAge));
-        services.AddSingleton(new AccessDirectory(keys, store, options.AccessCacheDuration));
+        services.AddSingleton(new AccessDirectory(keys, store, options.AccessCacheDuration,
+            new FailedAuthLimiter(options.FailedAuthPerSecond, options.FailedAuthBurst)));
         if (log is not null)
         {
             services.AddSingleton(sp => new EventSink(log, sp.GetRequiredService<TimeProvider>()));

@@ -37,6 +37,15 @@ public sealed class ServingOptions
     /// <summary>Requests a key may make in a burst (the token bucket's size).</summary>
     public int RateLimitBurst { get; set; } = 400;
 
+    /// <summary>
+    /// Failed authentications of well-formed keys per second the whole host allows on average (a token
+    /// bucket's refill); beyond it keys not remembered get a 429 before their lookup.
+    /// </summary>
+    public int FailedAuthPerSecond { get; set; } = 50;
+
+    /// <summary>Failed authentications the host allows in a burst (that bucket's size).</summary>
+    public int FailedAuthBurst { get; set; } = 200;
+
     /// <summary>The largest request body accepted (POST /v1/events); larger is a 413.</summary>
     public long MaxRequestBodyBytes { get; set; } = 4 * 1024 * 1024;
 
@@ -86,6 +95,10 @@ public sealed class ServingOptions
         if (RateLimitPerSecond < 1 || RateLimitBurst < 1)
         {
             throw new ArgumentException($"serving options {nameof(RateLimitPerSecond)} and {nameof(RateLimitBurst)} must be positive (got {RateLimitPerSecond}, {RateLimitBurst})", nameof(RateLimitPerSecond));
+        }
+        if (FailedAuthPerSecond < 1 || FailedAuthBurst < 1)
+        {
+            throw new ArgumentException($"serving options {nameof(FailedAuthPerSecond)} and {nameof(FailedAuthBurst)} must be positive (got {FailedAuthPerSecond}, {FailedAuthBurst})", nameof(FailedAuthPerSecond));
         }
         if (MaxRequestBodyBytes < 1024)
         {
