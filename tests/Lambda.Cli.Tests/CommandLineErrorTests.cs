@@ -17,6 +17,7 @@ public class CommandLineErrorTests
     [InlineData(new[] { "serve", "--public-url", "evil.example:666" }, "PublicUrl")]
     [InlineData(new[] { "serve", "--ingest-max-rejected-share", "1.5" }, "IngestMaxRejectedShare")]
     [InlineData(new[] { "serve", "--failed-auth-limit", "0" }, "FailedAuthPerSecond")]
+    [InlineData(new[] { "serve", "--cache-size-mb", "0" }, "CacheSizeBytes")]
     [InlineData(new[] { "topics", "--log", "kafka" }, "--kafka-bootstrap")]
     [InlineData(new[] { "status", "--store", "postgres" }, "--pg")]
     public async Task a_bad_command_line_exits_with_code_2_and_names_the_culprit(string[] args, string named)

@@ -66,9 +66,14 @@ internal static class ServeCommand
             Description = "Failed authentications per second (burst: four times as many) the whole host allows; beyond, keys not remembered get 429 before their lookup.",
             DefaultValueFactory = _ => new ServingOptions().FailedAuthPerSecond,
         };
+        var cacheMb = new Option<long>("--cache-size-mb")
+        {
+            Description = "Memory the query cache may hold, in MiB (estimated: batch rows, answers with their JSON and gzip).",
+            DefaultValueFactory = _ => new ServingOptions().CacheSizeBytes >> 20,
+        };
         var command = new Command("serve", "Serve the HTTP API (/v1), its OpenAPI document and the dashboard.")
         {
-            urls, rate, burst, cacheMs, generationMs, logAccess, publicUrl, maxRejected, maxRejectedShare, failedAuth,
+            urls, rate, burst, cacheMs, generationMs, logAccess, publicUrl, maxRejected, maxRejectedShare, failedAuth, cacheMb,
         };
         command.SetAction(async (parsed, cancellationToken) =>
         {
@@ -85,6 +90,7 @@ internal static class ServeCommand
                 IngestMaxRejectedShare = parsed.GetValue(maxRejectedShare),
                 FailedAuthPerSecond = parsed.GetValue(failedAuth),
                 FailedAuthBurst = parsed.GetValue(failedAuth) * 4,
+                CacheSizeBytes = parsed.GetValue(cacheMb) << 20,
             };
             try
             {

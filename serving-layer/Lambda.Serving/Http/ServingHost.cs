@@ -71,7 +71,7 @@ public static class ServingHost
         services.AddSingleton(store);
         services.AddSingleton(keys);
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton(sp => new MetricsQuery(store, sp.GetRequiredService<TimeProvider>(), options.SpeedCacheDuration, options.CacheSizeRows,
+        services.AddSingleton(sp => new MetricsQuery(store, sp.GetRequiredService<TimeProvider>(), options.SpeedCacheDuration, options.CacheSizeBytes,
             options.GenerationMaxAge));
         services.AddSingleton(new AccessDirectory(keys, store, options.AccessCacheDuration,
             new FailedAuthLimiter(options.FailedAuthPerSecond, options.FailedAuthBurst)));
