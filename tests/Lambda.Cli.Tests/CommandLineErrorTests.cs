@@ -16,6 +16,10 @@ public class CommandLineErrorTests
     [InlineData(new[] { "speed", "--workers", "0" }, "Workers")]
     // An empty bootstrap, not a missing one: infra/test.sh sets LAMBDA_KAFKA_BOOTSTRAP, which a missing flag falls back to.
     [InlineData(new[] { "topics", "--log", "kafka", "--kafka-bootstrap", " " }, "--kafka-bootstrap")]
+    [InlineData(new[] { "serve", "--public-url", "evil.example:666" }, "PublicUrl")]
+    [InlineData(new[] { "serve", "--ingest-max-rejected-share", "1.5" }, "IngestMaxRejectedShare")]
+    [InlineData(new[] { "serve", "--failed-auth-limit", "0" }, "FailedAuthPerSecond")]
+    [InlineData(new[] { "serve", "--cache-size-mb", "0" }, "CacheSizeBytes")]
     [InlineData(new[] { "status", "--store", "postgres" }, "--pg")]
     public async Task a_bad_command_line_exits_with_code_2_and_names_the_culprit(string[] args, string named)
     {

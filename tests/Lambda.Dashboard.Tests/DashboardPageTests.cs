@@ -27,8 +27,10 @@ public sealed class DashboardPageTests(ITestOutputHelper output)
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await LaunchAsync(playwright);
         var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 1280, Height = 800 } });
+        await RecordPolicyViolationsAsync(page);
 
-        await page.GotoAsync(host.BaseAddress);
+        var loaded = await page.GotoAsync(host.BaseAddress);
+        Assert.Contains("frame-ancestors 'none'", (await loaded!.AllHeadersAsync())["content-security-policy"], StringComparison.Ordinal);
         await page.GetByLabel("API key").FillAsync(host.ApiKey);
         await page.GetByTestId("key-submit").ClickAsync();
 
@@ -83,6 +85,8 @@ public sealed class DashboardPageTests(ITestOutputHelper output)
         await Expect(freshness.GetByTestId("speed-watermark")).ToHaveTextAsync($"{Minute(seed.SpeedWatermarkMs)} UTC");
         await Expect(freshness.GetByTestId("speed-lag")).ToHaveAttributeAsync("data-value", DashboardSeed.Lag.ToString(CultureInfo.InvariantCulture));
         await Expect(freshness.GetByTestId("speed-updated")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"\d+ (s|min) ago"));
+        // An advertiser's status lists no partitions (owners are hosts and process ids): the table is not shown.
+        await Expect(freshness.GetByTestId("partitions-details")).ToBeHiddenAsync();
 
         // Last 24 h per hour: 24 buckets, each a marked point; the same seeded sums.
         await page.GetByText("24 h").ClickAsync();
@@ -98,6 +102,9 @@ public sealed class DashboardPageTests(ITestOutputHelper output)
 
         await page.GetByText("Last 6 h").ClickAsync();
         await Expect(page.GetByTestId("campaign-range")).ToContainTextAsync("per minute");
+        // Hover a chart to draw its tooltip (styles set from script), then check the page kept to its policy.
+        await chart.HoverAsync();
+        Assert.Empty(await page.EvaluateAsync<string[]>("window.__policyViolations"));
         var screenshot = await SaveScreenshotAsync(page);
         output.WriteLine($"dashboard screenshot: {screenshot}");
         Console.WriteLine($"dashboard screenshot: {screenshot}");
@@ -122,6 +129,16 @@ public sealed class DashboardPageTests(ITestOutputHelper output)
         Assert.Null(await page.EvaluateAsync<string?>("sessionStorage.getItem('lambda.apiKey')"));
         Assert.DoesNotContain("lk_", page.Url, StringComparison.Ordinal);
     }
+
+    /// <summary>
+    /// Collects every Content-Security-Policy violation of the page (a blocked script, style or
+    /// fetch) into <c>window.__policyViolations</c>; the init script itself runs outside the policy.
+    /// </summary>
+    private static Task RecordPolicyViolationsAsync(IPage page) => page.AddInitScriptAsync("""
+        window.__policyViolations = [];
+        document.addEventListener('securitypolicyviolation',
+          (e) => window.__policyViolations.push(`${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}`));
+        """);
 
     private static Task<IBrowser> LaunchAsync(IPlaywright playwright) =>
         playwright.Chromium.LaunchAsync(new()

@@ -47,7 +47,34 @@ internal static class ServeCommand
             Description = "How old a check of the store for changes a query may reuse, in ms: a write is in every answer this long after it (0 = check for every query).",
             DefaultValueFactory = _ => (int)new ServingOptions().GenerationMaxAge.TotalMilliseconds,
         };
-        var command = new Command("serve", "Serve the HTTP API (/v1), its OpenAPI document and the dashboard.") { urls, rate, burst, cacheMs, generationMs, logAccess };
+        var publicUrl = new Option<string?>("--public-url")
+        {
+            Description = "The absolute URL clients reach this host at (e.g. behind a proxy), named as the OpenAPI document's server (default: none).",
+        };
+        var maxRejected = new Option<long>("--ingest-max-rejected")
+        {
+            Description = "The most invalid records a POST /v1/events may carry; with more it is refused whole (400 with a summary) and nothing is appended.",
+            DefaultValueFactory = _ => new ServingOptions().IngestMaxRejected,
+        };
+        var maxRejectedShare = new Option<double>("--ingest-max-rejected-share")
+        {
+            Description = $"The largest share (0-1) of invalid records a POST /v1/events of at least {IngestCheck.ShareAppliesFrom} records may carry before it is refused whole.",
+            DefaultValueFactory = _ => new ServingOptions().IngestMaxRejectedShare,
+        };
+        var failedAuth = new Option<int>("--failed-auth-limit")
+        {
+            Description = "Failed authentications per second (burst: four times as many) the whole host allows; beyond, keys not remembered get 429 before their lookup.",
+            DefaultValueFactory = _ => new ServingOptions().FailedAuthPerSecond,
+        };
+        var cacheMb = new Option<long>("--cache-size-mb")
+        {
+            Description = "Memory the query cache may hold, in MiB (estimated: batch rows, answers with their JSON and gzip).",
+            DefaultValueFactory = _ => new ServingOptions().CacheSizeBytes >> 20,
+        };
+        var command = new Command("serve", "Serve the HTTP API (/v1), its OpenAPI document and the dashboard.")
+        {
+            urls, rate, burst, cacheMs, generationMs, logAccess, publicUrl, maxRejected, maxRejectedShare, failedAuth, cacheMb,
+        };
         command.SetAction(async (parsed, cancellationToken) =>
         {
             ThreadPoolFloor.Raise();
@@ -58,6 +85,12 @@ internal static class ServeCommand
                 RateLimitBurst = parsed.GetValue(burst) ?? Math.Max(1, perSecond * 2),
                 SpeedCacheDuration = TimeSpan.FromMilliseconds(parsed.GetValue(cacheMs)),
                 GenerationMaxAge = TimeSpan.FromMilliseconds(parsed.GetValue(generationMs)),
+                PublicUrl = parsed.GetValue(publicUrl),
+                IngestMaxRejected = parsed.GetValue(maxRejected),
+                IngestMaxRejectedShare = parsed.GetValue(maxRejectedShare),
+                FailedAuthPerSecond = parsed.GetValue(failedAuth),
+                FailedAuthBurst = parsed.GetValue(failedAuth) * 4,
+                CacheSizeBytes = parsed.GetValue(cacheMb) << 20,
             };
             try
             {

@@ -11,18 +11,24 @@ namespace Lambda.Serving.Access;
 /// <see cref="Http.ServingOptions.AccessCacheDuration"/> so a request costs no store read. An answer is
 /// used only while the read it came from started less than that long ago (a revoked key works for at
 /// most that long); past half of it one refresh per key runs in the background, so under steady load no
-/// request waits for the store. Concurrent misses of one key share one read.
+/// request waits for the store. Concurrent misses of one key share one read. A presented key that is
+/// not shaped like a key is unknown at once (no hash, no read, no cache entry); an unknown well-formed
+/// key is not remembered either, but counts against the host's <see cref="FailedAuthLimiter"/>, which
+/// refuses lookups of keys not remembered while failures run above its rate.
 /// </summary>
 public sealed class AccessDirectory : IDisposable
 {
     private readonly IApiKeyStore _keys;
     private readonly IViewStore _views;
     private readonly TimeSpan _ttl;
+    private readonly FailedAuthLimiter _failures;
     private readonly MemoryCache _cache = new(new MemoryCacheOptions { SizeLimit = 100_000 });
     private readonly ConcurrentDictionary<object, Lazy<Task<object?>>> _loading = new();
 
-    public AccessDirectory(IApiKeyStore keys, IViewStore views, TimeSpan cacheDuration)
+    public AccessDirectory(IApiKeyStore keys, IViewStore views, TimeSpan cacheDuration, FailedAuthLimiter failures)
     {
+        ArgumentNullException.ThrowIfNull(failures);
+        _failures = failures;
         ArgumentNullException.ThrowIfNull(keys);
         ArgumentNullException.ThrowIfNull(views);
         _keys = keys;
@@ -30,16 +36,35 @@ public sealed class AccessDirectory : IDisposable
         _ttl = cacheDuration;
     }
 
-    /// <summary>The caller a presented key stands for, or null if the key is unknown or revoked.</summary>
-    public async ValueTask<Caller?> AuthenticateAsync(string presentedKey, CancellationToken cancellationToken)
+    /// <summary>The caller a presented key stands for; no caller if the key is unknown or revoked, or if it was not looked up because too many authentications failed.</summary>
+    public async ValueTask<Authentication> AuthenticateAsync(string presentedKey, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(presentedKey);
-        if (_ttl <= TimeSpan.Zero)
+        if (!ApiKeys.IsWellFormed(presentedKey))
         {
-            return await FindCallerAsync(presentedKey, cancellationToken).ConfigureAwait(false);
+            return default;
         }
-        return (Caller?)await LookupAsync(new KeyLookup(presentedKey), cancellationToken).ConfigureAwait(false);
+        var lookup = new KeyLookup(presentedKey);
+        if (_ttl > TimeSpan.Zero && _cache.TryGetValue(lookup, out Remembered? _))
+        {
+            return new Authentication((Caller?)await LookupAsync(lookup, cancellationToken).ConfigureAwait(false), Throttled: false);
+        }
+        if (_failures.IsExhausted)
+        {
+            return new Authentication(null, Throttled: true);
+        }
+        var caller = _ttl <= TimeSpan.Zero
+            ? await FindCallerAsync(presentedKey, cancellationToken).ConfigureAwait(false)
+            : (Caller?)await LookupAsync(lookup, cancellationToken).ConfigureAwait(false);
+        if (caller is null)
+        {
+            _failures.CountFailure();
+        }
+        return new Authentication(caller, Throttled: false);
     }
+
+    /// <summary>Remembered lookups (keys and campaigns), for tests.</summary>
+    internal long RememberedCount => _cache.Count;
 
     /// <summary>The campaign if it exists and <paramref name="caller"/> may see it; null otherwise (both are a 404).</summary>
     public async ValueTask<CampaignInfo?> FindVisibleCampaignAsync(Caller caller, string campaignId, CancellationToken cancellationToken)
@@ -100,7 +125,8 @@ public sealed class AccessDirectory : IDisposable
                 _ => throw new ArgumentException($"unknown lookup {key}", nameof(key)),
             };
             var left = _ttl - Stopwatch.GetElapsedTime(started);
-            if (left > TimeSpan.Zero)
+            // An unknown key is not remembered: guessed keys must not fill the cache (the failure limiter bounds their reads).
+            if (left > TimeSpan.Zero && !(key is KeyLookup && value is null))
             {
                 _cache.Set(key, new Remembered(value, started), new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = left });
             }
@@ -113,7 +139,14 @@ public sealed class AccessDirectory : IDisposable
     }
 
     /// <inheritdoc />
-    public void Dispose() => _cache.Dispose();
+    public void Dispose()
+    {
+        _cache.Dispose();
+        _failures.Dispose();
+    }
+
+    /// <summary>The outcome of <see cref="AuthenticateAsync"/>: the caller, or none (<see cref="Throttled"/>: not even looked up).</summary>
+    public readonly record struct Authentication(Caller? Caller, bool Throttled);
 
     private sealed record Remembered(object? Value, long ReadStartedAt);
 

@@ -40,7 +40,15 @@ public sealed class ApiKeyMiddleware(RequestDelegate next, AccessDirectory direc
             return;
         }
 
-        var caller = await directory.AuthenticateAsync(presented, context.RequestAborted).ConfigureAwait(false);
+        var authentication = await directory.AuthenticateAsync(presented, context.RequestAborted).ConfigureAwait(false);
+        if (authentication.Throttled)
+        {
+            context.Response.Headers.RetryAfter = "1";
+            await Problems.Write(context, StatusCodes.Status429TooManyRequests, "Too many failed authentications",
+                "Too many requests with unknown API keys reached this host; retry after 1 s.").ConfigureAwait(false);
+            return;
+        }
+        var caller = authentication.Caller;
         if (caller is null)
         {
             await Unauthorized(context, "The API key is unknown or revoked.").ConfigureAwait(false);

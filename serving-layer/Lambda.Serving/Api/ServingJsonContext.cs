@@ -10,4 +10,6 @@ namespace Lambda.Serving.Api;
 [JsonSerializable(typeof(ServingStatus))]
 [JsonSerializable(typeof(IngestAnswer))]
 [JsonSerializable(typeof(HealthAnswer))]
+[JsonSerializable(typeof(IReadOnlyList<IngestExample>))]
+[JsonSerializable(typeof(IReadOnlyDictionary<string, long>))]
 public sealed partial class ServingJsonContext : JsonSerializerContext;

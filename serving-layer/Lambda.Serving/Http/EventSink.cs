@@ -4,15 +4,23 @@ using Lambda.SharedModel.Log;
 namespace Lambda.Serving.Http;
 
 /// <summary>
-/// The host's way into the event log: one producer, used by one request at a time (an
-/// <see cref="EventIngestor"/> is not thread-safe). Each request gets its own ingestor and summary,
-/// and returns once its records are durable.
+/// The host's way into the event log: one producer for every request (a Kafka producer is too costly
+/// to make per request), used by one request at a time. A request's records are first checked
+/// outside that lock, so a junk body is refused without holding up anyone; accepted bodies are
+/// appended in chunks of <see cref="ChunkRecords"/>, each flushed before the lock passes on, so a
+/// small request waits for at most one chunk of a large one, and a failed flush (which discards what
+/// is pending) never drops another request's acknowledged records. A request returns once all its
+/// records are durable; its records stay in order, though other requests' chunks may fall between.
 /// </summary>
 public sealed class EventSink : IAsyncDisposable
 {
+    /// <summary>Records appended and flushed per turn of the lock (a 4 MiB body holds ~20,000 events).</summary>
+    public const int ChunkRecords = 1_000;
+
     private readonly ILogProducer _producer;
     private readonly TimeProvider _time;
     private readonly SemaphoreSlim _gate = new(1, 1);
+    private int _waiting;
 
     public EventSink(IEventLog log, TimeProvider time)
     {
@@ -21,25 +29,70 @@ public sealed class EventSink : IAsyncDisposable
         _time = time;
     }
 
-    /// <summary>Validates and appends <paramref name="records"/>; bad ones go to dead-letters with <paramref name="source"/> and their 1-based position.</summary>
-    public async Task<IngestSummary> IngestAsync(IReadOnlyList<ReadOnlyMemory<byte>> records, string source, CancellationToken cancellationToken)
+    /// <summary>Requests waiting for their turn to append (for tests and diagnostics).</summary>
+    internal int Waiting => Volatile.Read(ref _waiting);
+
+    /// <summary>
+    /// Checks every record of <paramref name="body"/>; if it is a valid body within the bounds of
+    /// <paramref name="options"/>, appends them (bad ones to dead-letters with <paramref name="source"/>
+    /// and their 1-based position) and returns the summary. Otherwise appends nothing and returns null:
+    /// <see cref="IngestOutcome.BodyError"/> or <see cref="IngestOutcome.Refusal"/> says why.
+    /// </summary>
+    public async Task<IngestOutcome> IngestAsync(ReadOnlyMemory<byte> body, string source, ServingOptions options, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(records);
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
+        ArgumentNullException.ThrowIfNull(options);
+        var ingestor = new EventIngestor(_producer, _time);
+        var check = new IngestCheck();
+        var records = new EventBody(body);
+        while (records.MoveNext())
         {
-            var ingestor = new EventIngestor(_producer, _time);
-            for (var i = 0; i < records.Count; i++)
+            if (check.NeedsChecking(options))
             {
-                ingestor.Ingest(records[i].Span, source, i + 1);
+                check.Count(ingestor.Check(records.Current.Bytes.Span), check.Records + 1, records.Current.Line);
             }
-            await ingestor.FlushAsync(cancellationToken).ConfigureAwait(false);
-            return ingestor.Summary;
+            else
+            {
+                check.Skip();
+            }
         }
-        finally
+        if (records.Error is { } error)
         {
-            _gate.Release();
+            return new IngestOutcome(check, null, error, null);
         }
+        if (check.Refusal(options) is { } refusal)
+        {
+            return new IngestOutcome(check, null, null, refusal);
+        }
+
+        records = new EventBody(body);
+        long position = 0;
+        var more = true;
+        while (more)
+        {
+            Interlocked.Increment(ref _waiting);
+            try
+            {
+                await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _waiting);
+            }
+            try
+            {
+                var end = position + ChunkRecords;
+                while (position < end && (more = records.MoveNext()))
+                {
+                    ingestor.Ingest(records.Current.Bytes.Span, source, ++position);
+                }
+                await ingestor.FlushAsync(cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                _gate.Release();
+            }
+        }
+        return new IngestOutcome(check, ingestor.Summary, null, null);
     }
 
     /// <inheritdoc />
@@ -49,3 +102,10 @@ public sealed class EventSink : IAsyncDisposable
         _gate.Dispose();
     }
 }
+
+/// <summary>
+/// What <see cref="EventSink.IngestAsync"/> did: <see cref="Appended"/> when the records went to the
+/// log; otherwise nothing was appended, because the body is not valid (<see cref="BodyError"/>) or
+/// carries too many invalid records (<see cref="Refusal"/>, with <see cref="Check"/> for the summary).
+/// </summary>
+public sealed record IngestOutcome(IngestCheck Check, IngestSummary? Appended, string? BodyError, string? Refusal);

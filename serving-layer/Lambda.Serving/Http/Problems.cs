@@ -7,13 +7,33 @@ namespace Lambda.Serving.Http;
 public static class Problems
 {
     /// <summary>A 400 naming <paramref name="field"/> (in <c>field</c> and in <c>errors</c>).</summary>
-    public static IResult BadField(string field, string message) => Results.Problem(new ProblemDetails
+    public static IResult BadField(string field, string message) => Results.Problem(BadFieldProblem(field, message));
+
+    /// <summary>
+    /// The 400 of a POST /v1/events refused whole (naming <c>body</c>), with the check's summary:
+    /// <c>records</c>, <c>checked</c> (all records, or those checked until the count bound was passed),
+    /// <c>rejected</c> and <c>reasons</c> (count per code, of those checked) and <c>examples</c> (the
+    /// first few rejections with their record position and line).
+    /// </summary>
+    public static IResult IngestRefused(IngestCheck check, string message)
+    {
+        ArgumentNullException.ThrowIfNull(check);
+        var problem = BadFieldProblem("body", message);
+        problem.Extensions["records"] = check.Records;
+        problem.Extensions["checked"] = check.Checked;
+        problem.Extensions["rejected"] = check.Rejected;
+        problem.Extensions["reasons"] = check.Reasons;
+        problem.Extensions["examples"] = check.Examples;
+        return Results.Problem(problem);
+    }
+
+    private static ProblemDetails BadFieldProblem(string field, string message) => new()
     {
         Status = StatusCodes.Status400BadRequest,
         Title = $"Invalid '{field}'",
         Detail = message,
         Extensions = { ["field"] = field, ["errors"] = new Dictionary<string, string[]> { [field] = [message] } },
-    });
+    };
 
     /// <summary>A 404 that does not say whether the campaign exists (another advertiser's looks the same).</summary>
     public static IResult CampaignNotFound(string campaignId)

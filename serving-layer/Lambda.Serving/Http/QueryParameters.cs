@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Lambda.Serving.Merge;
 using Lambda.SharedModel.Time;
 using Microsoft.AspNetCore.Http;
 
@@ -10,7 +11,8 @@ public static class QueryParameters
 {
     /// <summary>
     /// An ISO-8601 time with a zone (<c>2026-11-22T10:00:00Z</c>, an offset, or a date alone meaning UTC
-    /// midnight) as epoch milliseconds.
+    /// midnight) as epoch milliseconds, between <see cref="QueryLimits.EarliestMs"/> and
+    /// <see cref="QueryLimits.LatestMs"/> (an offset can push a valid-looking local time past either).
     /// </summary>
     public static bool TryTime(string? text, string field, out long epochMs, out IResult? error)
     {
@@ -22,18 +24,22 @@ public static class QueryParameters
             return false;
         }
         text = text.Trim();
-        if (IsoTimestamp.TryParse(Encoding.UTF8.GetBytes(text), out epochMs))
+        if (!IsoTimestamp.TryParse(Encoding.UTF8.GetBytes(text), out epochMs))
         {
-            return true;
-        }
-        if (DateTime.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture,
-                DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var date))
-        {
+            if (!DateTime.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture,
+                    DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var date))
+            {
+                error = Problems.BadField(field, $"'{text}' is not an ISO-8601 time with a zone, such as 2026-11-22T10:00:00Z");
+                return false;
+            }
             epochMs = new DateTimeOffset(date, TimeSpan.Zero).ToUnixTimeMilliseconds();
-            return true;
         }
-        error = Problems.BadField(field, $"'{text}' is not an ISO-8601 time with a zone, such as 2026-11-22T10:00:00Z");
-        return false;
+        if (epochMs < QueryLimits.EarliestMs || epochMs > QueryLimits.LatestMs)
+        {
+            error = Problems.BadField(field, $"'{text}' is outside the supported times, {IsoTimestamp.Format(QueryLimits.EarliestMs)} to {IsoTimestamp.Format(QueryLimits.LatestMs)}");
+            return false;
+        }
+        return true;
     }
 
     /// <summary>minute, hour or day; <paramref name="fallback"/> when absent.</summary>

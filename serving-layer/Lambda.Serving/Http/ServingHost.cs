@@ -15,6 +15,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Logging;
+using Microsoft.OpenApi;
 
 namespace Lambda.Serving.Http;
 
@@ -40,7 +41,12 @@ public static class ServingHost
         ArgumentNullException.ThrowIfNull(options);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         builder.WebHost.UseUrls(urls);
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes;
+            // "Server: Kestrel" tells a prober what to try; nothing needs it.
+            kestrel.AddServerHeader = false;
+        });
         // A log line per request costs more than the request itself at the target rate.
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.Hosting", LogLevel.Warning);
@@ -65,9 +71,10 @@ public static class ServingHost
         services.AddSingleton(store);
         services.AddSingleton(keys);
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton(sp => new MetricsQuery(store, sp.GetRequiredService<TimeProvider>(), options.SpeedCacheDuration, options.CacheSizeRows,
+        services.AddSingleton(sp => new MetricsQuery(store, sp.GetRequiredService<TimeProvider>(), options.SpeedCacheDuration, options.CacheSizeBytes,
             options.GenerationMaxAge));
-        services.AddSingleton(new AccessDirectory(keys, store, options.AccessCacheDuration));
+        services.AddSingleton(new AccessDirectory(keys, store, options.AccessCacheDuration,
+            new FailedAuthLimiter(options.FailedAuthPerSecond, options.FailedAuthBurst)));
         if (log is not null)
         {
             services.AddSingleton(sp => new EventSink(log, sp.GetRequiredService<TimeProvider>()));
@@ -80,7 +87,14 @@ public static class ServingHost
             json.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
             json.SerializerOptions.TypeInfoResolverChain.Insert(0, ServingJsonContext.Default);
         });
-        services.AddOpenApi();
+        services.AddOpenApi(openApi => openApi.AddDocumentTransformer((document, _, _) =>
+        {
+            // The framework fills servers from the request's Host header, which any client chooses:
+            // name the configured public URL instead, or none (clients then resolve paths against
+            // the document's own address).
+            document.Servers = options.PublicUrl is { } url ? [new OpenApiServer { Url = url }] : [];
+            return Task.CompletedTask;
+        }));
         services.AddRateLimiter(limiter =>
         {
             limiter.AddPolicy(PerKeyPolicy, context => RateLimitPartition.GetTokenBucketLimiter(
@@ -104,11 +118,12 @@ public static class ServingHost
         return services;
     }
 
-    /// <summary>The pipeline: errors as ProblemDetails, the dashboard at <c>/</c>, keys, rate limits, the API.</summary>
+    /// <summary>The pipeline: security headers, errors as ProblemDetails, the dashboard at <c>/</c>, keys, rate limits, the API.</summary>
     public static IApplicationBuilder UseServing(this IApplicationBuilder app)
     {
         ArgumentNullException.ThrowIfNull(app);
         var options = app.ApplicationServices.GetRequiredService<ServingOptions>();
+        app.UseMiddleware<SecurityHeaders>();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         if (Directory.Exists(options.WebRoot))

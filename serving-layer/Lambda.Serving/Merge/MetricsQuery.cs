@@ -29,18 +29,21 @@ public sealed class MetricsQuery : IDisposable
     /// <param name="speedCacheDuration">The longest an answer is reused, even while the store has not
     /// changed: it bounds the age of <c>freshness.speed_read_at</c>. Zero turns the answer cache off
     /// (every query reads the store).</param>
-    /// <param name="cacheSizeRows">Rows (batch rows, answer rows) the cache may hold before it evicts.</param>
+    /// <param name="cacheSizeBytes">Estimated bytes (batch rows, answers with their JSON and gzip) the cache may hold.</param>
     /// <param name="generationMaxAge">How old a read of the view generation a query may use (refreshed in
     /// the background); zero reads it for every query. Default 50 ms.</param>
-    public MetricsQuery(IViewStore store, TimeProvider? time = null, TimeSpan? speedCacheDuration = null, long cacheSizeRows = 4_000_000,
+    public MetricsQuery(IViewStore store, TimeProvider? time = null, TimeSpan? speedCacheDuration = null, long cacheSizeBytes = 384L << 20,
         TimeSpan? generationMaxAge = null)
     {
         ArgumentNullException.ThrowIfNull(store);
         _store = store;
         _time = time ?? TimeProvider.System;
-        _cache = new ViewCache(speedCacheDuration ?? TimeSpan.FromMinutes(1), cacheSizeRows);
+        _cache = new ViewCache(speedCacheDuration ?? TimeSpan.FromMinutes(1), cacheSizeBytes);
         _generations = new ViewGenerationGate(store, _time, generationMaxAge ?? TimeSpan.FromMilliseconds(50));
     }
+
+    /// <summary>The cache, for tests.</summary>
+    internal ViewCache Cache => _cache;
 
     /// <summary>The longest an answer is reused while the store has not changed.</summary>
     public TimeSpan SpeedCacheDuration => _cache.SpeedTtl;
@@ -109,7 +112,7 @@ public sealed class MetricsQuery : IDisposable
             var cached = new CachedAnswer(answer, encoded, generation, readAt);
             if (!_cache.TryGetAnswer<CachedAnswer>(key, out var present) || present.Generation <= generation)
             {
-                _cache.SetAnswer(key, cached, answer.Rows.Count + 1);
+                _cache.SetAnswer(key, cached);
             }
             return cached;
         }
@@ -230,24 +233,8 @@ public sealed class MetricsQuery : IDisposable
 
     private SpeedFreshness Freshness(IReadOnlyList<SpeedPartitionStatus> partitions, DateTimeOffset readAt)
     {
-        long? watermark = null;
-        DateTimeOffset? updatedAt = null;
-        long lag = 0;
-        foreach (var p in partitions)
-        {
-            if (p.WatermarkMs is not (long.MinValue or long.MaxValue))
-            {
-                watermark = watermark is { } w ? Math.Min(w, p.WatermarkMs) : p.WatermarkMs;
-            }
-            updatedAt = updatedAt is { } u && u <= p.UpdatedAt ? u : p.UpdatedAt;
-            lag += p.Lag;
-        }
-        return new SpeedFreshness(
-            watermark is { } wm ? ApiTime.FromMs(wm) : null,
-            updatedAt?.UtcDateTime,
-            lag,
-            readAt.UtcDateTime,
-            (long)_cache.SpeedTtl.TotalMilliseconds);
+        var speed = SpeedStatus.Of(partitions, listPartitions: false);
+        return new SpeedFreshness(speed.Watermark, speed.UpdatedAt, speed.Lag, readAt.UtcDateTime, (long)_cache.SpeedTtl.TotalMilliseconds);
     }
 
     /// <inheritdoc />

@@ -8,6 +8,15 @@ namespace Lambda.Serving.Merge;
 /// </summary>
 public static class QueryLimits
 {
+    /// <summary>The earliest <c>from</c>/<c>to</c> accepted: 0001-01-01T00:00:00Z, the first instant a <see cref="DateTime"/> holds.</summary>
+    public static readonly long EarliestMs = new DateTimeOffset(DateTime.MinValue, TimeSpan.Zero).ToUnixTimeMilliseconds();
+
+    /// <summary>
+    /// The latest <c>from</c>/<c>to</c> accepted: 9999-12-31T00:00:00Z. A range is widened to whole
+    /// buckets (days at most), and the answer's times must stay within what a <see cref="DateTime"/> holds.
+    /// </summary>
+    public static readonly long LatestMs = new DateTimeOffset(9999, 12, 31, 0, 0, 0, TimeSpan.Zero).ToUnixTimeMilliseconds();
+
     /// <summary>The widest [from, to) allowed at <paramref name="granularity"/>.</summary>
     public static TimeSpan MaxRange(Granularity granularity) => granularity switch
     {

@@ -250,6 +250,8 @@ function renderFreshness(answer, platform, statusError) {
 
   const body = byTestId('partitions').querySelector('tbody');
   body.replaceChildren();
+  // Partitions are listed for admin keys only; an advertiser's status has none.
+  byTestId('partitions-details').hidden = !statusError && !platform?.speed?.partitions;
   if (statusError) {
     body.appendChild(tableRow([`Status unavailable: ${statusError.message}`], 5));
     return;

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -8,6 +9,19 @@ public static class ApiKeys
 {
     /// <summary>The prefix of every key, so a leaked key is recognisable.</summary>
     public const string Prefix = "lk_";
+
+    /// <summary>The length of every key: the prefix and 32 bytes in unpadded base64url (43 characters).</summary>
+    public const int Length = 46;
+
+    private static readonly SearchValues<char> Base64Url = SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_");
+
+    /// <summary>
+    /// Whether <paramref name="presented"/> has the shape of a key (<see cref="NewKey"/>'s). Anything
+    /// else cannot be one, so it is refused without a hash, a lookup or a cache entry.
+    /// </summary>
+    public static bool IsWellFormed(string? presented) =>
+        presented is { Length: Length } && presented.StartsWith(Prefix, StringComparison.Ordinal)
+        && presented.AsSpan(Prefix.Length).IndexOfAnyExcept(Base64Url) < 0;
 
     /// <summary>A new random key (shown once; only its hash is stored).</summary>
     public static string NewKey() =>

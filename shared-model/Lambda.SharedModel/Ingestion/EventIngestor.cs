@@ -40,16 +40,7 @@ public sealed class EventIngestor
     public DecodeResult Ingest(ReadOnlySpan<byte> record, string source, long? line)
     {
         var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
-        string? topic = _fixedTopic;
-        DecodeResult result;
-        if (topic is null && !TryRoute(record, out topic, out result))
-        {
-            Reject(record, source, line, null, result);
-            return result;
-        }
-
-        Topics.TryGetKind(topic!, out var kind);
-        result = _decoder.Decode(kind, record, now, out var ev);
+        var result = Decode(record, now, out var topic, out var ev);
         if (!result.IsOk)
         {
             Reject(record, source, line, topic, result);
@@ -60,6 +51,13 @@ public sealed class EventIngestor
         Summary.CountAccepted(topic!);
         return result;
     }
+
+    /// <summary>
+    /// Validates one record as <see cref="Ingest"/> would, and appends nothing: lets a caller judge a
+    /// whole batch before any of it reaches the log.
+    /// </summary>
+    public DecodeResult Check(ReadOnlySpan<byte> record) =>
+        Decode(record, _time.GetUtcNow().ToUnixTimeMilliseconds(), out _, out _);
 
     /// <summary>Makes everything ingested so far durable.</summary>
     public ValueTask FlushAsync(CancellationToken cancellationToken = default) => _producer.FlushAsync(cancellationToken);
@@ -72,6 +70,20 @@ public sealed class EventIngestor
         Summary.CountRejected(result.Reason);
     }
 
+    /// <summary>Routes and decodes <paramref name="record"/>; <paramref name="topic"/> is null if it could not be routed.</summary>
+    private DecodeResult Decode(ReadOnlySpan<byte> record, long now, out string? topic, out AdEvent ev)
+    {
+        ev = default;
+        topic = _fixedTopic;
+        if (topic is null && !TryRoute(record, out topic, out var routing))
+        {
+            return routing;
+        }
+
+        Topics.TryGetKind(topic!, out var kind);
+        return _decoder.Decode(kind, record, now, out ev);
+    }
+
     /// <summary>Finds the topic from the record's top-level <c>type</c> field.</summary>
     private static bool TryRoute(ReadOnlySpan<byte> record, out string? topic, out DecodeResult result)
     {
@@ -79,6 +91,15 @@ public sealed class EventIngestor
         if (record.Length > EventDecoder.MaxRecordBytes)
         {
             result = new DecodeResult(RejectReason.TooLarge, null);
+            return false;
+        }
+
+        // Not an object: the reader would say so too, but by throwing, which costs microseconds a
+        // record (seconds for a body of junk lines).
+        var first = record.IndexOfAnyExcept(" \t\r\n"u8);
+        if (first < 0 || record[first] != '{')
+        {
+            result = new DecodeResult(RejectReason.MalformedJson, null);
             return false;
         }
 

@@ -15,6 +15,9 @@ public abstract class ApiTest : IAsyncLifetime
 
     protected virtual ServingOptions Options => ServingFactory.TestOptions();
 
+    /// <summary>The host's services (its singletons: the access directory, the event sink, ...).</summary>
+    protected IServiceProvider Services => _factory!.Services;
+
     protected HttpClient Client(string? bearer = null)
     {
         var client = _factory!.CreateClient();

@@ -15,6 +15,10 @@ public class BadInputTests : ApiTest
     [InlineData("from=2020-01-01T00:00:00Z&to=2026-01-01T00:00:00Z&granularity=day", "to")]
     [InlineData("from=2026-11-23T00:00:00Z&to=2026-11-24T00:00:00Z&granularity=week", "granularity")]
     [InlineData("from=2026-11-23T10:00:00&to=2026-11-24T00:00:00Z", "from")]
+    // Past the calendar's edges (issue 21: a 500 from ApiTime.FromMs); more in CalendarEdgeTests.
+    [InlineData("from=9999-12-31T00:00:00Z&to=9999-12-31T23:59:30Z&granularity=minute", "to")]
+    [InlineData("from=0001-01-01T00:00:00%2B01:00&to=0001-01-02T00:00:00Z&granularity=minute", "from")]
+    [InlineData("from=9999-12-30T00:00:00Z&to=9999-12-31T12:00:00-14:00&granularity=minute", "to")]
     public async Task bad_metrics_parameters_are_a_400_problem_naming_the_field(string query, string field)
     {
         var response = await Client(World.AdvertiserAKey).GetAsync("/v1/campaigns/camp-a/metrics?" + query);

@@ -25,10 +25,10 @@ public class EventsApiTests : ApiTest
         Assert.Equal(2, json.GetProperty("rejected").GetInt64());
         Assert.Equal(1, json.GetProperty("reasons").GetProperty("missing_field").GetInt64());
         Assert.Equal(1, json.GetProperty("reasons").GetProperty("unknown_topic").GetInt64());
-        Assert.Equal(1, await RecordsIn(Topics.Served));
-        Assert.Equal(1, await RecordsIn(Topics.Views));
-        Assert.Equal(0, await RecordsIn(Topics.Clicks));
-        Assert.Equal(2, await RecordsIn(Topics.DeadLetters));
+        Assert.Equal(1, await World.RecordsInAsync(Topics.Served));
+        Assert.Equal(1, await World.RecordsInAsync(Topics.Views));
+        Assert.Equal(0, await World.RecordsInAsync(Topics.Clicks));
+        Assert.Equal(2, await World.RecordsInAsync(Topics.DeadLetters));
     }
 
     [Fact]
@@ -48,16 +48,5 @@ public class EventsApiTests : ApiTest
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("body", (await JsonOf(response)).GetProperty("field").GetString());
-    }
-
-    private async Task<long> RecordsIn(string topic)
-    {
-        long total = 0;
-        for (var p = 0; p < 2; p++)
-        {
-            var offsets = await World.Log.GetOffsetsAsync(new TopicPartition(topic, p));
-            total += offsets.End - offsets.Start;
-        }
-        return total;
     }
 }

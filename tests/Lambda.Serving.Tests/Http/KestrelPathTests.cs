@@ -1,11 +1,3 @@
-using System.Net.Sockets;
-using System.Text;
-using Lambda.Serving.Http;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
-
 namespace Lambda.Serving.Tests.Http;
 
 /// <summary>
@@ -16,42 +8,13 @@ namespace Lambda.Serving.Tests.Http;
 public sealed class KestrelPathTests : IAsyncLifetime
 {
     private const string Range = "?from=2026-11-23T08:00:00Z&to=2026-11-23T09:00:00Z&granularity=hour";
-    private ServingWorld _world = null!;
-    private WebApplication _app = null!;
-    private int _port;
+    private RawKestrel _kestrel = null!;
 
-    public async Task InitializeAsync()
-    {
-        _world = await ServingWorld.CreateAsync();
-        var options = ServingFactory.TestOptions();
-        _app = ServingHost.CreateApp(["http://127.0.0.1:0"], options, _world.Store, _world.Keys, _world.Log);
-        await _app.StartAsync();
-        var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        _port = new Uri(address).Port;
-    }
+    public async Task InitializeAsync() => _kestrel = await RawKestrel.StartAsync();
 
-    public async Task DisposeAsync()
-    {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
-        await _world.DisposeAsync();
-    }
+    public async Task DisposeAsync() => await _kestrel.DisposeAsync();
 
-    /// <summary>Sends <paramref name="target"/> as the request line's target, unchanged; returns (status, whole response).</summary>
-    private async Task<(int Status, string Response)> SendRawAsync(string method, string target, string? key)
-    {
-        using var tcp = new TcpClient();
-        await tcp.ConnectAsync("127.0.0.1", _port);
-        var stream = tcp.GetStream();
-        var request = $"{method} {target} HTTP/1.0\r\nHost: localhost\r\n"
-            + (key is null ? "" : $"Authorization: Bearer {key}\r\n")
-            + (method == "POST" ? "Content-Length: 2\r\n\r\n[]" : "\r\n");
-        await stream.WriteAsync(Encoding.Latin1.GetBytes(request));
-        using var reader = new StreamReader(stream, Encoding.UTF8);
-        var response = await reader.ReadToEndAsync();
-        var status = int.Parse(response.AsSpan(9, 3), provider: System.Globalization.CultureInfo.InvariantCulture);
-        return (status, response);
-    }
+    private Task<(int Status, string Response)> SendRawAsync(string method, string target, string? key) => _kestrel.SendAsync(method, target, key);
 
     public static TheoryData<string> TowardCampaignB() =>
     [
@@ -82,7 +45,7 @@ public sealed class KestrelPathTests : IAsyncLifetime
     [MemberData(nameof(TowardCampaignB))]
     public async Task raw_path_tricks_toward_another_advertisers_campaign_never_return_its_data(string path)
     {
-        var (status, response) = await SendRawAsync("GET", path + Range, _world.AdvertiserAKey);
+        var (status, response) = await SendRawAsync("GET", path + Range, _kestrel.World.AdvertiserAKey);
 
         Assert.True(status is >= 400 and < 500, $"{path}: {status}\n{response}");
         Assert.DoesNotContain("adv-b", response, StringComparison.Ordinal);
@@ -114,7 +77,7 @@ public sealed class KestrelPathTests : IAsyncLifetime
     [InlineData("/v1/events%2F")]
     public async Task an_advertiser_key_cannot_post_events_through_a_raw_path_variant(string path)
     {
-        var (status, response) = await SendRawAsync("POST", path, _world.AdvertiserAKey);
+        var (status, response) = await SendRawAsync("POST", path, _kestrel.World.AdvertiserAKey);
 
         Assert.True(status is 403 or 404 or 405, $"{path}: {status}\n{response}");
     }

@@ -99,17 +99,38 @@ public class MetricsApiTests : ApiTest
     }
 
     [Fact]
-    public async Task status_reports_partitions_and_the_current_batch_version()
+    public async Task status_for_an_admin_reports_partitions_and_the_current_batch_version()
     {
-        var json = await JsonOf(await Client(World.AdvertiserBKey).GetAsync("/v1/status"));
+        var json = await JsonOf(await Client(World.AdminKey).GetAsync("/v1/status"));
 
+        Assert.Equal("platform", json.GetProperty("scope").GetString());
         var partitions = json.GetProperty("speed").GetProperty("partitions").EnumerateArray().ToArray();
         Assert.Equal([0, 1], partitions.Select(p => p.GetProperty("partition").GetInt32()));
         Assert.Equal(5, partitions[0].GetProperty("lag").GetInt64());
+        Assert.Equal("w1", partitions[0].GetProperty("owner").GetString());
+        Assert.Equal(12, json.GetProperty("speed").GetProperty("lag").GetInt64());
         Assert.Equal(1, json.GetProperty("batch").GetProperty("current_version").GetInt64());
         Assert.Equal("2026-11-23T10:00:00Z", json.GetProperty("batch").GetProperty("watermark").GetString());
         Assert.Empty(json.GetProperty("jobs").EnumerateArray());
-        Assert.Equal(JsonValueKind.Null, json.GetProperty("drift").ValueKind);
+    }
+
+    [Fact]
+    public async Task status_for_an_advertiser_is_the_batch_version_and_speed_freshness_only()
+    {
+        var response = await Client(World.AdvertiserBKey).GetAsync("/v1/status");
+        var body = await response.Content.ReadAsStringAsync();
+        var json = await JsonOf(response);
+
+        Assert.Equal("advertiser", json.GetProperty("scope").GetString());
+        Assert.Equal(1, json.GetProperty("batch").GetProperty("current_version").GetInt64());
+        var speed = json.GetProperty("speed");
+        Assert.Equal("2026-11-23T11:58:00Z", speed.GetProperty("watermark").GetString());
+        Assert.Equal(12, speed.GetProperty("lag").GetInt64());
+        Assert.False(speed.TryGetProperty("partitions", out _));
+        Assert.False(json.TryGetProperty("jobs", out _));
+        // No owner (host:pid) and no per-partition counters anywhere in the answer.
+        Assert.DoesNotContain("w1", body, StringComparison.Ordinal);
+        Assert.DoesNotContain("dead_lettered", body, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -123,6 +144,17 @@ public class MetricsApiTests : ApiTest
         Assert.True(openApi.GetProperty("paths").TryGetProperty("/v1/campaigns/{id}/metrics", out _));
         Assert.Equal(HttpStatusCode.OK, index.StatusCode);
         Assert.Equal("text/html", index.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task without_a_public_url_the_openapi_document_names_no_server_whatever_the_host_header()
+    {
+        var client = Client();
+        client.DefaultRequestHeaders.Host = "evil.example:666";
+
+        var body = await (await client.GetAsync("/openapi/v1.json")).Content.ReadAsStringAsync();
+
+        Assert.DoesNotContain("evil.example", body, StringComparison.Ordinal);
     }
 
     private static List<(string, string, bool, long)> Rows(JsonElement json) => json.GetProperty("rows").EnumerateArray()

@@ -113,6 +113,18 @@ public sealed class ServingWorld : IAsyncDisposable
         ]);
     }
 
+    /// <summary>Records in <paramref name="topic"/>, over its two partitions.</summary>
+    public async Task<long> RecordsInAsync(string topic)
+    {
+        long total = 0;
+        for (var p = 0; p < 2; p++)
+        {
+            var offsets = await Log.GetOffsetsAsync(new Lambda.SharedModel.Log.TopicPartition(topic, p));
+            total += offsets.End - offsets.Start;
+        }
+        return total;
+    }
+
     public async ValueTask DisposeAsync()
     {
         await Log.DisposeAsync();

@@ -14,7 +14,8 @@ public class StoreDownTests
         await using var keys = new SqliteApiKeyStore(path);
         await using var factory = new ServingFactory(store, keys, null, ServingFactory.TestOptions());
         var client = factory.CreateClient();
-        client.DefaultRequestHeaders.Authorization = new("Bearer", "lk_any");
+        // Well-formed, so it is looked up (a malformed key is refused by its shape alone).
+        client.DefaultRequestHeaders.Authorization = new("Bearer", Lambda.SharedModel.Access.ApiKeys.NewKey());
 
         var response = await client.GetAsync("/v1/campaigns");
 
