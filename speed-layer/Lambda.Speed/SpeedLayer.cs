@@ -69,6 +69,7 @@ public sealed partial class SpeedLayer
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         var logger = _loggers.CreateLogger("Lambda.Speed");
+        using var metrics = SpeedMeter.Track(this);
         using var stopOwners = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var owners = new CampaignOwners(claims => ClaimCampaigns(claims, logger, stopOwners.Token));
         await using var writer = new SpeedViewWriter(_store, _loggers.CreateLogger("Lambda.Speed.Writer"), _time, owners);

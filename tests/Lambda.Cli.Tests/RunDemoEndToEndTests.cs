@@ -50,12 +50,53 @@ public sealed class RunDemoEndToEndTests : IDisposable
         Assert.Contains(status.RootElement.GetProperty("jobs").EnumerateArray(),
             j => j.GetProperty("job").GetString() == "recompute" && j.GetProperty("outcome").GetString() == "succeeded");
 
+        await ScrapeMetricsAsync(http, url);
+
         Assert.Equal(0, await lambda.InterruptAsync(120));
         var checkpoints = Path.Combine(_dataDir, "speed", "checkpoints");
         Assert.True(Directory.Exists(checkpoints), "no checkpoint directory after Ctrl-C");
         Assert.Equal(2, Directory.GetFileSystemEntries(checkpoints).Length);
         Assert.Contains(lambda.Errors, l => l.Contains("stopped cleanly", StringComparison.Ordinal));
     }
+
+    /// <summary>/metrics, as Prometheus scrapes it with the admin key: the values move while the demo runs.</summary>
+    private static async Task ScrapeMetricsAsync(HttpClient admin, string url)
+    {
+        var first = Samples(await admin.GetStringAsync("/metrics"));
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        var served = $$"""{"type":"served","event_id":"m-1","ad_id":"m-ad","campaign_id":"m-camp","advertiser_id":"m-adv","user_id":"u","ip":"10.0.0.1","user_agent":"Mozilla/5.0","placement":"top","score":0.5,"cost_micros":1,"event_time":{{now}}}""";
+        using (var posted = await admin.PostAsync("/v1/events", new StringContent($"[{served},{{\"type\":\"view\"}}]", System.Text.Encoding.UTF8, "application/json")))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, posted.StatusCode);
+        }
+
+        await Task.Delay(2_000);
+        var second = Samples(await admin.GetStringAsync("/metrics"));
+
+        Assert.True(second["lambda_speed_records_total{partition=\"0\"}"] > first["lambda_speed_records_total{partition=\"0\"}"],
+            "the speed layer's record counter did not move");
+        Assert.Contains(second.Keys, k => k.StartsWith("lambda_speed_lag{", StringComparison.Ordinal));
+        Assert.Contains(second.Keys, k => k.StartsWith("lambda_speed_flush_duration_seconds_count", StringComparison.Ordinal));
+        Assert.Contains(second.Keys, k => k.StartsWith("lambda_speed_rows_written_total", StringComparison.Ordinal));
+        Assert.Contains(second.Keys, k => k.StartsWith("http_server_request_duration_seconds_count{", StringComparison.Ordinal)
+            && k.Contains("http_route=\"/v1/campaigns/{id}/metrics\"", StringComparison.Ordinal) && k.Contains("http_response_status_code=\"200\"", StringComparison.Ordinal));
+        Assert.Equal(1, second["lambda_ingest_records_total{outcome=\"accepted\"}"]);
+        Assert.Equal(1, second["lambda_ingest_records_total{outcome=\"rejected\"}"]);
+
+        using var anonymous = new HttpClient { BaseAddress = new Uri(url) };
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/metrics")).StatusCode);
+    }
+
+    /// <summary>
+    /// Each sample line of the Prometheus text format, name and labels to value, without the
+    /// <c>otel_scope_name</c> label OpenTelemetry adds to every sample.
+    /// </summary>
+    private static Dictionary<string, double> Samples(string text) => text.Split('\n')
+        .Where(l => l.Length > 0 && l[0] != '#')
+        .Select(l => l.Split(' '))
+        .ToDictionary(
+            p => System.Text.RegularExpressions.Regex.Replace(p[0], "otel_scope_name=\"[^\"]*\",?", "").Replace("{}", "", StringComparison.Ordinal),
+            p => double.Parse(p[1], System.Globalization.CultureInfo.InvariantCulture));
 
     public void Dispose()
     {

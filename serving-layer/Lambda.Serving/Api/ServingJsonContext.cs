@@ -10,6 +10,8 @@ namespace Lambda.Serving.Api;
 [JsonSerializable(typeof(ServingStatus))]
 [JsonSerializable(typeof(IngestAnswer))]
 [JsonSerializable(typeof(HealthAnswer))]
+[JsonSerializable(typeof(OwnerTransfer))]
+[JsonSerializable(typeof(CampaignOwnership))]
 [JsonSerializable(typeof(IReadOnlyList<IngestExample>))]
 [JsonSerializable(typeof(IReadOnlyDictionary<string, long>))]
 public sealed partial class ServingJsonContext : JsonSerializerContext;

@@ -34,13 +34,16 @@ internal static class EventsEndpoint
         var outcome = await sink.IngestAsync(body.Value, "http:" + context.Caller().KeyId, options, context.RequestAborted).ConfigureAwait(false);
         if (outcome.BodyError is { } error)
         {
+            IngestMeter.RefusedRequest("malformed_body");
             return Problems.BadField("body", error);
         }
         if (outcome.Refusal is { } refusal)
         {
+            IngestMeter.RefusedRequest("too_many_rejects");
             return Problems.IngestRefused(outcome.Check, refusal);
         }
         var summary = outcome.Appended!;
+        IngestMeter.Appended(summary.Accepted, summary.Rejected);
         var reasons = summary.RejectedByReason.ToDictionary(r => r.Key.Code(), r => r.Value, StringComparer.Ordinal);
         return TypedResults.Json(new IngestAnswer(summary.Accepted, summary.Rejected, reasons), statusCode: StatusCodes.Status202Accepted);
     }

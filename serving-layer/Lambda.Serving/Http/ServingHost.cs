@@ -79,6 +79,7 @@ public static class ServingHost
         {
             services.AddSingleton(sp => new EventSink(log, sp.GetRequiredService<TimeProvider>()));
         }
+        services.AddPlatformMetrics();
         services.AddRouting();
         services.AddProblemDetails();
         services.AddExceptionHandler<StoreUnavailableHandler>();
@@ -155,6 +156,13 @@ public static class ServingHost
         keyed.MapGet("/campaigns/{id}/metrics", MetricsEndpoint.HandleAsync)
             .Produces<MetricsAnswer>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
         keyed.MapGet("/status", StatusEndpoint.HandleAsync).Produces<ServingStatus>();
+        keyed.MapPut("/campaigns/{id}/owner", CampaignOwnerEndpoint.HandleAsync)
+            .WithMetadata(new RequiresApiKey(AdminOnly: true))
+            .Accepts<OwnerTransfer>("application/json")
+            .Produces<CampaignOwnership>()
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound);
         keyed.MapPost("/events", (HttpContext context, ServingOptions options) =>
                 context.RequestServices.GetService<EventSink>() is { } sink
                     ? EventsEndpoint.HandleAsync(context, sink, options)
@@ -168,6 +176,7 @@ public static class ServingHost
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
         endpoints.MapOpenApi();
+        endpoints.MapPlatformMetrics();
         return endpoints;
     }
 }

@@ -96,7 +96,9 @@ internal sealed partial class SpeedViewWriter : IAsyncDisposable
                     batch.Add(request);
                 }
 
+                var started = _time.GetTimestamp();
                 await WriteWithRetryAsync(batch, cancellationToken).ConfigureAwait(false);
+                SpeedMeter.FlushDuration.Record(_time.GetElapsedTime(started).TotalSeconds);
                 await RefreshOwnersAsync(cancellationToken).ConfigureAwait(false);
                 // What is left was written; fenced requests were failed and taken out.
                 foreach (var request in batch)
@@ -181,6 +183,7 @@ internal sealed partial class SpeedViewWriter : IAsyncDisposable
                 }
 
                 Interlocked.Add(ref _rowsWritten, rows.Count + countRows.Count);
+                SpeedMeter.RowsWritten.Add(rows.Count + countRows.Count);
                 if (attempt > 1)
                 {
                     LogRecovered(_logger, attempt);

@@ -194,7 +194,9 @@ internal sealed partial class PartitionWorker
     private void Checkpoint()
     {
         LogCheckpointing(_logger, _partition, _checkpoints.Sequence + 1);
+        var started = _time.GetTimestamp();
         _checkpoints.Checkpoint(_processor);
+        SpeedMeter.CheckpointDuration.Record(_time.GetElapsedTime(started).TotalSeconds);
         // The flush this checkpoint waited for put every row so far in the store, sketches included.
         _processor.ReleaseSettledSketches();
         _lastCheckpoint = _time.GetUtcNow();
