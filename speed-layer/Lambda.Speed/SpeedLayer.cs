@@ -202,7 +202,7 @@ public sealed partial class SpeedLayer
     [LoggerMessage(EventId = 3003, Level = LogLevel.Error, Message = "A speed worker failed; the layer stopped its other partitions cleanly")]
     private static partial void LogWorkerFailed(ILogger logger, Exception exception);
 
-    [LoggerMessage(EventId = 3002, Level = LogLevel.Information, Message = "Speed layer running {Partitions} partitions on {Workers} workers")]
+    [LoggerMessage(EventId = 3002, Level = LogLevel.Debug, Message = "Speed layer running {Partitions} partitions on {Workers} workers")]
     private static partial void LogRunning(ILogger logger, int partitions, int workers);
 
     [LoggerMessage(EventId = 3008, Level = LogLevel.Information, Message = "Speed layer joining consumer group {Group} with {Workers} workers")]

@@ -21,6 +21,8 @@ public class CommandLineErrorTests
     [InlineData(new[] { "serve", "--failed-auth-limit", "0" }, "FailedAuthPerSecond")]
     [InlineData(new[] { "serve", "--cache-size-mb", "0" }, "CacheSizeBytes")]
     [InlineData(new[] { "status", "--store", "postgres" }, "--pg")]
+    [InlineData(new[] { "speed", "--log-format", "xml" }, "--log-format")]
+    [InlineData(new[] { "speed", "--log-level", "loud" }, "--log-level")]
     public async Task a_bad_command_line_exits_with_code_2_and_names_the_culprit(string[] args, string named)
     {
         using var dir = new TempDirectory();

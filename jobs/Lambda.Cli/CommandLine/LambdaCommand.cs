@@ -9,7 +9,7 @@ internal static class LambdaCommand
     public static RootCommand Build(PlatformOptions platform)
     {
         var root = new RootCommand("Lambda: a Lambda-architecture platform for ad-campaign metrics.");
-        foreach (var option in platform.All)
+        foreach (var option in platform.All.Concat(Logging.All))
         {
             root.Options.Add(option);
         }

@@ -1,27 +1,54 @@
+using System.CommandLine;
 using Microsoft.Extensions.Logging;
 
 namespace Lambda.Cli.CommandLine;
 
 /// <summary>
-/// Structured logging for long-running commands: JSON lines (one object per event, with its
-/// event id and named fields) when output is not a terminal, or when LAMBDA_LOG_FORMAT=json;
-/// a compact single line per event on a terminal. LAMBDA_LOG_LEVEL sets the level of the platform's own categories.
+/// Logging of long-running commands, on stderr so that a command's own output (tables, JSON, the
+/// demo's keys) stays clean on stdout. By default a short human-readable account: one line per event,
+/// the platform's information lines (what started, jobs, batch versions, warnings and errors), libraries
+/// only from warnings, routine internals (partition starts, compactions, stage timings) at debug.
+/// <c>--log-format json</c> gives one JSON object per event (event id and named fields) for log
+/// shippers; <c>--log-level</c> sets the platform's level (debug shows the routine internals).
 /// </summary>
 internal static class Logging
 {
-    public static ILoggerFactory Create()
+    private static readonly string[] Formats = ["text", "json"];
+
+    public static readonly Option<string> Format = new("--log-format")
     {
-        var json = Environment.GetEnvironmentVariable("LAMBDA_LOG_FORMAT") switch
+        Description = "text (default: one readable line per event) or json (one object per line, for log shippers) (env LAMBDA_LOG_FORMAT).",
+        Recursive = true,
+        DefaultValueFactory = _ => Environment.GetEnvironmentVariable("LAMBDA_LOG_FORMAT") is { Length: > 0 } format ? format : "text",
+    };
+
+    public static readonly Option<string> Level = new("--log-level")
+    {
+        Description = "The platform's log level: trace, debug (adds routine internals), information (default), warning, error (env LAMBDA_LOG_LEVEL).",
+        Recursive = true,
+        DefaultValueFactory = _ => Environment.GetEnvironmentVariable("LAMBDA_LOG_LEVEL") is { Length: > 0 } level ? level : "information",
+    };
+
+    public static IEnumerable<Option> All => [Format, Level];
+
+    /// <exception cref="UsageException">A bad --log-format or --log-level (or its variable).</exception>
+    public static ILoggerFactory Create(ParseResult parsed)
+    {
+        var format = parsed.GetValue(Format)!.ToLowerInvariant();
+        if (!Formats.Contains(format))
         {
-            "json" => true,
-            "text" => false,
-            _ => Console.IsErrorRedirected,
-        };
+            throw new UsageException($"--log-format '{format}' is not text or json");
+        }
+
+        if (!Enum.TryParse<LogLevel>(parsed.GetValue(Level), ignoreCase: true, out var level) || level == LogLevel.None
+            || !Enum.IsDefined(level))
+        {
+            throw new UsageException($"--log-level '{parsed.GetValue(Level)}' is not trace, debug, information, warning or error");
+        }
+
         return LoggerFactory.Create(builder =>
         {
-            builder.SetMinimumLevel(LogLevel.Information);
-            // Logs go to stderr so that a command's own output (tables, JSON) stays clean on stdout.
-            if (json)
+            if (format == "json")
             {
                 builder.AddJsonConsole(o =>
                 {
@@ -39,15 +66,10 @@ internal static class Logging
                 });
             }
 
-            builder.AddFilter("Microsoft", LogLevel.Warning);
-            // LAMBDA_LOG_LEVEL=debug shows the platform's own debug lines (e.g. each flush, checkpoint and
-            // append starting, which the chaos test kills on) without the libraries' debug noise.
-            if (Enum.TryParse<LogLevel>(Environment.GetEnvironmentVariable("LAMBDA_LOG_LEVEL"), ignoreCase: true, out var level))
-            {
-                builder.AddFilter("Lambda", level);
-            }
-
             builder.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+            // Libraries (ASP.NET, the scheduler, the Kafka client) speak from warnings on, unless debugging.
+            builder.SetMinimumLevel(level <= LogLevel.Debug ? LogLevel.Information : LogLevel.Warning);
+            builder.AddFilter("Lambda", level);
         });
     }
 }

@@ -46,7 +46,7 @@ internal static class BackfillCommand
                 Dates = range,
             };
             var recomputeOptions = recompute.Build(platform, parsed);
-            using var loggers = Logging.Create();
+            using var loggers = Logging.Create(parsed);
             await using var store = await platform.OpenStoreAsync(parsed, cancellationToken).ConfigureAwait(false);
             var recomputer = new RecomputeAfterBackfill(new BatchRecomputer(store, recomputeOptions, loggers.CreateLogger("Lambda.Batch")));
             await using var log = await platform.OpenLogAsync(parsed, cancellationToken, readOnly: true).ConfigureAwait(false);

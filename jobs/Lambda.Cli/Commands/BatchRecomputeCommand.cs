@@ -24,7 +24,7 @@ internal static class BatchRecomputeCommand
         {
             var dates = ParseDate(parsed.GetValue(date), parsed.GetValue(full));
             var options = recompute.Build(platform, parsed);
-            using var loggers = Logging.Create();
+            using var loggers = Logging.Create(parsed);
             await using var store = await platform.OpenStoreAsync(parsed, cancellationToken).ConfigureAwait(false);
             var recomputer = new BatchRecomputer(store, options, loggers.CreateLogger("Lambda.Batch"));
             var result = await recomputer.RunAsync(new RecomputeRequest(parsed.GetValue(full), dates), cancellationToken).ConfigureAwait(false);

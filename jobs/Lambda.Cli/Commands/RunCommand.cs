@@ -71,7 +71,7 @@ internal static class RunCommand
                 resources = resources with { LogRetention = resources.LogRetention with { Guards = [speed.ConsumerGroup, .. LogRetentionSettings.DefaultGuards.Skip(1)] } };
             }
 
-            using var loggers = Logging.Create();
+            using var loggers = Logging.Create(parsed);
             var logger = loggers.CreateLogger("Lambda.Run");
             await using var log = await resources.OpenLogAsync(cancellationToken,
                 owner: serve ? $"lambda run, API on {string.Join(", ", listen)}" : "lambda run --no-serve").ConfigureAwait(false);

@@ -23,7 +23,7 @@ internal static class SchedulerCommand
             var settings = RunSettings.Load(parsed.GetValue(config), dataDirectory, [.. PlatformSettings.Keys, .. SchedulerSettings.Keys]);
             var resources = PlatformSettings.Read(parsed, platform, settings, dataDirectory);
             var options = scheduler.Read(parsed, settings, resources);
-            using var loggers = Logging.Create();
+            using var loggers = Logging.Create(parsed);
             // The embedded log is owned by the process running the speed layer; the archive only reads it.
             await using var log = await resources.OpenLogAsync(cancellationToken, readOnly: resources.Log == "embedded").ConfigureAwait(false);
             await using var store = await resources.OpenStoreAsync(cancellationToken).ConfigureAwait(false);

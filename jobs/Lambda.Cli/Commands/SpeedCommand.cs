@@ -21,7 +21,7 @@ internal static class SpeedCommand
             ThreadPoolFloor.Raise();
             var speedOptions = options.Read(parsed, platform.DataDirectory(parsed));
             var bots = options.LoadBotRules(parsed);
-            using var loggers = Logging.Create();
+            using var loggers = Logging.Create(parsed);
             var settings = RunSettings.FromEnvironment(LogRetentionSettings.Keys);
             retentionOptions.SetFlags(parsed, settings);
             var retention = LogRetentionSettings.Read(settings, parsed.GetValue(platform.LogKind)!);

@@ -129,7 +129,7 @@ internal sealed partial class PartitionCheckpointer
         ? reader
         : throw new InvalidDataException($"unsupported checkpoint format version {version}");
 
-    [LoggerMessage(EventId = 3102, Level = LogLevel.Information, Message = "Partition {Partition} checkpoint chain compacted into a base at sequence {Sequence} ({Bytes} bytes)")]
+    [LoggerMessage(EventId = 3102, Level = LogLevel.Debug, Message = "Partition {Partition} checkpoint chain compacted into a base at sequence {Sequence} ({Bytes} bytes)")]
     private static partial void LogCompacted(ILogger logger, int partition, long sequence, long bytes);
 
     [LoggerMessage(EventId = 3103, Level = LogLevel.Warning, Message = "Partition {Partition} checkpoint chain up to {Sequence} cannot be read back; the next checkpoint is a full base")]

@@ -210,10 +210,10 @@ internal sealed partial class PartitionWorker
         await _commit(offsets, cancellationToken).ConfigureAwait(false);
     }
 
-    [LoggerMessage(EventId = 3000, Level = LogLevel.Information, Message = "Partition {Partition} starts under owner epoch {Epoch} at offsets served={Served} views={Views} clicks={Clicks}")]
+    [LoggerMessage(EventId = 3000, Level = LogLevel.Debug, Message = "Partition {Partition} starts under owner epoch {Epoch} at offsets served={Served} views={Views} clicks={Clicks}")]
     private static partial void LogStarted(ILogger logger, int partition, long epoch, long served, long views, long clicks);
 
-    [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "Partition {Partition} stopped cleanly after {Processed} records")]
+    [LoggerMessage(EventId = 3001, Level = LogLevel.Debug, Message = "Partition {Partition} stopped cleanly after {Processed} records")]
     private static partial void LogStopped(ILogger logger, int partition, long processed);
 
     [LoggerMessage(EventId = 3003, Level = LogLevel.Warning, Message = "Partition {Partition} was lost to another owner after {Processed} records; its state is dropped without a checkpoint")]
