@@ -110,6 +110,48 @@ public sealed class DashboardPageTests(ITestOutputHelper output)
         Console.WriteLine($"dashboard screenshot: {screenshot}");
     }
 
+    [SkippableTheory]
+    [InlineData(1280)]
+    [InlineData(1920)]
+    public async Task a_long_campaign_id_is_cut_with_the_whole_id_on_hover_and_overlaps_nothing(int width)
+    {
+        ChromiumRequirement.EnsureAvailable();
+        var seed = DashboardSeed.Create(DateTimeOffset.UtcNow);
+        await using var host = await ServingUnderTest.StartAsync(seed);
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await LaunchAsync(playwright);
+        var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = width, Height = 900 } });
+        await page.GotoAsync(host.BaseAddress);
+        await page.GetByLabel("API key").FillAsync(host.ApiKey);
+        await page.GetByTestId("key-submit").ClickAsync();
+        var longOne = page.GetByTestId("campaign-list").GetByTestId("campaign").Filter(new() { HasText = DashboardSeed.LongCampaign });
+        await longOne.ClickAsync();
+        await Expect(page.GetByTestId("campaign-title")).ToHaveTextAsync(DashboardSeed.LongCampaign);
+        await Expect(page.GetByTestId("campaign-range")).Not.ToBeEmptyAsync();
+
+        // The whole id on hover, in the list and in the title.
+        Assert.StartsWith(DashboardSeed.LongCampaign, await longOne.GetAttributeAsync("title"), StringComparison.Ordinal);
+        Assert.Equal(DashboardSeed.LongCampaign, await page.GetByTestId("campaign-title").GetAttributeAsync("title"));
+        // Nothing leaves its box or lands on another: measured in the page, in CSS pixels.
+        var layout = await page.EvaluateAsync<double[]>("""
+            () => {
+              const box = (el) => el.getBoundingClientRect();
+              const sidebar = box(document.querySelector('.sidebar'));
+              const widest = Math.max(...[...document.querySelectorAll('.campaign')].map(b => box(b).right));
+              const title = box(document.getElementById('campaign-title'));
+              const range = box(document.getElementById('campaign-range'));
+              const controls = box(document.querySelector('.controls'));
+              const clipped = document.getElementById('campaign-title').scrollWidth > document.getElementById('campaign-title').clientWidth;
+              return [widest - sidebar.right, title.bottom - range.top, title.right - controls.left, title.left - sidebar.right, clipped ? 1 : 0];
+            }
+            """);
+        Assert.True(layout[0] <= 0.5, $"a campaign button runs {layout[0]:F1} px past the sidebar at {width} px");
+        Assert.True(layout[1] <= 0.5, $"the title overlaps the range line by {layout[1]:F1} px at {width} px");
+        Assert.True(layout[2] <= 0.5, $"the title runs {layout[2]:F1} px into the controls at {width} px");
+        Assert.True(layout[3] >= 0, $"the title starts inside the sidebar at {width} px");
+        Assert.Equal(1, layout[4]);
+    }
+
     [SkippableFact]
     public async Task rejected_key_returns_to_the_prompt_with_a_message()
     {

@@ -37,7 +37,10 @@ public sealed class DashboardSeed
     }
 
     /// <summary>The advertiser's campaigns, ordered by id (as the API lists them).</summary>
-    public static IReadOnlyList<string> OwnCampaigns { get; } = ["cmp-acme-spring", "cmp-acme-summer"];
+    /// <summary>The advertiser's campaigns, in the page's (id) order; the last one has an id of the longest kind (128 bytes).</summary>
+    public static IReadOnlyList<string> OwnCampaigns { get; } = ["cmp-acme-spring", "cmp-acme-summer", LongCampaign];
+
+    public const string LongCampaign = "cmp-acme-zz-holiday-season-retargeting-north-america-and-western-europe-desktop-and-mobile-video-and-display-q4-2026-v12";
 
     public DateTimeOffset Now { get; }
 

@@ -111,6 +111,8 @@ function selectCampaign(campaignId) {
     else button.removeAttribute('aria-current');
   }
   $('campaign-title').textContent = campaignId;
+  // A long id is cut with an ellipsis; the whole id shows on hover.
+  $('campaign-title').title = campaignId;
   $('campaign-view').hidden = false;
   $('no-selection').hidden = true;
   writeHash();
