@@ -22,10 +22,24 @@ internal static class CanonicalEventReader
     /// The caller has checked the size and that <paramref name="json"/> is valid UTF-8. <paramref name="latestMs"/>
     /// is the latest accepted event time (the receive time plus the allowed skew).
     /// </summary>
+    private static ReadOnlySpan<byte> TypeField => "\"type\":\""u8;
+
     public static bool TryRead(EventKind kind, ReadOnlySpan<byte> json, long latestMs, ref AdEvent ev)
     {
         var at = 0;
-        if (!Field(json, ref at, "{\"event_id\":\""u8) || !Text(json, ref at, EventDecoder.MaxIdBytes, out ev.EventId)
+        if (!Field(json, ref at, "{"u8))
+        {
+            return false;
+        }
+
+        // The routing field of JSON Lines and POST bodies (`lambda generate --out` writes it first): an
+        // unknown field to the decoder, which the full path skips whatever it holds.
+        if (json[at..].StartsWith(TypeField) && (!Field(json, ref at, TypeField) || !Text(json, ref at, int.MaxValue, out _) || !Field(json, ref at, ","u8)))
+        {
+            return false;
+        }
+
+        if (!Field(json, ref at, "\"event_id\":\""u8) || !Text(json, ref at, EventDecoder.MaxIdBytes, out ev.EventId)
             || !Field(json, ref at, ",\"ad_id\":\""u8) || !Text(json, ref at, EventDecoder.MaxIdBytes, out ev.AdId))
         {
             return false;

@@ -103,6 +103,19 @@ public sealed class EventIngestor
             return false;
         }
 
+        // Records that name their type first, as the generator writes them: routed without a JSON reader.
+        if (record[first..].StartsWith("{\"type\":\""u8))
+        {
+            var value = record[(first + 9)..];
+            var end = value.IndexOfAny((byte)'"', (byte)'\\');
+            if (end > 0 && value[end] == (byte)'"')
+            {
+                topic = TopicOfType(value[..end]);
+                result = topic is null ? new DecodeResult(RejectReason.UnknownTopic, "type") : DecodeResult.Ok;
+                return topic is not null;
+            }
+        }
+
         try
         {
             var reader = new Utf8JsonReader(record);
@@ -124,7 +137,7 @@ public sealed class EventIngestor
                         return false;
                     }
 
-                    topic = TopicOfType(reader.GetString()!);
+                    topic = TopicOfType(System.Text.Encoding.UTF8.GetBytes(reader.GetString()!));
                     result = topic is null ? new DecodeResult(RejectReason.UnknownTopic, "type") : DecodeResult.Ok;
                     return topic is not null;
                 }
@@ -143,11 +156,9 @@ public sealed class EventIngestor
         return false;
     }
 
-    private static string? TopicOfType(string type) => type switch
-    {
-        "served" or "impression" or Topics.Served => Topics.Served,
-        "view" or Topics.Views => Topics.Views,
-        "click" or Topics.Clicks => Topics.Clicks,
-        _ => null,
-    };
+    private static string? TopicOfType(ReadOnlySpan<byte> type) =>
+        type.SequenceEqual("served"u8) || type.SequenceEqual("impression"u8) || type.SequenceEqual("ad-served"u8) ? Topics.Served
+        : type.SequenceEqual("view"u8) || type.SequenceEqual("ad-views"u8) ? Topics.Views
+        : type.SequenceEqual("click"u8) || type.SequenceEqual("ad-clicks"u8) ? Topics.Clicks
+        : null;
 }

@@ -35,7 +35,15 @@ public sealed class CanonicalFastPathTests
             Kind = EventKind.Click, EventId = "0b5e0f6e-8f53-4c36-9a52-1c0e2f4f1a01", AdId = "ad-17", UserId = "u-42",
             Ip = "192.0.2.10", UserAgent = "Mozilla/5.0 (X11; Linux x86_64)", EventTimeMs = NowMs + 3_600_000,
         }),
+        // As JSON Lines and POST bodies carry them: the routing field first.
+        Typed("served", Encode(Served(score: 0.5, cost: 10))),
+        Typed("ad-views", Encode(new AdEventRecord
+        {
+            Kind = EventKind.View, EventId = "v-2", AdId = "ad-3", UserId = "u", Ip = "10.0.0.1", UserAgent = "ua", EventTimeMs = NowMs,
+        })),
     ];
+
+    private static byte[] Typed(string type, byte[] encoded) => [.. System.Text.Encoding.UTF8.GetBytes($"{{\"type\":\"{type}\","), .. encoded.AsSpan(1)];
 
     [Fact]
     public void an_encoded_record_takes_the_fast_path_with_the_full_readers_values()
@@ -43,6 +51,7 @@ public sealed class CanonicalFastPathTests
         var ev = default(AdEvent);
         ev.Kind = EventKind.Served;
         Assert.True(CanonicalEventReader.TryRead(EventKind.Served, Encoded[0], NowMs, ref ev));
+        Assert.True(CanonicalEventReader.TryRead(EventKind.Served, Encoded[^2], NowMs, ref ev));
         foreach (var input in Encoded)
         {
             DecodesAlike(input);
