@@ -230,7 +230,7 @@ public sealed class EmbeddedEventLog : IEventLog
             return 0;
         }
 
-        var cutoff = (nowMs ?? DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()) - retention;
+        var cutoff = (nowMs ?? Options.Time.GetUtcNow().ToUnixTimeMilliseconds()) - retention;
         var guards = Options.RetentionGuardGroups.Select(_groups.Snapshot).ToArray();
         var deleted = 0;
         lock (_retentionLock)

@@ -3,6 +3,9 @@ namespace Lambda.Log.Embedded;
 /// <summary>Settings of the embedded log. <see cref="Validate"/> checks them all in one place.</summary>
 public sealed class EmbeddedLogOptions
 {
+    /// <summary>The clock that stamps records with their append time and dates retention (tests give a fake one).</summary>
+    public TimeProvider Time { get; set; } = TimeProvider.System;
+
     /// <summary>The directory holding topics, group offsets and the lock file. Required.</summary>
     public string RootPath { get; set; } = "";
 

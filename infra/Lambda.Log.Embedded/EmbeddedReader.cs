@@ -31,7 +31,8 @@ internal sealed class EmbeddedReader(EmbeddedEventLog log) : ILogReader
 
         into.Reset(fromOffset);
         var readOnly = log.Options.ReadOnly;
-        var deadline = DateTime.UtcNow + maxWait;
+        var time = log.Options.Time;
+        var started = time.GetTimestamp();
         while (true)
         {
             var appended = partition.Appended;
@@ -52,7 +53,7 @@ internal sealed class EmbeddedReader(EmbeddedEventLog log) : ILogReader
                 }
             }
 
-            var remaining = deadline - DateTime.UtcNow;
+            var remaining = maxWait - time.GetElapsedTime(started);
             if (remaining <= TimeSpan.Zero)
             {
                 SetFrontier(partition, into, readOnly);

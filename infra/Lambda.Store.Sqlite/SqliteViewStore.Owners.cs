@@ -15,7 +15,7 @@ public sealed partial class SqliteViewStore
             var claim = session.Command(SqliteSql.ClaimSpeedPartition, transaction);
             claim.Parameters[0].Value = partition;
             claim.Parameters[1].Value = owner;
-            claim.Parameters[2].Value = SqliteRows.ToUnixMicros(DateTimeOffset.UtcNow);
+            claim.Parameters[2].Value = SqliteRows.ToUnixMicros(_time.GetUtcNow());
             claim.ExecuteNonQuery();
             return CurrentEpoch(session, transaction, partition);
         }, cancellationToken);

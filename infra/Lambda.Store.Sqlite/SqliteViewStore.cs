@@ -13,11 +13,14 @@ public sealed partial class SqliteViewStore : IViewStore
     private readonly SqliteSessionPool _sessions;
     // One writer at a time in this process, so writers queue here instead of spinning on SQLITE_BUSY.
     private readonly SemaphoreSlim _writeGate = new(1, 1);
+    private readonly TimeProvider _time;
 
     /// <summary>A store over the database file at <paramref name="databasePath"/> (created if missing).</summary>
     /// <param name="maxIdleConnections">Open connections kept for reuse; more may be open under load.</param>
-    public SqliteViewStore(string databasePath, int maxIdleConnections = 16)
+    /// <param name="time">The clock of the times the store records (partition claims); the system's by default.</param>
+    public SqliteViewStore(string databasePath, int maxIdleConnections = 16, TimeProvider? time = null)
     {
+        _time = time ?? TimeProvider.System;
         ArgumentException.ThrowIfNullOrEmpty(databasePath);
         ArgumentOutOfRangeException.ThrowIfNegative(maxIdleConnections);
         DatabasePath = databasePath;

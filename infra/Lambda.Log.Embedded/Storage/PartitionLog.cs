@@ -332,7 +332,7 @@ internal sealed class PartitionLog : IDisposable
     /// </summary>
     private long NextTimestamp()
     {
-        _lastTimestamp = Math.Max(_lastTimestamp, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        _lastTimestamp = Math.Max(_lastTimestamp, _options.Time.GetUtcNow().ToUnixTimeMilliseconds());
         return _lastTimestamp;
     }
 

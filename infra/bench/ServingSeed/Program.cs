@@ -17,8 +17,8 @@ await store.InitializeAsync();
 var campaigns = Enumerable.Range(0, 10).Select(i => new CampaignInfo($"bench-{i}", "bench-adv")).ToArray();
 await store.ClaimCampaignsAsync(campaigns);
 
-var versionId = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
-await store.CreateBatchVersionAsync(new BatchVersionInfo(versionId, W, DateTimeOffset.UtcNow, "{}", 0, BatchVersionStates.Loading));
+var versionId = TimeProvider.System.GetUtcNow().ToUnixTimeSeconds();
+await store.CreateBatchVersionAsync(new BatchVersionInfo(versionId, W, TimeProvider.System.GetUtcNow(), "{}", 0, BatchVersionStates.Loading));
 var rows = 0L;
 foreach (var campaign in campaigns)
 {

@@ -119,7 +119,7 @@ internal static partial class SoakBench
         foreach (var slow in latencies.Where(l => l.Ms >= SlowQueryMs))
         {
             await hostLog.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                $"[t={now.TotalSeconds:F0}] soak: slow query {slow.Ms:F0} ms, sent at t={slow.AtSeconds:F2} ({DateTime.UtcNow - (now - TimeSpan.FromSeconds(slow.AtSeconds)):HH:mm:ss.fff})"))
+                $"[t={now.TotalSeconds:F0}] soak: slow query {slow.Ms:F0} ms, sent at t={slow.AtSeconds:F2} ({TimeProvider.System.GetUtcNow().UtcDateTime - (now - TimeSpan.FromSeconds(slow.AtSeconds)):HH:mm:ss.fff})"))
                 .ConfigureAwait(false);
         }
 
@@ -176,7 +176,7 @@ internal static partial class SoakBench
         start.Environment["LAMBDA_LOG_RETENTION_GUARDS"] = new Speed.SpeedOptions().ConsumerGroup;
         start.Environment["LAMBDA_LOG_SEGMENT_MB"] = settings.LogSegmentMb.ToString(CultureInfo.InvariantCulture);
         // Live traffic only: event time follows the clock from now, at the soak's rate.
-        start.Environment["LAMBDA_DEMO_START"] = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture);
+        start.Environment["LAMBDA_DEMO_START"] = TimeProvider.System.GetUtcNow().ToString("O", CultureInfo.InvariantCulture);
         start.Environment["LAMBDA_DEMO_RATE"] = settings.Rate.ToString(CultureInfo.InvariantCulture);
         start.Environment["LAMBDA_DEMO_CAMPAIGNS"] = "100";
         var process = Process.Start(start)!;
@@ -249,7 +249,7 @@ internal static partial class SoakBench
 
     private static async Task QueryOnceAsync(HttpClient http, string campaign, Stopwatch clock, ConcurrentQueue<SoakQuery> results, CancellationToken cancellationToken)
     {
-        var now = DateTime.UtcNow;
+        var now = TimeProvider.System.GetUtcNow().UtcDateTime;
         var query = $"/v1/campaigns/{campaign}/metrics?granularity=minute&from={Iso(now.AddHours(-1))}&to={Iso(now.AddMinutes(1))}";
         var at = clock.Elapsed;
         try

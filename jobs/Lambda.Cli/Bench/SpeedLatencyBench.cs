@@ -42,11 +42,11 @@ internal static class SpeedLatencyBench
         var pacer = OpenLoopPacer.FollowingClock(options, TimeProvider.System);
         var batches = new List<AppendedBatch>();
         var batch = new GeneratedBatch(16_384);
-        var end = DateTime.UtcNow + warmup + duration;
-        var measureFrom = DateTimeOffset.UtcNow.Add(warmup).ToUnixTimeMilliseconds();
+        var end = TimeProvider.System.GetUtcNow().UtcDateTime + warmup + duration;
+        var measureFrom = TimeProvider.System.GetUtcNow().Add(warmup).ToUnixTimeMilliseconds();
         await using (var producer = env.Log.CreateProducer())
         {
-            while (DateTime.UtcNow < end)
+            while (TimeProvider.System.GetUtcNow().UtcDateTime < end)
             {
                 var sent = pacer.EmitDue(batch, b =>
                 {
@@ -58,7 +58,7 @@ internal static class SpeedLatencyBench
                 if (sent > 0)
                 {
                     await producer.FlushAsync(cancellationToken).ConfigureAwait(false);
-                    batches.Add(new AppendedBatch(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), (int)sent));
+                    batches.Add(new AppendedBatch(TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds(), (int)sent));
                 }
 
                 await Task.Delay(2, cancellationToken).ConfigureAwait(false);

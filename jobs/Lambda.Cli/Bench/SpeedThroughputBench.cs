@@ -33,7 +33,7 @@ internal static class SpeedThroughputBench
             Users = 1_000_000,
             CampaignZipfExponent = 1.1,
             EventsPerSecond = 100_000,
-            StartTime = DateTimeOffset.UtcNow.AddHours(-1),
+            StartTime = TimeProvider.System.GetUtcNow().AddHours(-1),
         };
         await using (var warm = await BenchEnvironment.CreateAsync(directory, Partitions).ConfigureAwait(false))
         {

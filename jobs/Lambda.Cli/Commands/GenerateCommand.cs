@@ -59,7 +59,7 @@ internal static class GenerateCommand
                 LateFraction = isClean ? 0 : parsed.GetValue(late),
                 ViewsBeforeServedShare = isClean ? 0 : parsed.GetValue(early),
                 EventsPerSecond = perSecond,
-                StartTime = parsed.GetValue(start) ?? DateTimeOffset.UtcNow.AddSeconds(-(double)count / Math.Max(1, perSecond)),
+                StartTime = parsed.GetValue(start) ?? TimeProvider.System.GetUtcNow().AddSeconds(-(double)count / Math.Max(1, perSecond)),
                 ComputeOracle = parsed.GetValue(oracle) is not null,
             };
             if (parsed.GetValue(ysb))

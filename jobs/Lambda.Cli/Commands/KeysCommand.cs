@@ -31,7 +31,7 @@ internal static class KeysCommand
             }
             await using var keys = await platform.OpenApiKeyStoreAsync(parsed, cancellationToken).ConfigureAwait(false);
             var key = ApiKeys.NewKey();
-            var record = ApiKeys.NewRecord(key, isAdmin ? null : advertiserId, DateTimeOffset.UtcNow);
+            var record = ApiKeys.NewRecord(key, isAdmin ? null : advertiserId, TimeProvider.System.GetUtcNow());
             await keys.CreateAsync(record, cancellationToken).ConfigureAwait(false);
             var output = parsed.InvocationConfiguration.Output;
             await output.WriteLineAsync(key).ConfigureAwait(false);
@@ -70,7 +70,7 @@ internal static class KeysCommand
         {
             await using var keys = await platform.OpenApiKeyStoreAsync(parsed, cancellationToken).ConfigureAwait(false);
             var keyId = parsed.GetValue(id)!;
-            if (!await keys.RevokeAsync(keyId, DateTimeOffset.UtcNow, cancellationToken).ConfigureAwait(false))
+            if (!await keys.RevokeAsync(keyId, TimeProvider.System.GetUtcNow(), cancellationToken).ConfigureAwait(false))
             {
                 await parsed.InvocationConfiguration.Error.WriteLineAsync($"error: no active key {keyId}").ConfigureAwait(false);
                 return ExitCodes.Failed;

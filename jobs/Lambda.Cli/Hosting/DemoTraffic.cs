@@ -42,7 +42,7 @@ internal sealed partial class DemoTraffic(IEventLog log, IViewStore store, IApiK
 
     private async Task RunStreamAsync(Stopwatch sinceStart, CancellationToken cancellationToken)
     {
-        var now = DateTimeOffset.UtcNow;
+        var now = TimeProvider.System.GetUtcNow();
         var stream = DemoStream.TryRead(Directory);
         var fresh = stream is null;
         stream ??= DemoStream.Create(Directory, settings, now, await StreamResume.EndOffsetsAsync(log, cancellationToken).ConfigureAwait(false));
@@ -133,7 +133,7 @@ internal sealed partial class DemoTraffic(IEventLog log, IViewStore store, IApiK
     private async Task CreateKeysAsync(TrafficGenerator generator, CancellationToken cancellationToken)
     {
         var admin = ApiKeys.NewKey();
-        await keys.CreateAsync(ApiKeys.NewRecord(admin, null, DateTimeOffset.UtcNow), cancellationToken).ConfigureAwait(false);
+        await keys.CreateAsync(ApiKeys.NewRecord(admin, null, TimeProvider.System.GetUtcNow()), cancellationToken).ConfigureAwait(false);
         // The advertiser of the busiest campaign (campaign 0 draws the most traffic), learned as the speed layer sees it.
         var campaignId = generator.CampaignId(0);
         CampaignInfo? campaign = null;
@@ -150,7 +150,7 @@ internal sealed partial class DemoTraffic(IEventLog log, IViewStore store, IApiK
         if (campaign is not null)
         {
             var advertiser = ApiKeys.NewKey();
-            await keys.CreateAsync(ApiKeys.NewRecord(advertiser, campaign.AdvertiserId, DateTimeOffset.UtcNow), cancellationToken).ConfigureAwait(false);
+            await keys.CreateAsync(ApiKeys.NewRecord(advertiser, campaign.AdvertiserId, TimeProvider.System.GetUtcNow()), cancellationToken).ConfigureAwait(false);
             await Say($"demo: advertiser key {advertiser} (advertiser {campaign.AdvertiserId}, e.g. campaign {campaign.CampaignId})").ConfigureAwait(false);
         }
     }

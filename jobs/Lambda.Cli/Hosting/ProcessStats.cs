@@ -26,13 +26,13 @@ internal static partial class ProcessStats
         // Opt-in: the GC's verbose events cost a little on every ~100 KB allocated.
         using var large = Environment.GetEnvironmentVariable("LAMBDA_STATS_LOH") == "1" ? new LargeAllocationListener() : null;
         using var poll = new PeriodicTimer(TimeSpan.FromMilliseconds(50));
-        var next = DateTime.UtcNow;
+        var next = TimeProvider.System.GetUtcNow();
         var cpu = new CpuWatch();
         try
         {
             while (true)
             {
-                if (DateTime.UtcNow >= next)
+                if (TimeProvider.System.GetUtcNow() >= next)
                 {
                     next = next.AddSeconds(seconds);
                     Log(logger, pauses.TakeInterval(), cpu.TakeCores(), speedState?.Invoke() ?? default, large?.TakeSummary(6));
