@@ -4,8 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# libzstd1: the Parquet writer (batch layer) compresses with it; part of every Debian base system.
-apt_packages=(librdkafka1 librdkafka-dev libzstd1)
+apt_packages=(librdkafka1 librdkafka-dev)
 
 missing=()
 for p in "${apt_packages[@]}"; do
