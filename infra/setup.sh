@@ -17,7 +17,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
-# Native libraries fetched from package registries (libduckdb from npm) and the .NET restore.
+# The other native pieces (PostgreSQL, chromium), then the .NET restore (libduckdb.so comes in the DuckDB.NET.Bindings.Full package).
 for step in infra/setup.d/*.sh; do
   [ -e "$step" ] && bash "$step"
 done
