@@ -162,6 +162,31 @@ public sealed class ParquetFileWriterTests : IDisposable
     }
 
     [Fact]
+    public void data_pages_are_version_1_for_every_reader()
+    {
+        var file = Write("pages.parquet", Rows(5_000, seed: 9), 2_000);
+        var bytes = File.ReadAllBytes(file);
+
+        var pages = 0;
+        foreach (var offset in FirstPageOffsets(file))
+        {
+            // The first page of every column chunk. A page header in Thrift's compact protocol opens with field 1 (i32, byte 0x15) and the zigzag
+            // varint of its PageType: 0 DATA_PAGE, 2 DICTIONARY_PAGE (Parquet.Net puts a dictionary there), 3 DATA_PAGE_V2.
+            Assert.Equal(0x15, bytes[offset]);
+            Assert.Contains(bytes[offset + 1] >> 1, new[] { 0, 2 });
+            pages++;
+        }
+
+        Assert.Equal(3 * Columns.Length, pages);
+    }
+
+    private static List<long> FirstPageOffsets(string file) => Task.Run(async () =>
+    {
+        await using var reader = await global::Parquet.ParquetReader.CreateAsync(file);
+        return reader.Metadata!.RowGroups.SelectMany(g => g.Columns).Select(c => c.MetaData!.DataPageOffset).ToList();
+    }).GetAwaiter().GetResult();
+
+    [Fact]
     public void snappy_is_selectable()
     {
         var rows = Rows(3_000, seed: 8);
