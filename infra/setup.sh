@@ -1,25 +1,13 @@
 #!/usr/bin/env bash
 # Installs everything the project needs on a fresh Debian machine with the .NET SDK.
 # Idempotent: a second run installs nothing and takes a few seconds.
+# Native libraries come in NuGet packages: librdkafka (librdkafka.redist), libduckdb.so
+# (DuckDB.NET.Bindings.Full); Parquet.Net compresses in managed code. Each step in infra/setup.d
+# installs a service or tool the tests and the platform use (PostgreSQL, Chromium, Java for the
+# bundled Kafka cluster).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# libzstd1: the Parquet writer (batch layer) compresses with it; part of every Debian base system.
-# librdkafka is not here: it comes with the librdkafka.redist NuGet package (infra/Lambda.Log.Kafka).
-apt_packages=(libzstd1)
-
-missing=()
-for p in "${apt_packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-  echo "setup: installing ${missing[*]}"
-  sudo_cmd=""; [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
-  $sudo_cmd apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing[@]}" >/dev/null
-fi
-
-# Native libraries fetched from package registries (libduckdb from npm) and the .NET restore.
 for step in infra/setup.d/*.sh; do
   [ -e "$step" ] && bash "$step"
 done

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Lambda.Batch.Backfill;
 using Lambda.Batch.Master;
-using Lambda.Batch.Parquet;
+using Lambda.Batch.ParquetFiles;
 using Lambda.SharedModel.Events;
 using Lambda.SharedModel.Log;
 using Microsoft.Extensions.Logging;
@@ -68,7 +68,7 @@ public sealed class ArchiveJob
             var staging = MasterDataset.StagingDirectory(root);
             Directory.CreateDirectory(staging);
             // Writers (and their grown buffers) pass from one partition to the next.
-            using var writers = new ParquetWriterPool(MasterColumns.Columns, _options.ZstdLevel, _options.RowGroupSize);
+            var writers = new ParquetWriterPool(MasterColumns.Columns, _options.FileFormat);
             var parallel = new ParallelOptions { MaxDegreeOfParallelism = _options.MaxParallelism, CancellationToken = cancellationToken };
             await Parallel.ForEachAsync(work, parallel, (w, ct) =>
                 new ValueTask(ArchivePartitionAsync(root, w, scope, writers, run, ct))).ConfigureAwait(false);

@@ -17,7 +17,7 @@ internal sealed record ArchiveScope
     /// <summary>Only events whose date lies in this range are written; null for all.</summary>
     public EventDateRange? Dates { get; init; }
 
-    /// <summary>Whether the run takes <see cref="Master.MasterLock"/> itself (a backfill holds the main one).</summary>
+    /// <summary>Whether the run takes the master dataset's lock (<see cref="Master.MasterDataset.Lock"/>) itself (a backfill holds the main one).</summary>
     public bool TakeLock { get; init; } = true;
 
     /// <summary>The manifest's run kind recorded for this run.</summary>

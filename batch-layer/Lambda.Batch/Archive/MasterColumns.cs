@@ -1,5 +1,5 @@
 using Lambda.Batch.Master;
-using Lambda.Batch.Parquet;
+using Lambda.Batch.ParquetFiles;
 
 namespace Lambda.Batch.Archive;
 

@@ -1,6 +1,6 @@
 using System.Globalization;
 using Lambda.Batch.Master;
-using Lambda.Batch.Parquet;
+using Lambda.Batch.ParquetFiles;
 using Lambda.SharedModel.Bots;
 using Lambda.SharedModel.Codec;
 using Lambda.SharedModel.Events;

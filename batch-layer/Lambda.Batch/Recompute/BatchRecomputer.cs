@@ -84,7 +84,7 @@ public sealed partial class BatchRecomputer : IRecompute
         var versionId = await _catalog.NextVersionIdAsync(cancellationToken).ConfigureAwait(false);
         LogPlan(_logger, versionId, IsoDate(watermark), plan.Recompute.Count, plan.Copy.Count, plan.Base?.VersionId);
 
-        var computation = new ExactViewComputation(connection, _options.BotRules, snapshot, ResolveOwners, timings);
+        var computation = new ExactViewComputation(connection, _options.BotRules, snapshot, ResolveOwners, timings, _options.FileFormat);
         var days = computation.ComputeDays([.. plan.Recompute], snapshot, cancellationToken: cancellationToken);
 
         if (plan.Base is { } baseVersion)

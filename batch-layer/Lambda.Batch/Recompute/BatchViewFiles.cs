@@ -1,5 +1,5 @@
 using System.Globalization;
-using Lambda.Batch.Parquet;
+using Lambda.Batch.ParquetFiles;
 using Lambda.DuckDb;
 using Lambda.SharedModel.Views;
 

@@ -1,6 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
-using Lambda.Batch.Parquet;
+using Lambda.Batch.ParquetFiles;
 using Lambda.DuckDb;
 using Lambda.SharedModel.IO;
 using Lambda.SharedModel.Time;

@@ -1,4 +1,4 @@
-using Lambda.Batch.Parquet;
+using Lambda.Batch.ParquetFiles;
 using Lambda.DuckDb;
 using Lambda.SharedModel.Bots;
 using Lambda.SharedModel.Events;
@@ -22,6 +22,7 @@ internal sealed class ExactViewComputation
     private readonly DayRecords[] _records = [new(), new()];
     private readonly DayRowSpool _spool = new();
     private readonly List<byte[]> _campaigns = [];
+    private readonly ParquetFileFormat _format;
 
     /// <param name="owners">
     /// Takes each campaign's first claim (<see cref="ExactViewSql.FirstClaims"/>) and returns every accepted
@@ -29,8 +30,10 @@ internal sealed class ExactViewComputation
     /// layers judge served records by the same owners.
     /// </param>
     public ExactViewComputation(DuckDbConnection connection, BotRules rules, MasterSnapshot snapshot,
-        Func<IReadOnlyList<CampaignInfo>, IReadOnlyList<CampaignInfo>> owners, RecomputeTimings? timings = null)
+        Func<IReadOnlyList<CampaignInfo>, IReadOnlyList<CampaignInfo>> owners, RecomputeTimings? timings = null, ParquetFileFormat? format = null)
     {
+        // zstd level 1: about a third less CPU than level 3 for ~10 % more bytes (10M events).
+        _format = format ?? new ParquetFileFormat(ParquetCompression.Zstd, ZstdLevel: 1, RowGroupRows: 122_880);
         ArgumentNullException.ThrowIfNull(owners);
         _connection = connection;
         Timings = timings ?? new RecomputeTimings();
@@ -252,7 +255,7 @@ internal sealed class ExactViewComputation
     {
         var counts = new long[3];
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
-        using var pool = NewWriterPool();
+        var pool = new ParquetWriterPool(BatchViewFiles.Columns, _format);
         for (var g = 0; g < 3; g++)
         {
             counts[g] = WriteFile(pool, g, BatchViewFiles.PathOf(directory, BatchViewFiles.Granularities[g]), 0, _campaigns.Count);
@@ -261,10 +264,6 @@ internal sealed class ExactViewComputation
         Timings.Add("write parquet", System.Diagnostics.Stopwatch.GetElapsedTime(started));
         return (counts[0], counts[1], counts[2]);
     }
-
-    private static ParquetWriterPool NewWriterPool() =>
-        // zstd level 1: about a third less CPU than level 3 for ~10 % more bytes (10M events).
-        new(BatchViewFiles.Columns, zstdLevel: 1, rowGroupRows: 122_880);
 
     /// <summary>
     /// Writes the rows of granularity <paramref name="g"/> of the campaigns numbered [<paramref name="fromCid"/>,
@@ -371,7 +370,7 @@ internal sealed class ExactViewComputation
                 return (problems, m, h, d);
             }
 
-            using var pool = NewWriterPool();
+            var pool = new ParquetWriterPool(BatchViewFiles.Columns, _format);
             return Timings.Measure("validate+write", () =>
             {
                 var counts = new long[3];

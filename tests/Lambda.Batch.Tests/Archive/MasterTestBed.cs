@@ -91,20 +91,31 @@ public sealed class MasterTestBed : IDisposable
         _written[topic] += count;
     }
 
-    public async Task<ArchiveResult> ArchiveAsync(string? root = null, int chunkRecords = 20_000)
+    public async Task<ArchiveResult> ArchiveAsync(string? root = null, int chunkRecords = 20_000, int rowGroupSize = 122_880)
     {
         await using var log = OpenLog();
-        return await new ArchiveJob(log, Options(root ?? Master, chunkRecords)).RunAsync();
+        return await new ArchiveJob(log, Options(root ?? Master, chunkRecords, rowGroupSize)).RunAsync();
     }
 
-    public async Task<BackfillResult> BackfillAsync(EventDateRange? dates = null, int chunkRecords = 20_000, IRecompute? recompute = null)
+    public async Task<BackfillResult> BackfillAsync(EventDateRange? dates = null, int chunkRecords = 20_000, IRecompute? recompute = null, int rowGroupSize = 122_880)
     {
         await using var log = OpenLog();
-        return await new BackfillJob(log, new BackfillOptions { Archive = Options(Master, chunkRecords), Dates = dates }, recompute).RunAsync();
+        return await new BackfillJob(log, new BackfillOptions { Archive = Options(Master, chunkRecords, rowGroupSize), Dates = dates }, recompute).RunAsync();
     }
 
-    public static ArchiveOptions Options(string root, int chunkRecords) =>
-        new() { MasterRoot = root, ChunkRecords = chunkRecords, MaxParallelism = 2, ReadBatchRecords = 8192 };
+    public static ArchiveOptions Options(string root, int chunkRecords, int rowGroupSize = 122_880) =>
+        new() { MasterRoot = root, ChunkRecords = chunkRecords, MaxParallelism = 2, ReadBatchRecords = 8192, RowGroupSize = rowGroupSize };
+
+    /// <summary>Copies every file under <paramref name="from"/> to the same place under <paramref name="to"/>.</summary>
+    public static void CopyFiles(string from, string to)
+    {
+        foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
+        {
+            var target = Path.Combine(to, Path.GetRelativePath(from, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+    }
 
     /// <summary>Every Parquet file under <paramref name="root"/>, as sorted relative paths.</summary>
     public static List<string> Files(string root) =>

@@ -1,11 +1,11 @@
 using System.Text;
-using Lambda.Batch.Parquet;
+using Lambda.Batch.ParquetFiles;
 using Lambda.Batch.Tests.DuckDb;
 using Lambda.DuckDb;
 
 namespace Lambda.Batch.Tests.Parquet;
 
-/// <summary>The Parquet writer's files, read back by DuckDB's reader: every value, the schema, the statistics and the encodings.</summary>
+/// <summary>The files <see cref="ParquetFileWriter"/> makes through Parquet.Net, read back by DuckDB's reader: every value, the schema, the statistics, the encodings and the codec.</summary>
 public sealed class ParquetFileWriterTests : IDisposable
 {
     private static readonly ParquetColumn[] Columns =
@@ -48,12 +48,17 @@ public sealed class ParquetFileWriterTests : IDisposable
         {
             Assert.Equal(expected[i], actual[i]);
         }
+
+        // The second, independent reader: Parquet.Net's, cell by cell (doubles by bits: NaN, -0, ±∞).
+        var (parquetNet, rowGroups) = TwoReaders.ReadWithParquetNet(file);
+        Assert.Equal((rows + rowGroupRows - 1) / rowGroupRows, rowGroups);
+        TwoReaders.AssertSameCells([.. expected.Select(r => r.Cells())], parquetNet, file);
     }
 
     [Fact]
     public void a_writer_writes_file_after_file_with_the_same_buffers()
     {
-        using var writer = new ParquetFileWriter(Columns, zstdLevel: 1, rowGroupRows: 700);
+        var writer = new ParquetFileWriter(Columns, Format(700));
         var first = Rows(2_000, seed: 1);
         var second = Rows(1_500, seed: 2);
 
@@ -84,7 +89,7 @@ public sealed class ParquetFileWriterTests : IDisposable
     [Fact]
     public void few_distinct_strings_are_dictionary_encoded_and_many_are_plain()
     {
-        var file = Write("encodings.parquet", Rows(StringDictionary.MaxEntries + 5_000, seed: 4), 1_000_000);
+        var file = Write("encodings.parquet", Rows(20_000, seed: 4), 1_000_000);
 
         Assert.Equal(["PLAIN_DICTIONARY", "RLE"], Encodings(file, "few"));
         Assert.Equal(["PLAIN", "RLE"], Encodings(file, "name"));
@@ -157,9 +162,51 @@ public sealed class ParquetFileWriterTests : IDisposable
     }
 
     [Fact]
+    public void data_pages_are_version_1_for_every_reader()
+    {
+        var file = Write("pages.parquet", Rows(5_000, seed: 9), 2_000);
+        var bytes = File.ReadAllBytes(file);
+
+        var pages = 0;
+        foreach (var offset in FirstPageOffsets(file))
+        {
+            // The first page of every column chunk. A page header in Thrift's compact protocol opens with field 1 (i32, byte 0x15) and the zigzag
+            // varint of its PageType: 0 DATA_PAGE, 2 DICTIONARY_PAGE (Parquet.Net puts a dictionary there), 3 DATA_PAGE_V2.
+            Assert.Equal(0x15, bytes[offset]);
+            Assert.Contains(bytes[offset + 1] >> 1, new[] { 0, 2 });
+            pages++;
+        }
+
+        Assert.Equal(3 * Columns.Length, pages);
+    }
+
+    private static List<long> FirstPageOffsets(string file) => Task.Run(async () =>
+    {
+        await using var reader = await global::Parquet.ParquetReader.CreateAsync(file);
+        return reader.Metadata!.RowGroups.SelectMany(g => g.Columns).Select(c => c.MetaData!.DataPageOffset).ToList();
+    }).GetAwaiter().GetResult();
+
+    [Fact]
+    public void snappy_is_selectable()
+    {
+        var rows = Rows(3_000, seed: 8);
+        var file = _dir.File("snappy.parquet");
+        WriteWith(new ParquetFileWriter(Columns, Format(1_000, ParquetCompression.Snappy)), file, rows);
+
+        using (var reader = _connection.Query($"SELECT DISTINCT compression FROM parquet_metadata({DuckDbSql.Literal(file)})"))
+        {
+            Assert.True(reader.Read());
+            Assert.Equal("SNAPPY", reader.GetString(0));
+            Assert.False(reader.Read());
+        }
+
+        Assert.Equal(rows, ReadBack(file));
+    }
+
+    [Fact]
     public void a_row_missing_a_column_value_fails_the_row_group()
     {
-        using var writer = new ParquetFileWriter(Columns, zstdLevel: 1, rowGroupRows: 1);
+        var writer = new ParquetFileWriter(Columns, Format(1));
         using var stream = File.Create(_dir.File("short.parquet"));
         writer.Start(stream);
         writer.Column(0).Append("only one"u8);
@@ -171,7 +218,7 @@ public sealed class ParquetFileWriterTests : IDisposable
 
     private string Write(string name, IReadOnlyList<Row> rows, int rowGroupRows)
     {
-        using var writer = new ParquetFileWriter(Columns, zstdLevel: 1, rowGroupRows);
+        var writer = new ParquetFileWriter(Columns, Format(rowGroupRows));
         var file = _dir.File(name);
         WriteWith(writer, file, rows);
         return file;
@@ -222,7 +269,7 @@ public sealed class ParquetFileWriterTests : IDisposable
         Assert.Equal(stream.Length, bytes);
     }
 
-    private static void AppendBytes(ParquetColumnBuffer column, string? value)
+    private static void AppendBytes(ColumnValues column, string? value)
     {
         if (value is null)
         {
@@ -234,7 +281,7 @@ public sealed class ParquetFileWriterTests : IDisposable
         }
     }
 
-    private static void AppendFixed(ParquetColumnBuffer column, long? value)
+    private static void AppendFixed(ColumnValues column, long? value)
     {
         if (value is { } v)
         {
@@ -265,6 +312,9 @@ public sealed class ParquetFileWriterTests : IDisposable
 
         return rows;
     }
+
+    private static ParquetFileFormat Format(int rowGroupRows, ParquetCompression compression = ParquetCompression.Zstd) =>
+        new(compression, ZstdLevel: 1, rowGroupRows);
 
     private List<string> Encodings(string file, string column)
     {
@@ -309,6 +359,8 @@ public sealed class ParquetFileWriterTests : IDisposable
 
     private sealed record Row(string? Name, string? Few, Bytes? Blob, int? Small, long? Big, ulong? Hash, double? Score)
     {
+        public object?[] Cells() => [Name, Few, Blob?.Value, Small, Big, Hash, Score];
+
         public bool IsNull(string column) => column switch
         {
             "name" => Name is null,
