@@ -62,7 +62,7 @@ public sealed class ArchiveJob
 
         var work = await PlanAsync(manifest, scope, cancellationToken).ConfigureAwait(false);
         var total = work.Sum(w => w.End - w.From);
-        var run = new RunState(manifest, manifest.LastRun + 1, DateTimeOffset.UtcNow, scope.RunKind, total, progress);
+        var run = new RunState(manifest, manifest.LastRun + 1, _options.Time.GetUtcNow(), scope.RunKind, total, progress);
         if (total > 0)
         {
             var staging = MasterDataset.StagingDirectory(root);
@@ -81,7 +81,7 @@ public sealed class ArchiveJob
             result.Records, result.InvalidSkipped, result.Files, result.Duration.TotalSeconds);
         if (result.RecordsRead > 0)
         {
-            _logger.LogInformation("archive stages, thread CPU seconds per million events: {Stages}",
+            _logger.LogDebug("archive stages, thread CPU seconds per million events: {Stages}",
                 result.Timings.CpuSecondsPerMillion(result.RecordsRead));
         }
 

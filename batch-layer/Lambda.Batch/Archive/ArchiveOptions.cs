@@ -8,6 +8,9 @@ public sealed class ArchiveOptions
     /// <summary>The master dataset's root folder (the CLI uses <c>&lt;data-dir&gt;/master</c>). Required.</summary>
     public string MasterRoot { get; init; } = "";
 
+    /// <summary>The clock that dates archive and backfill runs in the manifest (tests give a fake one).</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
     /// <summary>
     /// Offsets per chunk. A chunk is streamed into one file per event date and committed on its own:
     /// larger chunks mean fewer, larger files; smaller ones lose less work to a crash. Chunks are aligned

@@ -25,7 +25,7 @@ public sealed partial class BackfillJob
         plan.Run = master.LastRun + 1;
         plan.Replace = [.. dates];
         var records = MasterDataset.TopicsArchived.Sum(t => MasterDataset.CountRows(_rebuild, t));
-        rebuilt.ReplaceRuns([.. master.Runs, new ArchiveRun { Run = plan.Run, StartedAt = DateTimeOffset.UtcNow, Dates = plan.Replace, Records = records, Kind = "backfill" }]);
+        rebuilt.ReplaceRuns([.. master.Runs, new ArchiveRun { Run = plan.Run, StartedAt = _options.Archive.Time.GetUtcNow(), Dates = plan.Replace, Records = records, Kind = "backfill" }]);
         rebuilt.Save(_rebuild);
         OnStep?.Invoke("whole:manifest");
         plan.Complete = true;
@@ -127,7 +127,7 @@ public sealed partial class BackfillJob
         var master = ArchiveManifest.Load(_root);
         if (master.LastRun < plan.Run)
         {
-            master.RecordRun(new ArchiveRun { Run = plan.Run, StartedAt = DateTimeOffset.UtcNow, Dates = plan.Replace, Kind = "backfill-range" });
+            master.RecordRun(new ArchiveRun { Run = plan.Run, StartedAt = _options.Archive.Time.GetUtcNow(), Dates = plan.Replace, Kind = "backfill-range" });
             master.Save(_root);
             OnStep?.Invoke("dates:manifest");
         }

@@ -186,7 +186,7 @@ public sealed partial class BatchRecomputer : IRecompute
     [LoggerMessage(EventId = 4004, Level = LogLevel.Warning, Message = "Batch version {Version} failed validation, the current version stays: {Problems}")]
     private static partial void LogValidationFailed(ILogger logger, long version, string problems);
 
-    [LoggerMessage(EventId = 4006, Level = LogLevel.Information, Message = "Batch version {Version} stage timings: {Timings}")]
+    [LoggerMessage(EventId = 4006, Level = LogLevel.Debug, Message = "Batch version {Version} stage timings: {Timings}")]
     private static partial void LogTimings(ILogger logger, long version, string timings);
 
     [LoggerMessage(EventId = 4005, Level = LogLevel.Information, Message = "Pruned batch versions {Versions}")]
