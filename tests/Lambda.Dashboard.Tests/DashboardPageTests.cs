@@ -25,7 +25,7 @@ public sealed class DashboardPageTests(ITestOutputHelper output)
         var seed = DashboardSeed.Create(DateTimeOffset.UtcNow);
         await using var host = await ServingUnderTest.StartAsync(seed);
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await LaunchAsync(playwright);
+        await using var browser = await ChromiumRequirement.LaunchAsync(playwright);
         var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 1280, Height = 800 } });
 
         await page.GotoAsync(host.BaseAddress);
@@ -110,7 +110,7 @@ public sealed class DashboardPageTests(ITestOutputHelper output)
         var seed = DashboardSeed.Create(DateTimeOffset.UtcNow);
         await using var host = await ServingUnderTest.StartAsync(seed);
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await LaunchAsync(playwright);
+        await using var browser = await ChromiumRequirement.LaunchAsync(playwright);
         var page = await browser.NewPageAsync();
 
         await page.GotoAsync(host.BaseAddress);
@@ -122,14 +122,6 @@ public sealed class DashboardPageTests(ITestOutputHelper output)
         Assert.Null(await page.EvaluateAsync<string?>("sessionStorage.getItem('lambda.apiKey')"));
         Assert.DoesNotContain("lk_", page.Url, StringComparison.Ordinal);
     }
-
-    private static Task<IBrowser> LaunchAsync(IPlaywright playwright) =>
-        playwright.Chromium.LaunchAsync(new()
-        {
-            ExecutablePath = ChromiumRequirement.ExecutablePath,
-            Headless = true,
-            Args = ChromiumRequirement.Args,
-        });
 
     private static async Task ExpectNumber(IPage page, string testId, long value, string text)
     {

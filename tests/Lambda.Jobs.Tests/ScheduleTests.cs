@@ -3,7 +3,7 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace Lambda.Jobs.Tests;
 
-/// <summary>The cron schedule on a fake clock, over a persistent (SQLite) Quartz store.</summary>
+/// <summary>The cron schedule on a fake clock, over a persistent (SQLite) Hangfire schedule.</summary>
 public sealed class ScheduleTests : IAsyncLifetime
 {
     private readonly SchedulerTestBed _bed = new();

@@ -40,6 +40,8 @@ internal static class Logging
             }
 
             builder.AddFilter("Microsoft", LogLevel.Warning);
+            // Hangfire's informational lines (each server start, each process) add nothing to the platform's own job lines.
+            builder.AddFilter("Hangfire", LogLevel.Warning);
             // LAMBDA_LOG_LEVEL=debug shows the platform's own debug lines (e.g. each flush, checkpoint and
             // append starting, which the chaos test kills on) without the libraries' debug noise.
             if (Enum.TryParse<LogLevel>(Environment.GetEnvironmentVariable("LAMBDA_LOG_LEVEL"), ignoreCase: true, out var level))
