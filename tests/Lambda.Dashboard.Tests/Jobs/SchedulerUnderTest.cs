@@ -4,9 +4,6 @@ using Lambda.SharedModel.Access;
 using Lambda.SharedModel.Jobs;
 using Lambda.Store.Sqlite;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -17,35 +14,17 @@ namespace Lambda.Dashboard.Tests.Jobs;
 /// at /jobs, over a SQLite store, job history and Hangfire schedule in a temporary directory, with one
 /// admin key and one advertiser key. The scheduler runs <see cref="OperatorBatch"/> on its default crons.
 /// </summary>
-internal sealed class SchedulerUnderTest : IAsyncDisposable
+internal sealed class SchedulerUnderTest(string directory, SqliteViewStore store, SqliteApiKeyStore keys, SqliteJobHistoryStore history,
+    JobScheduler scheduler, WebApplication app) : IAsyncDisposable
 {
-    private readonly string _directory;
-    private readonly SqliteViewStore _store;
-    private readonly SqliteApiKeyStore _keys;
-    private readonly SqliteJobHistoryStore _history;
-    private readonly JobScheduler _scheduler;
-    private readonly WebApplication _app;
-
-    private SchedulerUnderTest(string directory, SqliteViewStore store, SqliteApiKeyStore keys, SqliteJobHistoryStore history,
-        JobScheduler scheduler, WebApplication app)
-    {
-        _directory = directory;
-        _store = store;
-        _keys = keys;
-        _history = history;
-        _scheduler = scheduler;
-        _app = app;
-        BaseAddress = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
-    }
-
     /// <summary>http://127.0.0.1:port</summary>
-    public string BaseAddress { get; }
+    public string BaseAddress { get; } = HostUnderTest.AddressOf(app);
 
     public string AdminKey { get; private init; } = "";
 
     public string AdvertiserKey { get; private init; } = "";
 
-    public IJobHistoryStore History => _history;
+    public IJobHistoryStore History => history;
 
     public static async Task<SchedulerUnderTest> StartAsync()
     {
@@ -76,15 +55,5 @@ internal sealed class SchedulerUnderTest : IAsyncDisposable
         return new SchedulerUnderTest(directory, store, keys, history, scheduler, app) { AdminKey = admin, AdvertiserKey = advertiser };
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
-        await _scheduler.DisposeAsync();
-        await _history.DisposeAsync();
-        await _keys.DisposeAsync();
-        await _store.DisposeAsync();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(_directory, recursive: true);
-    }
+    public async ValueTask DisposeAsync() => await HostUnderTest.StopAsync(app, directory, scheduler, history, keys, store);
 }
