@@ -60,4 +60,24 @@ public sealed class ScheduleTests : IAsyncLifetime
         Assert.Equal(1, batch.Recomputes);
         Assert.Equal(new DateTimeOffset(2026, 11, 23, 2, 0, 0, TimeSpan.Zero), (await second.NextFireTimesAsync(default))[JobNames.Recompute]);
     }
+
+    [Fact]
+    public async Task the_crons_are_read_in_the_schedule_time_zone()
+    {
+        // 22 November: Paris is at UTC+1, so 02:00 in Paris is 01:00 UTC.
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 22, 0, 30, 0, TimeSpan.Zero));
+        var options = _bed.Options("a");
+        var scheduler = _bed.NewScheduler(new SchedulerOptions
+        {
+            Store = options.Store,
+            ConnectionString = options.ConnectionString,
+            InstanceId = options.InstanceId,
+            TimeZone = "Europe/Paris",
+        }, new RecordingBatch(), clock);
+        await scheduler.StartAsync(CancellationToken.None);
+
+        var next = await scheduler.NextFireTimesAsync(default);
+        Assert.Equal(new DateTimeOffset(2026, 11, 22, 1, 0, 0, TimeSpan.Zero), next[JobNames.Recompute]);
+        Assert.Equal(new DateTimeOffset(2026, 11, 22, 2, 30, 0, TimeSpan.Zero), next[JobNames.SpeedRetention]);
+    }
 }

@@ -97,7 +97,7 @@ internal static class RunCommand
             var speedLayer = new SpeedLayer(log, store, bots, speed, loggers, TimeProvider.System);
             var speedTask = Task.Run(() => speedLayer.RunAsync(cancellationToken), CancellationToken.None);
             await (jobs?.StartAsync(cancellationToken) ?? Task.CompletedTask).ConfigureAwait(false);
-            await output.WriteLineAsync($"lambda run: {(serve ? $"dashboard and API on {string.Join(", ", listen)}" : "no API (--no-serve)")} ({resources.Log} log, {resources.Store} store, {(schedule ? $"schedule on {schedulerOptions.Store}" : "no scheduler (--no-scheduler)")}, data in {Path.GetFullPath(dataDirectory)})").ConfigureAwait(false);
+            await output.WriteLineAsync($"lambda run: {(serve ? $"dashboard and API on {string.Join(", ", listen)}" : "no API (--no-serve)")} ({resources.Log} log, {resources.Store} store, {(schedule ? $"schedule on {schedulerOptions.Store}{(serve ? $", its dashboard at {JobsDashboard.Path} for admin keys" : "")}" : "no scheduler (--no-scheduler)")}, data in {Path.GetFullPath(dataDirectory)})").ConfigureAwait(false);
             await output.FlushAsync(cancellationToken).ConfigureAwait(false);
 
             var demoTask = isDemo
