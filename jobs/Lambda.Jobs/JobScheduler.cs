@@ -82,9 +82,9 @@ public sealed class JobScheduler : IAsyncDisposable
         _storage = ScheduleStorage.Open(_options);
         using (var connection = _storage.GetConnection())
         {
-            foreach (var (job, cron) in _options.Crons)
+            foreach (var (job, schedule) in _options.Schedules)
             {
-                EnsureScheduled(connection, job, cron);
+                EnsureScheduled(connection, job, schedule);
             }
         }
 
@@ -99,9 +99,9 @@ public sealed class JobScheduler : IAsyncDisposable
             ShutdownTimeout = StopGrace + TimeSpan.FromMinutes(1),
         });
         var next = NextFireTimes();
-        foreach (var (job, cron) in _options.Crons)
+        foreach (var (job, schedule) in _options.Schedules)
         {
-            JobLog.Scheduled(_logger, _options.InstanceId, _options.Store, job, cron, next[job]);
+            JobLog.Scheduled(_logger, _options.InstanceId, _options.Store, job, schedule.Cron, schedule.TimeZone, next[job]);
         }
 
         return Task.CompletedTask;
@@ -193,7 +193,7 @@ public sealed class JobScheduler : IAsyncDisposable
     /// <summary>Every second if a cron names seconds, else at the minute (or as configured).</summary>
     private TimeSpan SchedulePollInterval() =>
         _options.SchedulePollInterval
-        ?? (_options.Crons.Values.Any(c => c.Split(' ', StringSplitOptions.RemoveEmptyEntries) is [var seconds, _, _, _, _, _] && seconds != "0")
+        ?? (_options.Schedules.Values.Any(s => s.Cron.Split(' ', StringSplitOptions.RemoveEmptyEntries) is [var seconds, _, _, _, _, _] && seconds != "0")
             ? TimeSpan.FromSeconds(1)
             : TimeSpan.FromMinutes(1));
 
@@ -201,10 +201,11 @@ public sealed class JobScheduler : IAsyncDisposable
     /// Adds or updates the recurring job. An unchanged one is left as stored, so a run it missed while
     /// every scheduler was down still fires; a changed cron or time zone drops that missed run.
     /// </summary>
-    private void EnsureScheduled(IStorageConnection connection, string name, string cron)
+    private void EnsureScheduled(IStorageConnection connection, string name, JobSchedule schedule)
     {
         var stored = connection.GetRecurringJobs([name]).FirstOrDefault();
-        var timeZone = _options.ScheduleTimeZone;
+        var cron = schedule.Cron;
+        var timeZone = TimeZoneInfo.FindSystemTimeZoneById(schedule.TimeZone);
         if (stored is { Cron: var oldCron } && (oldCron != cron || stored.TimeZoneId != timeZone.Id))
         {
             JobLog.Rescheduled(_logger, name, $"{oldCron} ({stored.TimeZoneId})", $"{cron} ({timeZone.Id})");

@@ -18,8 +18,17 @@ public sealed class SchedulerOptions
     /// <summary>Cron of the speed-row retention. Default 03:30, after the nightly recompute.</summary>
     public string RetentionCron { get; init; } = "0 30 3 * * ?";
 
-    /// <summary>The time zone the three crons are read in (an IANA or Windows id). Default UTC.</summary>
+    /// <summary>The time zone the crons are read in (an IANA or Windows id), unless a job names its own. Default UTC.</summary>
     public string TimeZone { get; init; } = "UTC";
+
+    /// <summary>The time zone of <see cref="RecomputeCron"/>; null: <see cref="TimeZone"/>.</summary>
+    public string? RecomputeTimeZone { get; init; }
+
+    /// <summary>The time zone of <see cref="ArchiveCron"/>; null: <see cref="TimeZone"/>.</summary>
+    public string? ArchiveTimeZone { get; init; }
+
+    /// <summary>The time zone of <see cref="RetentionCron"/>; null: <see cref="TimeZone"/>.</summary>
+    public string? RetentionTimeZone { get; init; }
 
     /// <summary>
     /// How long speed rows are kept once the batch view covers them (they stay readable if a later batch
@@ -67,15 +76,12 @@ public sealed class SchedulerOptions
     /// <summary>How often a scheduler reports itself alive; one silent for four times as long is failed over.</summary>
     public TimeSpan ClusterCheckinInterval { get; init; } = TimeSpan.FromSeconds(15);
 
-    /// <summary>The time zone of the crons (valid after <see cref="Validate"/>).</summary>
-    public TimeZoneInfo ScheduleTimeZone => TimeZoneInfo.FindSystemTimeZoneById(TimeZone);
-
-    /// <summary>The crons by job name.</summary>
-    public IReadOnlyDictionary<string, string> Crons => new Dictionary<string, string>(StringComparer.Ordinal)
+    /// <summary>Each job's cron and time zone id, by job name.</summary>
+    public IReadOnlyDictionary<string, JobSchedule> Schedules => new Dictionary<string, JobSchedule>(StringComparer.Ordinal)
     {
-        [JobNames.Archive] = ArchiveCron,
-        [JobNames.Recompute] = RecomputeCron,
-        [JobNames.SpeedRetention] = RetentionCron,
+        [JobNames.Archive] = new(ArchiveCron, ArchiveTimeZone ?? TimeZone),
+        [JobNames.Recompute] = new(RecomputeCron, RecomputeTimeZone ?? TimeZone),
+        [JobNames.SpeedRetention] = new(RetentionCron, RetentionTimeZone ?? TimeZone),
     };
 
     /// <summary>Throws <see cref="ArgumentException"/> whose ParamName is the setting at fault.</summary>
@@ -89,7 +95,10 @@ public sealed class SchedulerOptions
             }
         }
 
-        Require(TimeZoneInfo.TryFindSystemTimeZoneById(TimeZone, out _), nameof(TimeZone), $"'{TimeZone}' is not a known time zone id (e.g. UTC, Europe/Paris)");
+        foreach (var (name, zone) in new[] { (nameof(TimeZone), TimeZone), (nameof(RecomputeTimeZone), RecomputeTimeZone), (nameof(ArchiveTimeZone), ArchiveTimeZone), (nameof(RetentionTimeZone), RetentionTimeZone) })
+        {
+            Require(zone is null || TimeZoneInfo.TryFindSystemTimeZoneById(zone, out _), name, $"'{zone}' is not a known time zone id (e.g. UTC, Europe/Paris)");
+        }
         Require(Store is "sqlite" or "postgres" or "memory", nameof(Store), $"must be sqlite, postgres or memory (was '{Store}')");
         Require(Store == "memory" || !string.IsNullOrWhiteSpace(ConnectionString), nameof(ConnectionString), "is required");
         Require(!string.IsNullOrWhiteSpace(SchemaName), nameof(SchemaName), "is required");

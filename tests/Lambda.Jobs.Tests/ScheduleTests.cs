@@ -62,9 +62,9 @@ public sealed class ScheduleTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task the_crons_are_read_in_the_schedule_time_zone()
+    public async Task the_crons_are_read_in_the_schedule_time_zone_or_the_jobs_own()
     {
-        // 22 November: Paris is at UTC+1, so 02:00 in Paris is 01:00 UTC.
+        // 22 November: Paris is at UTC+1, so 02:00 in Paris is 01:00 UTC; retention keeps its own zone, UTC.
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 22, 0, 30, 0, TimeSpan.Zero));
         var options = _bed.Options("a");
         var scheduler = _bed.NewScheduler(new SchedulerOptions
@@ -73,11 +73,13 @@ public sealed class ScheduleTests : IAsyncLifetime
             ConnectionString = options.ConnectionString,
             InstanceId = options.InstanceId,
             TimeZone = "Europe/Paris",
+            RetentionTimeZone = "UTC",
         }, new RecordingBatch(), clock);
         await scheduler.StartAsync(CancellationToken.None);
 
         var next = await scheduler.NextFireTimesAsync(default);
         Assert.Equal(new DateTimeOffset(2026, 11, 22, 1, 0, 0, TimeSpan.Zero), next[JobNames.Recompute]);
-        Assert.Equal(new DateTimeOffset(2026, 11, 22, 2, 30, 0, TimeSpan.Zero), next[JobNames.SpeedRetention]);
+        Assert.Equal(new DateTimeOffset(2026, 11, 22, 1, 5, 0, TimeSpan.Zero), next[JobNames.Archive]);
+        Assert.Equal(new DateTimeOffset(2026, 11, 22, 3, 30, 0, TimeSpan.Zero), next[JobNames.SpeedRetention]);
     }
 }

@@ -13,6 +13,9 @@ internal sealed class SchedulerSettings
         [nameof(SchedulerOptions.ArchiveCron)] = "archive_cron",
         [nameof(SchedulerOptions.RetentionCron)] = "retention_cron",
         [nameof(SchedulerOptions.TimeZone)] = "schedule_time_zone",
+        [nameof(SchedulerOptions.RecomputeTimeZone)] = "recompute_time_zone",
+        [nameof(SchedulerOptions.ArchiveTimeZone)] = "archive_time_zone",
+        [nameof(SchedulerOptions.RetentionTimeZone)] = "retention_time_zone",
         [nameof(SchedulerOptions.RetentionGrace)] = "retention_grace",
         [nameof(SchedulerOptions.Store)] = "scheduler_store",
         [nameof(SchedulerOptions.ConnectionString)] = "scheduler_pg",
@@ -25,7 +28,10 @@ internal sealed class SchedulerSettings
     public Option<string?> RecomputeCron { get; } = new("--recompute-cron") { Description = "Cron of the nightly recompute: 5 fields, or 6 with seconds first (default '0 0 2 * * ?', 02:00)." };
     public Option<string?> ArchiveCron { get; } = new("--archive-cron") { Description = "Cron of the archive (default '0 5 * * * ?', hourly)." };
     public Option<string?> RetentionCron { get; } = new("--retention-cron") { Description = "Cron of the speed-row retention (default '0 30 3 * * ?')." };
-    public Option<string?> TimeZone { get; } = new("--schedule-time-zone") { Description = "Time zone the three crons are read in (default UTC; e.g. Europe/Paris)." };
+    public Option<string?> TimeZone { get; } = new("--schedule-time-zone") { Description = "Time zone the crons are read in (default UTC; e.g. Europe/Paris)." };
+    public Option<string?> RecomputeTimeZone { get; } = new("--recompute-time-zone") { Description = "Time zone of --recompute-cron alone (default: --schedule-time-zone)." };
+    public Option<string?> ArchiveTimeZone { get; } = new("--archive-time-zone") { Description = "Time zone of --archive-cron alone (default: --schedule-time-zone)." };
+    public Option<string?> RetentionTimeZone { get; } = new("--retention-time-zone") { Description = "Time zone of --retention-cron alone (default: --schedule-time-zone)." };
     public Option<string?> RetentionGrace { get; } = new("--retention-grace") { Description = "Speed rows are kept this long behind the batch watermark (default 2.00:00:00)." };
     public Option<string?> Store { get; } = new("--scheduler-store") { Description = "Where the schedule (Hangfire's storage) is kept: sqlite (data dir), postgres (clustered, in the --pg-schema) or memory (default: like --store)." };
     public Option<string?> Postgres { get; } = new("--scheduler-pg") { Description = "PostgreSQL connection string of the schedule (default: --pg)." };
@@ -34,7 +40,7 @@ internal sealed class SchedulerSettings
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { RecomputeCron, ArchiveCron, RetentionCron, TimeZone, RetentionGrace, Store, Postgres, Instance, BatchThreads })
+        foreach (var option in new Option[] { RecomputeCron, ArchiveCron, RetentionCron, TimeZone, RecomputeTimeZone, ArchiveTimeZone, RetentionTimeZone, RetentionGrace, Store, Postgres, Instance, BatchThreads })
         {
             command.Options.Add(option);
         }
@@ -46,6 +52,9 @@ internal sealed class SchedulerSettings
         settings.SetFlag(parsed, "archive_cron", ArchiveCron);
         settings.SetFlag(parsed, "retention_cron", RetentionCron);
         settings.SetFlag(parsed, "schedule_time_zone", TimeZone);
+        settings.SetFlag(parsed, "recompute_time_zone", RecomputeTimeZone);
+        settings.SetFlag(parsed, "archive_time_zone", ArchiveTimeZone);
+        settings.SetFlag(parsed, "retention_time_zone", RetentionTimeZone);
         settings.SetFlag(parsed, "retention_grace", RetentionGrace);
         settings.SetFlag(parsed, "scheduler_store", Store);
         settings.SetFlag(parsed, "scheduler_pg", Postgres);
@@ -59,6 +68,9 @@ internal sealed class SchedulerSettings
             ArchiveCron = settings.GetString("archive_cron", defaults.ArchiveCron)!,
             RetentionCron = settings.GetString("retention_cron", defaults.RetentionCron)!,
             TimeZone = settings.GetString("schedule_time_zone", defaults.TimeZone)!,
+            RecomputeTimeZone = settings.GetString("recompute_time_zone", null),
+            ArchiveTimeZone = settings.GetString("archive_time_zone", null),
+            RetentionTimeZone = settings.GetString("retention_time_zone", null),
             RetentionGrace = settings.GetDuration("retention_grace", defaults.RetentionGrace),
             Store = store!,
             ConnectionString = store == "postgres"

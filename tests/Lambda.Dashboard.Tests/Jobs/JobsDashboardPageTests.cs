@@ -45,7 +45,7 @@ public sealed class JobsDashboardPageTests
         {
             var row = rows.Filter(new() { Has = page.Locator($"input[type=checkbox][value='{job}']") });
             await Expect(row).ToHaveCountAsync(1);
-            await Expect(row).ToContainTextAsync(new SchedulerOptions().Crons[job]);
+            await Expect(row).ToContainTextAsync(new SchedulerOptions().Schedules[job].Cron);
             // The next run, relative: "in 3 hours", "in a minute".
             await Expect(row).ToContainTextAsync(new Regex(@"\bin (an?|\d+) "));
         }
