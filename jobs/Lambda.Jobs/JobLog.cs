@@ -23,8 +23,8 @@ internal static partial class JobLog
     [LoggerMessage(EventId = 6004, Level = LogLevel.Warning, Message = "Job {Job} was cancelled by a shutdown, run {RunId}")]
     public static partial void Cancelled(ILogger logger, string job, long runId);
 
-    [LoggerMessage(EventId = 6005, Level = LogLevel.Information, Message = "Scheduler {Instance} started on the {Store} store: {Job} at '{Cron}', next {Next}")]
-    public static partial void Scheduled(ILogger logger, string instance, string store, string job, string cron, DateTimeOffset? next);
+    [LoggerMessage(EventId = 6005, Level = LogLevel.Information, Message = "Scheduler {Instance} started on the {Store} store: {Job} at '{Cron}' in {TimeZone}, next {Next}")]
+    public static partial void Scheduled(ILogger logger, string instance, string store, string job, string cron, string timeZone, DateTimeOffset? next);
 
     [LoggerMessage(EventId = 6006, Level = LogLevel.Warning, Message = "Job {Job}'s schedule changed from '{OldCron}' to '{Cron}'; a run missed under the old one is dropped")]
     public static partial void Rescheduled(ILogger logger, string job, string oldCron, string cron);

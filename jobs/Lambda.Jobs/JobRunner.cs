@@ -1,30 +1,32 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using Lambda.SharedModel.Jobs;
 using Microsoft.Extensions.Logging;
 using Polly;
 using Polly.Retry;
-using Quartz;
 
 namespace Lambda.Jobs;
 
 /// <summary>
 /// Runs the body of a scheduled job: records its start and end in the job history, retries transient
 /// errors with exponential backoff, and raises a fatal error as a Critical alert
-/// (<see cref="JobLog.JobFailedEventId"/>) instead of letting Quartz refire it.
+/// (<see cref="JobLog.JobFailedEventId"/>). A failed run is then rethrown, so that Hangfire keeps it
+/// in its Failed list with the exception for the dashboard; Hangfire itself never retries it (the
+/// jobs carry <c>[AutomaticRetry(Attempts = 0)]</c>): only transient errors are retried, here.
 /// </summary>
 internal sealed class JobRunner
 {
     private readonly IJobHistoryStore _history;
-    private readonly MisfireTracker _misfires;
+    private readonly IRunLock _runLock;
     private readonly SchedulerOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly ResiliencePipeline _retries;
 
-    public JobRunner(IJobHistoryStore history, MisfireTracker misfires, SchedulerOptions options, TimeProvider time, ILoggerFactory loggers)
+    public JobRunner(IJobHistoryStore history, IRunLock runLock, SchedulerOptions options, TimeProvider time, ILoggerFactory loggers)
     {
         _history = history;
-        _misfires = misfires;
+        _runLock = runLock;
         _options = options;
         _time = time;
         _logger = loggers.CreateLogger("Lambda.Jobs");
@@ -50,11 +52,58 @@ internal sealed class JobRunner
 
     private static AsyncLocal<string?> CurrentJob { get; } = new();
 
-    /// <summary>Runs <paramref name="body"/> (which returns the rows it produced) as one recorded run of <paramref name="job"/>.</summary>
-    public async ValueTask RunAsync(string job, IJobExecutionContext context, Func<CancellationToken, Task<long>> body,
-        CancellationToken cancellationToken)
+    private readonly CancellationTokenSource _stop = new();
+    private readonly ConcurrentDictionary<Task, byte> _running = new();
+
+    /// <summary>
+    /// The token runs see: cancelled only by <see cref="DrainAsync"/> once its grace period is over.
+    /// Hangfire's own job token is cancelled as soon as its server stops, which would cut short runs
+    /// that a stop should let finish.
+    /// </summary>
+    public CancellationToken Stopping => _stop.Token;
+
+    /// <summary>Waits for the runs in progress to end; past <paramref name="grace"/> cancels them and waits for that.</summary>
+    public async Task DrainAsync(TimeSpan grace)
     {
-        var trigger = KindOf(context);
+        var running = Task.WhenAll(_running.Keys);
+        try
+        {
+            await running.WaitAsync(grace).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            await _stop.CancelAsync().ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            // A failed run is recorded by the run itself; draining only waits.
+        }
+
+        await Task.WhenAll(_running.Keys).ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="body"/> (which returns the rows it produced) as one recorded run of
+    /// <paramref name="job"/>, started for <paramref name="trigger"/> (one of <see cref="TriggerKinds"/>).
+    /// </summary>
+    public async Task RunAsync(string job, string trigger, Func<CancellationToken, Task<long>> body)
+    {
+        var run = RunTrackedAsync(job, trigger, body, _stop.Token);
+        _running.TryAdd(run, 0);
+        try
+        {
+            await run.ConfigureAwait(false);
+        }
+        finally
+        {
+            _running.TryRemove(run, out _);
+        }
+    }
+
+    private async Task RunTrackedAsync(string job, string trigger, Func<CancellationToken, Task<long>> body, CancellationToken cancellationToken)
+    {
+        // Held from before the start is recorded until after the end is: runs of one job never overlap in the history either.
+        await using var held = await _runLock.AcquireAsync(job, cancellationToken).ConfigureAwait(false);
         var started = _time.GetUtcNow();
         var stopwatch = Stopwatch.StartNew();
         var runId = await RecordAsync(job, () => _history.RecordStartAsync(job, _options.InstanceId, trigger, started, CancellationToken.None)).ConfigureAwait(false);
@@ -76,13 +125,12 @@ internal sealed class JobRunner
             await End(runId, JobOutcomes.Cancelled, 0, attempts, null).ConfigureAwait(false);
             JobLog.Cancelled(_logger, job, runId);
         }
-#pragma warning disable CA1031 // a job's failure of any kind is recorded and alerted, never rethrown into Quartz
         catch (Exception error)
-#pragma warning restore CA1031
         {
             var message = $"{error.GetType().Name}: {error.Message}";
             await End(runId, JobOutcomes.Failed, 0, attempts, message).ConfigureAwait(false);
             JobLog.Failed(_logger, error, job, attempts, runId, message);
+            throw;
         }
 
         async Task End(long id, string outcome, long rows, int tries, string? error) =>
@@ -91,16 +139,6 @@ internal sealed class JobRunner
                 await _history.RecordEndAsync(id, _time.GetUtcNow(), outcome, rows, tries, error, CancellationToken.None).ConfigureAwait(false);
                 return id;
             }).ConfigureAwait(false);
-    }
-
-    private string KindOf(IJobExecutionContext context)
-    {
-        if (_misfires.TakeMisfire(context.Trigger.Key))
-        {
-            return TriggerKinds.Misfire;
-        }
-
-        return context.Trigger is ICronTrigger ? TriggerKinds.Schedule : TriggerKinds.Manual;
     }
 
     private async Task<long> RecordAsync(string job, Func<Task<long>> write)

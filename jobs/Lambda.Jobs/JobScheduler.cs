@@ -1,29 +1,42 @@
+using Hangfire;
+using Hangfire.Client;
+using Hangfire.Common;
+using Hangfire.Logging;
+using Hangfire.AspNetCore;
+using Hangfire.Server;
+using Hangfire.States;
+using Hangfire.Storage;
 using Lambda.Jobs.Scheduled;
 using Lambda.SharedModel.Jobs;
 using Lambda.SharedModel.Views;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Quartz;
 
 namespace Lambda.Jobs;
 
 /// <summary>
-/// The platform's scheduler: Quartz with the nightly recompute, the hourly archive and the speed
-/// retention as cron jobs. On PostgreSQL it is clustered: any number of schedulers may share the
-/// store and no job runs twice at once across them (<see cref="DisallowConcurrentExecutionAttribute"/>
-/// is enforced in the store). On SQLite (the embedded default) Quartz cannot cluster, so one scheduler
-/// holds the file and a second is refused. Either way a run missed while down fires once at start.
+/// The platform's scheduler: a Hangfire server running the nightly recompute, the hourly archive and
+/// the speed retention as recurring jobs. On PostgreSQL any number of schedulers may share the schedule
+/// (one cluster per schema); on SQLite (the embedded default) one scheduler holds the file and a second
+/// is refused. No two runs of one job overlap (<see cref="IRunLock"/>), and a run missed while every
+/// scheduler was down runs once at start (Hangfire's relaxed misfire handling), recorded as a misfire.
+/// The clock is the given <see cref="TimeProvider"/>: Hangfire's recurring scheduler and manager take a
+/// time function, so tests drive the schedule with a fake clock.
 /// </summary>
 public sealed class JobScheduler : IAsyncDisposable
 {
-    private const string Group = "lambda";
+    private static readonly string[] Queues = ["default"];
 
-    private readonly ServiceProvider _services;
+    /// <summary>How long a stop waits for running jobs before cancelling them.</summary>
+    private static readonly TimeSpan StopGrace = TimeSpan.FromHours(1);
+
     private readonly SchedulerOptions _options;
     private readonly IJobHistoryStore _history;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private IScheduler? _scheduler;
+    private readonly JobRunner _runner;
+    private readonly ScheduledJobActivator _activator;
+    private JobStorage? _storage;
+    private BackgroundProcessingServer? _server;
     private StoreLock? _storeLock;
 
     /// <summary>A scheduler (not started) over the given batch layer and stores.</summary>
@@ -31,58 +44,75 @@ public sealed class JobScheduler : IAsyncDisposable
         ILoggerFactory loggers, TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(loggers);
         options.Validate();
         _options = options;
         _history = history;
         _time = time ?? TimeProvider.System;
         _logger = loggers.CreateLogger("Lambda.Jobs");
-        var services = new ServiceCollection();
-        services.AddSingleton(loggers);
-        services.AddSingleton(typeof(ILogger<>), typeof(Logger<>));
-        services.AddSingleton(options);
-        services.AddSingleton(batch);
-        services.AddSingleton(views);
-        services.AddSingleton(history);
-        services.AddSingleton(_time);
-        services.AddSingleton<MisfireTracker>();
-        services.AddSingleton<JobRunner>();
-        services.AddQuartz(q => QuartzSetup.Configure(q, options, _time));
-        _services = services.BuildServiceProvider();
+        IRunLock runLock = options.Store == "postgres" ? new PostgresRunLock(options.ConnectionString, options.SchemaName) : new ProcessRunLock();
+        _runner = new JobRunner(history, runLock, options, _time, loggers);
+        _activator = new ScheduledJobActivator(_runner, batch, views, options, loggers);
     }
 
-    /// <summary>The running Quartz scheduler (after <see cref="StartAsync"/>).</summary>
-    public IScheduler Quartz => _scheduler ?? throw new InvalidOperationException("the scheduler has not been started");
+    /// <summary>The Hangfire storage of the schedule (after <see cref="StartAsync"/>); the dashboard reads it.</summary>
+    public JobStorage Storage => _storage ?? throw new InvalidOperationException("the scheduler has not been started");
+
+    /// <summary>True once <see cref="StartAsync"/> has opened the schedule.</summary>
+    public bool IsStarted => _storage is not null;
 
     /// <summary>The job history this scheduler records into.</summary>
     public IJobHistoryStore History => _history;
 
+    /// <summary>
+    /// Sends Hangfire's own log lines (server start and stop, storage trouble) to <paramref name="loggers"/>,
+    /// under the "Hangfire" categories. Hangfire holds its log provider process-wide, so the host sets it once.
+    /// </summary>
+    public static void LogHangfireTo(ILoggerFactory loggers) => LogProvider.SetCurrentLogProvider(new AspNetCoreLogProvider(loggers));
+
     /// <summary>Registers the jobs (keeping the stored schedule, so a missed run still fires) and starts.</summary>
-    public async Task StartAsync(CancellationToken cancellationToken)
+    public Task StartAsync(CancellationToken cancellationToken)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         if (_options.Store == "sqlite")
         {
             _storeLock = StoreLock.Acquire(_options.ConnectionString);
         }
 
-        var factory = _services.GetRequiredService<ISchedulerFactory>();
-        _scheduler = await factory.GetScheduler(cancellationToken).ConfigureAwait(false);
-        _scheduler.ListenerManager.AddTriggerListener(_services.GetRequiredService<MisfireTracker>());
-        await EnsureScheduledAsync<HourlyArchiveJob>(JobNames.Archive, _options.ArchiveCron, cancellationToken).ConfigureAwait(false);
-        await EnsureScheduledAsync<NightlyRecomputeJob>(JobNames.Recompute, _options.RecomputeCron, cancellationToken).ConfigureAwait(false);
-        await EnsureScheduledAsync<SpeedRetentionJob>(JobNames.SpeedRetention, _options.RetentionCron, cancellationToken).ConfigureAwait(false);
-        await _scheduler.Start(cancellationToken).ConfigureAwait(false);
-        foreach (var job in JobNames.All)
+        _storage = ScheduleStorage.Open(_options);
+        using (var connection = _storage.GetConnection())
         {
-            var trigger = await _scheduler.GetTrigger(new TriggerKey(job, Group), cancellationToken).ConfigureAwait(false);
-            JobLog.Scheduled(_logger, _options.InstanceId, _options.Store, job, (trigger as ICronTrigger)?.CronExpressionString ?? "?",
-                trigger?.NextFireTimeUtc);
+            foreach (var (job, schedule) in _options.Schedules)
+            {
+                EnsureScheduled(connection, job, schedule);
+            }
         }
+
+        _server = new BackgroundProcessingServer(_storage, Processes(), new Dictionary<string, object>(), new BackgroundProcessingServerOptions
+        {
+            ServerName = _options.InstanceId,
+            HeartbeatInterval = _options.ClusterCheckinInterval,
+            ServerTimeout = _options.ClusterCheckinInterval * 4,
+            ServerCheckInterval = _options.ClusterCheckinInterval * 2,
+            // Hangfire's processes stop at once; the runs in progress are let finish by StopAsync.
+            StopTimeout = TimeSpan.Zero,
+            ShutdownTimeout = StopGrace + TimeSpan.FromMinutes(1),
+        });
+        var next = NextFireTimes();
+        foreach (var (job, schedule) in _options.Schedules)
+        {
+            JobLog.Scheduled(_logger, _options.InstanceId, _options.Store, job, schedule.Cron, schedule.TimeZone, next[job]);
+        }
+
+        return Task.CompletedTask;
     }
 
     /// <summary>Queues a run of <paramref name="job"/> now (it still never overlaps a running one).</summary>
-    public async Task TriggerAsync(string job, CancellationToken cancellationToken)
+    public Task TriggerAsync(string job, CancellationToken cancellationToken)
     {
-        await Quartz.TriggerJob(new JobKey(job, Group), cancellationToken: cancellationToken).ConfigureAwait(false);
+        cancellationToken.ThrowIfCancellationRequested();
+        Manager().TriggerJob(job);
+        return Task.CompletedTask;
     }
 
     /// <summary>Runs <paramref name="job"/> now and waits for its run to end; returns that run from the history.</summary>
@@ -104,70 +134,95 @@ public sealed class JobScheduler : IAsyncDisposable
     }
 
     /// <summary>When each job fires next, by job name.</summary>
-    public async Task<IReadOnlyDictionary<string, DateTimeOffset?>> NextFireTimesAsync(CancellationToken cancellationToken)
+    public Task<IReadOnlyDictionary<string, DateTimeOffset?>> NextFireTimesAsync(CancellationToken cancellationToken)
     {
-        var next = new Dictionary<string, DateTimeOffset?>();
-        foreach (var job in JobNames.All)
-        {
-            var trigger = await Quartz.GetTrigger(new TriggerKey(job, Group), cancellationToken).ConfigureAwait(false);
-            next[job] = trigger?.NextFireTimeUtc;
-        }
-
-        return next;
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult(NextFireTimes());
     }
 
-    /// <summary>Stops firing and waits for running jobs (they see their token cancelled and record it).</summary>
+    /// <summary>
+    /// Stops firing and waits for running jobs to end; one still running after an hour sees its token
+    /// cancelled and records the run cancelled.
+    /// </summary>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        if (_scheduler is { Status: not (SchedulerStatus.Shutdown or SchedulerStatus.ShuttingDown) } scheduler)
+        if (_server is { } server)
         {
-            await scheduler.Shutdown(waitForJobsToComplete: true, cancellationToken).ConfigureAwait(false);
+            _server = null;
+            server.SendStop();
+            await _runner.DrainAsync(StopGrace).ConfigureAwait(false);
+            await server.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
+            server.Dispose();
         }
 
+        (_storage as IDisposable)?.Dispose();
+        _storage = null;
         _storeLock?.Dispose();
         _storeLock = null;
     }
 
-    public async ValueTask DisposeAsync()
+    public async ValueTask DisposeAsync() => await StopAsync(CancellationToken.None).ConfigureAwait(false);
+
+    private DateTime UtcNow() => _time.GetUtcNow().UtcDateTime;
+
+    /// <summary>Manual triggers and schedule updates: on this scheduler's clock, without the schedule's trigger stamp.</summary>
+    private RecurringJobManager Manager() =>
+        new(Storage, JobFilterProviders.Providers, new DefaultTimeZoneResolver(), UtcNow);
+
+    private IReadOnlyDictionary<string, DateTimeOffset?> NextFireTimes()
     {
-        await StopAsync(CancellationToken.None).ConfigureAwait(false);
-        await _services.DisposeAsync().ConfigureAwait(false);
+        using var connection = Storage.GetConnection();
+        return connection.GetRecurringJobs([.. JobNames.All]).ToDictionary(
+            j => j.Id, j => j.NextExecution is { } next ? new DateTimeOffset(DateTime.SpecifyKind(next, DateTimeKind.Utc)) : (DateTimeOffset?)null,
+            StringComparer.Ordinal);
     }
 
-    private async Task EnsureScheduledAsync<TJob>(string name, string cron, CancellationToken cancellationToken) where TJob : IJob
+    private IEnumerable<IBackgroundProcessDispatcherBuilder> Processes()
     {
-        var scheduler = Quartz;
-        var jobKey = new JobKey(name, Group);
-        var triggerKey = new TriggerKey(name, Group);
-        var job = JobBuilder.Create<TJob>().WithIdentity(jobKey).StoreDurably().Build();
-        var trigger = TriggerBuilder.Create(_time)
-            .WithIdentity(triggerKey)
-            .ForJob(jobKey)
-            .WithCronSchedule(cron, x => x.InTimeZone(TimeZoneInfo.Utc).WithMisfireInstruction(CronTriggerMisfireInstruction.FireAndProceed))
-            .Build();
-        var existing = await scheduler.GetTrigger(triggerKey, cancellationToken).ConfigureAwait(false);
-        if (existing is ICronTrigger stored && stored.CronExpressionString == cron)
+        var filters = JobFilterProviders.Providers;
+        var stateChanger = new BackgroundJobStateChanger(filters);
+        var schedule = new ScheduledRunFactory(new BackgroundJobFactory(filters), _options.MisfireThreshold, UtcNow);
+        return
+        [
+            // One worker per job: the three never wait for each other, only for a run of their own job.
+            new Worker(Queues, new BackgroundJobPerformer(filters, _activator, TaskScheduler.Default), stateChanger).UseBackgroundPool(JobNames.All.Count),
+            new RecurringJobScheduler(schedule, SchedulePollInterval(), new DefaultTimeZoneResolver(), UtcNow).UseBackgroundPool(1),
+        ];
+    }
+
+    /// <summary>Every second if a cron names seconds, else at the minute (or as configured).</summary>
+    private TimeSpan SchedulePollInterval() =>
+        _options.SchedulePollInterval
+        ?? (_options.Schedules.Values.Any(s => s.Cron.Split(' ', StringSplitOptions.RemoveEmptyEntries) is [var seconds, _, _, _, _, _] && seconds != "0")
+            ? TimeSpan.FromSeconds(1)
+            : TimeSpan.FromMinutes(1));
+
+    /// <summary>
+    /// Adds or updates the recurring job. An unchanged one is left as stored, so a run it missed while
+    /// every scheduler was down still fires; a changed cron or time zone drops that missed run.
+    /// </summary>
+    private void EnsureScheduled(IStorageConnection connection, string name, JobSchedule schedule)
+    {
+        var stored = connection.GetRecurringJobs([name]).FirstOrDefault();
+        var cron = schedule.Cron;
+        var timeZone = TimeZoneInfo.FindSystemTimeZoneById(schedule.TimeZone);
+        if (stored is { Cron: var oldCron } && (oldCron != cron || stored.TimeZoneId != timeZone.Id))
         {
-            // Keep the stored trigger untouched: replacing it would forget a run missed while down.
-            return;
+            JobLog.Rescheduled(_logger, name, $"{oldCron} ({stored.TimeZoneId})", $"{cron} ({timeZone.Id})");
         }
 
-        await scheduler.AddJob(job, AddJobOptions.Replacing, cancellationToken).ConfigureAwait(false);
-        if (existing is null)
+        Manager().AddOrUpdate(name, JobOf(name), cron, new RecurringJobOptions
         {
-            try
-            {
-                await scheduler.ScheduleJob(trigger, cancellationToken: cancellationToken).ConfigureAwait(false);
-            }
-            catch (ObjectAlreadyExistsException)
-            {
-                // Another node of the cluster scheduled it first: the same schedule, nothing to do.
-            }
-        }
-        else
-        {
-            JobLog.Rescheduled(_logger, name, (existing as ICronTrigger)?.CronExpressionString ?? "?", cron);
-            await scheduler.RescheduleJob(triggerKey, trigger, cancellationToken).ConfigureAwait(false);
-        }
+            TimeZone = timeZone,
+            MisfireHandling = MisfireHandlingMode.Relaxed,
+        });
     }
+
+    private static Job JobOf(string name) => name switch
+    {
+        JobNames.Archive => Job.FromExpression<HourlyArchiveJob>(j => j.RunAsync(null)),
+        JobNames.Recompute => Job.FromExpression<NightlyRecomputeJob>(j => j.RunAsync(null)),
+        JobNames.SpeedRetention => Job.FromExpression<SpeedRetentionJob>(j => j.RunAsync(null)),
+        _ => throw new ArgumentException($"unknown job '{name}'", nameof(name)),
+    };
 }

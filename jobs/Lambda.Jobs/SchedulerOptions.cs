@@ -1,5 +1,3 @@
-using Quartz;
-
 namespace Lambda.Jobs;
 
 /// <summary>
@@ -8,14 +6,29 @@ namespace Lambda.Jobs;
 /// </summary>
 public sealed class SchedulerOptions
 {
-    /// <summary>Quartz cron (seconds first, UTC) of the nightly recompute. Default 02:00 UTC every day.</summary>
+    /// <summary>
+    /// Cron of the nightly recompute, in <see cref="TimeZone"/>: five fields, or six with seconds first
+    /// (Quartz style, <c>?</c> allowed). Default 02:00 every day.
+    /// </summary>
     public string RecomputeCron { get; init; } = "0 0 2 * * ?";
 
     /// <summary>Cron of the archive. Default five past every hour, so a whole hour of log is ready.</summary>
     public string ArchiveCron { get; init; } = "0 5 * * * ?";
 
-    /// <summary>Cron of the speed-row retention. Default 03:30 UTC, after the nightly recompute.</summary>
+    /// <summary>Cron of the speed-row retention. Default 03:30, after the nightly recompute.</summary>
     public string RetentionCron { get; init; } = "0 30 3 * * ?";
+
+    /// <summary>The time zone the crons are read in (an IANA or Windows id), unless a job names its own. Default UTC.</summary>
+    public string TimeZone { get; init; } = "UTC";
+
+    /// <summary>The time zone of <see cref="RecomputeCron"/>; null: <see cref="TimeZone"/>.</summary>
+    public string? RecomputeTimeZone { get; init; }
+
+    /// <summary>The time zone of <see cref="ArchiveCron"/>; null: <see cref="TimeZone"/>.</summary>
+    public string? ArchiveTimeZone { get; init; }
+
+    /// <summary>The time zone of <see cref="RetentionCron"/>; null: <see cref="TimeZone"/>.</summary>
+    public string? RetentionTimeZone { get; init; }
 
     /// <summary>
     /// How long speed rows are kept once the batch view covers them (they stay readable if a later batch
@@ -24,16 +37,17 @@ public sealed class SchedulerOptions
     public TimeSpan RetentionGrace { get; init; } = TimeSpan.FromDays(2);
 
     /// <summary>
-    /// Where Quartz keeps its schedule: "sqlite" (a file; <see cref="ConnectionString"/> is its path),
-    /// "postgres" (a connection string) or "memory" (nothing survives a restart, so a missed run is lost).
+    /// Where Hangfire keeps the schedule and its queue: "sqlite" (a file; <see cref="ConnectionString"/>
+    /// is its path), "postgres" (a connection string; clustered) or "memory" (nothing survives a
+    /// restart, so a missed run is lost).
     /// </summary>
     public string Store { get; init; } = "sqlite";
 
-    /// <summary>The SQLite file path or the PostgreSQL connection string of the Quartz store.</summary>
+    /// <summary>The SQLite file path or the PostgreSQL connection string of the Hangfire store.</summary>
     public string ConnectionString { get; init; } = "scheduler.db";
 
-    /// <summary>Prefix of Quartz's tables; schedulers sharing one are one cluster.</summary>
-    public string TablePrefix { get; init; } = "qrtz_";
+    /// <summary>PostgreSQL schema of Hangfire's tables; schedulers sharing one are one cluster.</summary>
+    public string SchemaName { get; init; } = "lambda";
 
     /// <summary>This scheduler's id in the cluster; unique per process. Default: host name and process id.</summary>
     public string InstanceId { get; init; } = $"{Environment.MachineName}-{Environment.ProcessId}";
@@ -45,35 +59,55 @@ public sealed class SchedulerOptions
     public TimeSpan RetryDelay { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
-    /// How often an idle scheduler looks at its store. Shorter notices work queued by other nodes
-    /// sooner, at the cost of a query each time (the main source of idle CPU).
+    /// How often an idle scheduler looks at its store for queued runs (a manual trigger, another node's
+    /// work). Shorter starts them sooner, at the cost of a query each time (the main source of idle CPU).
     /// </summary>
-    public TimeSpan IdleWait { get; init; } = TimeSpan.FromSeconds(30);
+    public TimeSpan IdleWait { get; init; } = TimeSpan.FromSeconds(15);
 
-    /// <summary>How late a trigger may fire and still count as on time; later is a misfire.</summary>
+    /// <summary>
+    /// How often the recurring schedule is checked for runs that came due. Null: every second when a
+    /// cron names seconds, else at each minute boundary (the crons cannot come due in between).
+    /// </summary>
+    public TimeSpan? SchedulePollInterval { get; init; }
+
+    /// <summary>How late a run may start and still count as on time; later is a catch-up of a missed run.</summary>
     public TimeSpan MisfireThreshold { get; init; } = TimeSpan.FromMinutes(1);
 
-    /// <summary>How often a clustered scheduler checks in; a node silent for longer is failed over.</summary>
+    /// <summary>How often a scheduler reports itself alive; one silent for four times as long is failed over.</summary>
     public TimeSpan ClusterCheckinInterval { get; init; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>Each job's cron and time zone id, by job name.</summary>
+    public IReadOnlyDictionary<string, JobSchedule> Schedules => new Dictionary<string, JobSchedule>(StringComparer.Ordinal)
+    {
+        [JobNames.Archive] = new(ArchiveCron, ArchiveTimeZone ?? TimeZone),
+        [JobNames.Recompute] = new(RecomputeCron, RecomputeTimeZone ?? TimeZone),
+        [JobNames.SpeedRetention] = new(RetentionCron, RetentionTimeZone ?? TimeZone),
+    };
 
     /// <summary>Throws <see cref="ArgumentException"/> whose ParamName is the setting at fault.</summary>
     public void Validate()
     {
         foreach (var (name, cron) in new[] { (nameof(RecomputeCron), RecomputeCron), (nameof(ArchiveCron), ArchiveCron), (nameof(RetentionCron), RetentionCron) })
         {
-            if (!CronExpression.TryParse(cron, out _))
+            if (CronText.Problem(cron) is { } problem)
             {
-                throw new ArgumentException($"'{cron}' is not a valid Quartz cron expression (seconds minutes hours day-of-month month day-of-week)", name);
+                throw new ArgumentException($"'{cron}' is not a valid cron expression: {problem}", name);
             }
         }
 
+        foreach (var (name, zone) in new[] { (nameof(TimeZone), TimeZone), (nameof(RecomputeTimeZone), RecomputeTimeZone), (nameof(ArchiveTimeZone), ArchiveTimeZone), (nameof(RetentionTimeZone), RetentionTimeZone) })
+        {
+            Require(zone is null || TimeZoneInfo.TryFindSystemTimeZoneById(zone, out _), name, $"'{zone}' is not a known time zone id (e.g. UTC, Europe/Paris)");
+        }
         Require(Store is "sqlite" or "postgres" or "memory", nameof(Store), $"must be sqlite, postgres or memory (was '{Store}')");
         Require(Store == "memory" || !string.IsNullOrWhiteSpace(ConnectionString), nameof(ConnectionString), "is required");
+        Require(!string.IsNullOrWhiteSpace(SchemaName), nameof(SchemaName), "is required");
         Require(!string.IsNullOrWhiteSpace(InstanceId), nameof(InstanceId), "is required");
         Require(MaxAttempts >= 1, nameof(MaxAttempts), $"must be at least 1 (was {MaxAttempts})");
         Require(RetryDelay >= TimeSpan.Zero, nameof(RetryDelay), "must not be negative");
         Require(RetentionGrace >= TimeSpan.Zero, nameof(RetentionGrace), "must not be negative");
-        Require(IdleWait >= TimeSpan.FromSeconds(1), nameof(IdleWait), "must be at least 1 s");
+        Require(IdleWait >= TimeSpan.FromMilliseconds(100), nameof(IdleWait), "must be at least 100 ms");
+        Require(SchedulePollInterval is null || SchedulePollInterval >= TimeSpan.FromMilliseconds(10), nameof(SchedulePollInterval), "must be at least 10 ms");
         Require(MisfireThreshold >= TimeSpan.FromSeconds(1), nameof(MisfireThreshold), "must be at least 1 s");
         Require(ClusterCheckinInterval >= TimeSpan.FromSeconds(1), nameof(ClusterCheckinInterval), "must be at least 1 s");
     }

@@ -1,9 +1,9 @@
 namespace Lambda.Jobs;
 
 /// <summary>
-/// An exclusive lock file beside a SQLite Quartz store. Quartz cannot cluster on SQLite, so a second
-/// scheduler on the same file (another `lambda run` on the same data directory) is refused instead of
-/// running the same jobs twice. The OS drops the lock when the process dies, so a crash leaves no stale lock.
+/// An exclusive lock file beside a SQLite schedule. A SQLite schedule has one scheduler (its run lock
+/// is a semaphore in that process), so a second scheduler on the same file (another `lambda run` on the
+/// same data directory) is refused instead of running the same jobs twice. The OS drops the lock when the process dies, so a crash leaves no stale lock.
 /// </summary>
 internal sealed class StoreLock : IDisposable
 {

@@ -134,8 +134,8 @@ public sealed class KafkaSplitEndToEndTests : IAsyncLifetime
         await WaitForErrorLineAsync(speed2, IsAssignment, "a partition assignment", 120);
 
         // The scheduler archives the Kafka log into the master dataset and recomputes every 5 s.
-        using var scheduler = Lambda("scheduler", "--scheduler-instance", "kafka-c1", "--archive-cron", "0 0 0 1 1 ? 2099",
-            "--recompute-cron", "0/5 * * * * ?", "--retention-cron", "0 0 0 1 1 ? 2099", "--batch-threads", "1");
+        using var scheduler = Lambda("scheduler", "--scheduler-instance", "kafka-c1", "--archive-cron", "0 0 31 2 *",
+            "--recompute-cron", "0/5 * * * * ?", "--retention-cron", "0 0 31 2 *", "--batch-threads", "1");
         await scheduler.WaitForLineAsync("scheduler kafka-c1 running", 120);
 
         // Log time is append time on both logs (event time is in the record), so the day before midnight is

@@ -151,7 +151,7 @@ public sealed class SplitEndToEndTests : IAsyncLifetime
     /// hourly archive is left out so that no two archives contend for the master dataset's lock.
     /// </summary>
     private LambdaProcess Scheduler(string instance) => Lambda("scheduler", "--scheduler-instance", instance,
-        "--archive-cron", "0 0 0 1 1 ? 2099", "--recompute-cron", "0/5 * * * * ?", "--retention-cron", "0/11 * * * * ?", "--batch-threads", "1");
+        "--archive-cron", "0 0 31 2 *", "--recompute-cron", "0/5 * * * * ?", "--retention-cron", "0/11 * * * * ?", "--batch-threads", "1");
 
     private static async Task WaitForEndedRunsAsync(PostgresJobHistoryStore history, string job, int count, int seconds)
     {

@@ -1,3 +1,5 @@
+using Microsoft.Playwright;
+
 namespace Lambda.Dashboard.Tests;
 
 /// <summary>
@@ -20,6 +22,15 @@ internal static class ChromiumRequirement
         "--no-first-run",
         "--disable-sync",
     ];
+
+    /// <summary>Starts the browser headless with <see cref="Args"/>.</summary>
+    public static Task<IBrowser> LaunchAsync(IPlaywright playwright) =>
+        playwright.Chromium.LaunchAsync(new()
+        {
+            ExecutablePath = ExecutablePath,
+            Headless = true,
+            Args = Args,
+        });
 
     public static void EnsureAvailable()
     {

@@ -25,7 +25,7 @@ public sealed class DashboardPageTests(ITestOutputHelper output)
         var seed = DashboardSeed.Create(DateTimeOffset.UtcNow);
         await using var host = await ServingUnderTest.StartAsync(seed);
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await LaunchAsync(playwright);
+        await using var browser = await ChromiumRequirement.LaunchAsync(playwright);
         var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 1280, Height = 800 } });
         await RecordPolicyViolationsAsync(page);
 
@@ -119,7 +119,7 @@ public sealed class DashboardPageTests(ITestOutputHelper output)
         var seed = DashboardSeed.Create(DateTimeOffset.UtcNow);
         await using var host = await ServingUnderTest.StartAsync(seed);
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await LaunchAsync(playwright);
+        await using var browser = await ChromiumRequirement.LaunchAsync(playwright);
         var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = width, Height = 900 } });
         await page.GotoAsync(host.BaseAddress);
         await page.GetByLabel("API key").FillAsync(host.ApiKey);
@@ -159,7 +159,7 @@ public sealed class DashboardPageTests(ITestOutputHelper output)
         var seed = DashboardSeed.Create(DateTimeOffset.UtcNow);
         await using var host = await ServingUnderTest.StartAsync(seed);
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await LaunchAsync(playwright);
+        await using var browser = await ChromiumRequirement.LaunchAsync(playwright);
         var page = await browser.NewPageAsync();
 
         await page.GotoAsync(host.BaseAddress);
@@ -181,14 +181,6 @@ public sealed class DashboardPageTests(ITestOutputHelper output)
         document.addEventListener('securitypolicyviolation',
           (e) => window.__policyViolations.push(`${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}`));
         """);
-
-    private static Task<IBrowser> LaunchAsync(IPlaywright playwright) =>
-        playwright.Chromium.LaunchAsync(new()
-        {
-            ExecutablePath = ChromiumRequirement.ExecutablePath,
-            Headless = true,
-            Args = ChromiumRequirement.Args,
-        });
 
     private static async Task ExpectNumber(IPage page, string testId, long value, string text)
     {

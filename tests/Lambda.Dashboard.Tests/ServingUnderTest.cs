@@ -2,10 +2,6 @@ using Lambda.Serving.Http;
 using Lambda.SharedModel.Access;
 using Lambda.Store.Sqlite;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Lambda.Dashboard.Tests;
 
@@ -28,7 +24,7 @@ internal sealed class ServingUnderTest : IAsyncDisposable
         _keys = keys;
         _app = app;
         ApiKey = apiKey;
-        BaseAddress = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
+        BaseAddress = HostUnderTest.AddressOf(app);
     }
 
     /// <summary>http://127.0.0.1:port</summary>
@@ -60,13 +56,5 @@ internal sealed class ServingUnderTest : IAsyncDisposable
         return new ServingUnderTest(directory, store, keys, app, apiKey);
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
-        await _keys.DisposeAsync();
-        await _store.DisposeAsync();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(_directory, recursive: true);
-    }
+    public async ValueTask DisposeAsync() => await HostUnderTest.StopAsync(_app, _directory, _keys, _store);
 }

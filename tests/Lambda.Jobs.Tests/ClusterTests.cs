@@ -1,12 +1,11 @@
 using Lambda.SharedModel.Jobs;
 using Npgsql;
-using Quartz;
 
 namespace Lambda.Jobs.Tests;
 
 /// <summary>
-/// Two schedulers on one PostgreSQL Quartz store (tables with a prefix of their own, dropped
-/// afterwards): a job runs on one of them at a time. Skips without a server, fails when CI is set.
+/// Two schedulers on one PostgreSQL Hangfire schedule (a schema of their own, dropped afterwards): a
+/// job runs on one of them at a time. Skips without a server, fails when CI is set.
 /// </summary>
 public sealed class ClusterTests : IAsyncLifetime
 {
@@ -15,7 +14,7 @@ public sealed class ClusterTests : IAsyncLifetime
     private readonly SchedulerTestBed _bed = new();
     private readonly string _connectionString =
         Environment.GetEnvironmentVariable("LAMBDA_PG") is { Length: > 0 } configured ? configured : DefaultConnectionString;
-    private readonly string _prefix = "qrtz_" + Guid.NewGuid().ToString("N")[..8] + "_";
+    private readonly string _schema = "hf_" + Guid.NewGuid().ToString("N")[..8];
     private string? _unavailable;
 
     public async Task InitializeAsync()
@@ -39,22 +38,8 @@ public sealed class ClusterTests : IAsyncLifetime
         {
             await using var connection = new NpgsqlConnection(_connectionString);
             await connection.OpenAsync();
-            await using var list = new NpgsqlCommand("SELECT tablename FROM pg_tables WHERE tablename LIKE $1", connection);
-            list.Parameters.AddWithValue(_prefix + "%");
-            var tables = new List<string>();
-            await using (var reader = await list.ExecuteReaderAsync())
-            {
-                while (await reader.ReadAsync())
-                {
-                    tables.Add(reader.GetString(0));
-                }
-            }
-
-            foreach (var table in tables)
-            {
-                await using var drop = new NpgsqlCommand($"DROP TABLE IF EXISTS \"{table}\" CASCADE", connection);
-                await drop.ExecuteNonQueryAsync();
-            }
+            await using var drop = new NpgsqlCommand($"DROP SCHEMA IF EXISTS \"{_schema}\" CASCADE", connection);
+            await drop.ExecuteNonQueryAsync();
         }
     }
 
@@ -71,10 +56,10 @@ public sealed class ClusterTests : IAsyncLifetime
         await a.TriggerAsync(JobNames.Recompute, CancellationToken.None);
         await batch.WaitForStartAsync();
 
-        // A second run asked of the other node is held back in the store while the first runs.
-        var probe = new TriggerKey("probe", "test");
-        await b.Quartz.ScheduleJob(TriggerBuilder.Create().WithIdentity(probe).ForJob(new JobKey(JobNames.Recompute, "lambda")).StartNow().Build());
-        await SchedulerTestBed.UntilAsync(async () => await b.Quartz.GetTriggerState(probe) == TriggerState.Blocked);
+        // A second run asked of the other node is taken by a worker but held back while the first runs.
+        await b.TriggerAsync(JobNames.Recompute, CancellationToken.None);
+        await SchedulerTestBed.UntilAsync(() => Task.FromResult(b.Storage.GetMonitoringApi().ProcessingCount() == 2));
+        Assert.Single(await _bed.History.ListRunsAsync(JobNames.Recompute, 10));
         Assert.Equal(1, batch.MaxConcurrentRecomputes);
 
         batch.ReleaseOne();
@@ -93,13 +78,13 @@ public sealed class ClusterTests : IAsyncLifetime
     {
         Store = "postgres",
         ConnectionString = _connectionString,
-        TablePrefix = _prefix,
+        SchemaName = _schema,
         InstanceId = instance,
         RecomputeCron = SchedulerTestBed.Never,
         ArchiveCron = SchedulerTestBed.Never,
         RetentionCron = SchedulerTestBed.Never,
         RetryDelay = TimeSpan.Zero,
-        IdleWait = TimeSpan.FromSeconds(1),
+        IdleWait = TimeSpan.FromMilliseconds(200),
         ClusterCheckinInterval = TimeSpan.FromSeconds(5),
     };
 

@@ -104,6 +104,7 @@ public sealed class JobRunTests : IAsyncLifetime
             InstanceId = options.InstanceId,
             RetryDelay = TimeSpan.Zero,
             IdleWait = options.IdleWait,
+            SchedulePollInterval = options.SchedulePollInterval,
             RecomputeCron = SchedulerTestBed.Never,
             ArchiveCron = SchedulerTestBed.Never,
             RetentionCron = SchedulerTestBed.Never,

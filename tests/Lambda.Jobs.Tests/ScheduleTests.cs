@@ -3,7 +3,7 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace Lambda.Jobs.Tests;
 
-/// <summary>The cron schedule on a fake clock, over a persistent (SQLite) Quartz store.</summary>
+/// <summary>The cron schedule on a fake clock, over a persistent (SQLite) Hangfire schedule.</summary>
 public sealed class ScheduleTests : IAsyncLifetime
 {
     private readonly SchedulerTestBed _bed = new();
@@ -59,5 +59,27 @@ public sealed class ScheduleTests : IAsyncLifetime
         Assert.Equal((TriggerKinds.Misfire, JobOutcomes.Succeeded, "b"), (run.Trigger, run.Outcome, run.Instance));
         Assert.Equal(1, batch.Recomputes);
         Assert.Equal(new DateTimeOffset(2026, 11, 23, 2, 0, 0, TimeSpan.Zero), (await second.NextFireTimesAsync(default))[JobNames.Recompute]);
+    }
+
+    [Fact]
+    public async Task the_crons_are_read_in_the_schedule_time_zone_or_the_jobs_own()
+    {
+        // 22 November: Paris is at UTC+1, so 02:00 in Paris is 01:00 UTC; retention keeps its own zone, UTC.
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 22, 0, 30, 0, TimeSpan.Zero));
+        var options = _bed.Options("a");
+        var scheduler = _bed.NewScheduler(new SchedulerOptions
+        {
+            Store = options.Store,
+            ConnectionString = options.ConnectionString,
+            InstanceId = options.InstanceId,
+            TimeZone = "Europe/Paris",
+            RetentionTimeZone = "UTC",
+        }, new RecordingBatch(), clock);
+        await scheduler.StartAsync(CancellationToken.None);
+
+        var next = await scheduler.NextFireTimesAsync(default);
+        Assert.Equal(new DateTimeOffset(2026, 11, 22, 1, 0, 0, TimeSpan.Zero), next[JobNames.Recompute]);
+        Assert.Equal(new DateTimeOffset(2026, 11, 22, 1, 5, 0, TimeSpan.Zero), next[JobNames.Archive]);
+        Assert.Equal(new DateTimeOffset(2026, 11, 22, 3, 30, 0, TimeSpan.Zero), next[JobNames.SpeedRetention]);
     }
 }

@@ -5,13 +5,13 @@ using Microsoft.Extensions.Logging;
 namespace Lambda.Jobs.Tests;
 
 /// <summary>
-/// A temp directory with a real SQLite view store, job history and Quartz store, and schedulers over
-/// them. Disposing stops every scheduler and deletes the directory.
+/// A temp directory with a real SQLite view store, job history and Hangfire schedule, and schedulers
+/// over them. Disposing stops every scheduler and deletes the directory.
 /// </summary>
 public sealed class SchedulerTestBed : IAsyncDisposable
 {
-    /// <summary>Crons that never fire during a test (year 2099), for tests that trigger jobs by hand.</summary>
-    public const string Never = "0 0 0 1 1 ? 2099";
+    /// <summary>A cron that never fires (February 31st), for tests that trigger jobs by hand.</summary>
+    public const string Never = "0 0 31 2 *";
 
     private readonly List<JobScheduler> _schedulers = [];
 
@@ -34,7 +34,7 @@ public sealed class SchedulerTestBed : IAsyncDisposable
 
     public ILoggerFactory Loggers { get; }
 
-    public string QuartzDatabase => Path.Combine(Directory, "scheduler.db");
+    public string ScheduleDatabase => Path.Combine(Directory, "scheduler.db");
 
     public async Task InitializeAsync()
     {
@@ -42,14 +42,18 @@ public sealed class SchedulerTestBed : IAsyncDisposable
         await History.InitializeAsync();
     }
 
-    /// <summary>Options over this bed's Quartz SQLite store, quick to notice work in tests.</summary>
+    /// <summary>
+    /// Options over this bed's SQLite schedule, quick to notice work in tests: the schedule is checked
+    /// every 100 ms of wall time against the scheduler's (possibly fake) clock.
+    /// </summary>
     public SchedulerOptions Options(string instance) => new()
     {
         Store = "sqlite",
-        ConnectionString = QuartzDatabase,
+        ConnectionString = ScheduleDatabase,
         InstanceId = instance,
         RetryDelay = TimeSpan.Zero,
-        IdleWait = TimeSpan.FromSeconds(1),
+        IdleWait = TimeSpan.FromMilliseconds(200),
+        SchedulePollInterval = TimeSpan.FromMilliseconds(100),
         ClusterCheckinInterval = TimeSpan.FromSeconds(5),
     };
 

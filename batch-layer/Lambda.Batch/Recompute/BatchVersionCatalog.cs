@@ -117,6 +117,11 @@ public sealed class BatchVersionCatalog(IViewStore store, BatchPaths paths)
             Directory.Delete(directory, recursive: true);
         }
 
-        File.Delete(paths.DriftFile(versionId));
+        // A version whose recompute was killed between its flip and its drift report has none, and
+        // before any report there is no drift directory, where File.Delete would throw.
+        if (File.Exists(paths.DriftFile(versionId)))
+        {
+            File.Delete(paths.DriftFile(versionId));
+        }
     }
 }

@@ -13,7 +13,8 @@ namespace Lambda.Cli.Commands;
 /// <summary>
 /// `lambda run`: the whole platform in one process — the log (embedded by default), the speed layer,
 /// the scheduler (nightly recompute, hourly archive, retention) and the HTTP API with its dashboard
-/// (--no-serve and --no-scheduler leave those to `lambda serve` and `lambda scheduler` beside it) —
+/// and, for admin keys, the scheduler's dashboard at /jobs (--no-serve and --no-scheduler leave those
+/// to `lambda serve` and `lambda scheduler` beside it) —
 /// until Ctrl-C or SIGTERM, then a clean stop: traffic stops, running jobs end, the speed layer
 /// checkpoints and flushes, the server drains, stores and log close.
 /// </summary>
@@ -72,6 +73,7 @@ internal static class RunCommand
             }
 
             using var loggers = Logging.Create(parsed);
+            JobScheduler.LogHangfireTo(loggers);
             var logger = loggers.CreateLogger("Lambda.Run");
             await using var log = await resources.OpenLogAsync(cancellationToken,
                 owner: serve ? $"lambda run, API on {string.Join(", ", listen)}" : "lambda run --no-serve").ConfigureAwait(false);
@@ -86,13 +88,16 @@ internal static class RunCommand
             await using var history = await resources.OpenHistoryAsync(cancellationToken).ConfigureAwait(false);
             var batch = new LambdaBatchOperations(log, store, dataDirectory, bots, batchThreads, loggers);
             await using var jobs = schedule ? new JobScheduler(schedulerOptions, batch, store, history, loggers) : null;
-            await using var app = serve ? ServingHost.CreateApp(listen, new ServingOptions(), store, keys, log, services => services.AddSingleton(history)) : null;
+            await using var app = serve
+                ? ServingHost.CreateApp(listen, new ServingOptions(), store, keys, log, services => services.AddSingleton(history),
+                    jobs is null ? null : [JobsDashboard.Page(jobs)])
+                : null;
 
             await (app?.StartAsync(cancellationToken) ?? Task.CompletedTask).ConfigureAwait(false);
             var speedLayer = new SpeedLayer(log, store, bots, speed, loggers, TimeProvider.System);
             var speedTask = Task.Run(() => speedLayer.RunAsync(cancellationToken), CancellationToken.None);
             await (jobs?.StartAsync(cancellationToken) ?? Task.CompletedTask).ConfigureAwait(false);
-            await output.WriteLineAsync($"lambda run: {(serve ? $"dashboard and API on {string.Join(", ", listen)}" : "no API (--no-serve)")} ({resources.Log} log, {resources.Store} store, {(schedule ? $"schedule on {schedulerOptions.Store}" : "no scheduler (--no-scheduler)")}, data in {Path.GetFullPath(dataDirectory)})").ConfigureAwait(false);
+            await output.WriteLineAsync($"lambda run: {(serve ? $"dashboard and API on {string.Join(", ", listen)}" : "no API (--no-serve)")} ({resources.Log} log, {resources.Store} store, {(schedule ? $"schedule on {schedulerOptions.Store}{(serve ? $", its dashboard at {JobsDashboard.Path} for admin keys" : "")}" : "no scheduler (--no-scheduler)")}, data in {Path.GetFullPath(dataDirectory)})").ConfigureAwait(false);
             await output.FlushAsync(cancellationToken).ConfigureAwait(false);
 
             var demoTask = isDemo

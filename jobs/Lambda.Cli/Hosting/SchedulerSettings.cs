@@ -12,6 +12,10 @@ internal sealed class SchedulerSettings
         [nameof(SchedulerOptions.RecomputeCron)] = "recompute_cron",
         [nameof(SchedulerOptions.ArchiveCron)] = "archive_cron",
         [nameof(SchedulerOptions.RetentionCron)] = "retention_cron",
+        [nameof(SchedulerOptions.TimeZone)] = "schedule_time_zone",
+        [nameof(SchedulerOptions.RecomputeTimeZone)] = "recompute_time_zone",
+        [nameof(SchedulerOptions.ArchiveTimeZone)] = "archive_time_zone",
+        [nameof(SchedulerOptions.RetentionTimeZone)] = "retention_time_zone",
         [nameof(SchedulerOptions.RetentionGrace)] = "retention_grace",
         [nameof(SchedulerOptions.Store)] = "scheduler_store",
         [nameof(SchedulerOptions.ConnectionString)] = "scheduler_pg",
@@ -21,18 +25,22 @@ internal sealed class SchedulerSettings
 
     public static IEnumerable<string> Keys => KeyOf.Values.Append("batch_threads");
 
-    public Option<string?> RecomputeCron { get; } = new("--recompute-cron") { Description = "Quartz cron (UTC, seconds first) of the nightly recompute (default '0 0 2 * * ?')." };
+    public Option<string?> RecomputeCron { get; } = new("--recompute-cron") { Description = "Cron of the nightly recompute: 5 fields, or 6 with seconds first (default '0 0 2 * * ?', 02:00)." };
     public Option<string?> ArchiveCron { get; } = new("--archive-cron") { Description = "Cron of the archive (default '0 5 * * * ?', hourly)." };
     public Option<string?> RetentionCron { get; } = new("--retention-cron") { Description = "Cron of the speed-row retention (default '0 30 3 * * ?')." };
+    public Option<string?> TimeZone { get; } = new("--schedule-time-zone") { Description = "Time zone the crons are read in (default UTC; e.g. Europe/Paris)." };
+    public Option<string?> RecomputeTimeZone { get; } = new("--recompute-time-zone") { Description = "Time zone of --recompute-cron alone (default: --schedule-time-zone)." };
+    public Option<string?> ArchiveTimeZone { get; } = new("--archive-time-zone") { Description = "Time zone of --archive-cron alone (default: --schedule-time-zone)." };
+    public Option<string?> RetentionTimeZone { get; } = new("--retention-time-zone") { Description = "Time zone of --retention-cron alone (default: --schedule-time-zone)." };
     public Option<string?> RetentionGrace { get; } = new("--retention-grace") { Description = "Speed rows are kept this long behind the batch watermark (default 2.00:00:00)." };
-    public Option<string?> Store { get; } = new("--scheduler-store") { Description = "Where the schedule is kept: sqlite (data dir), postgres (clustered) or memory (default: like --store)." };
+    public Option<string?> Store { get; } = new("--scheduler-store") { Description = "Where the schedule (Hangfire's storage) is kept: sqlite (data dir), postgres (clustered, in the --pg-schema) or memory (default: like --store)." };
     public Option<string?> Postgres { get; } = new("--scheduler-pg") { Description = "PostgreSQL connection string of the schedule (default: --pg)." };
     public Option<string?> Instance { get; } = new("--scheduler-instance") { Description = "This scheduler's id in a clustered schedule (default: host name and process id)." };
     public Option<string?> BatchThreads { get; } = new("--batch-threads") { Description = "Threads of the archive and recompute (default: half the cores, at least 1)." };
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { RecomputeCron, ArchiveCron, RetentionCron, RetentionGrace, Store, Postgres, Instance, BatchThreads })
+        foreach (var option in new Option[] { RecomputeCron, ArchiveCron, RetentionCron, TimeZone, RecomputeTimeZone, ArchiveTimeZone, RetentionTimeZone, RetentionGrace, Store, Postgres, Instance, BatchThreads })
         {
             command.Options.Add(option);
         }
@@ -43,6 +51,10 @@ internal sealed class SchedulerSettings
         settings.SetFlag(parsed, "recompute_cron", RecomputeCron);
         settings.SetFlag(parsed, "archive_cron", ArchiveCron);
         settings.SetFlag(parsed, "retention_cron", RetentionCron);
+        settings.SetFlag(parsed, "schedule_time_zone", TimeZone);
+        settings.SetFlag(parsed, "recompute_time_zone", RecomputeTimeZone);
+        settings.SetFlag(parsed, "archive_time_zone", ArchiveTimeZone);
+        settings.SetFlag(parsed, "retention_time_zone", RetentionTimeZone);
         settings.SetFlag(parsed, "retention_grace", RetentionGrace);
         settings.SetFlag(parsed, "scheduler_store", Store);
         settings.SetFlag(parsed, "scheduler_pg", Postgres);
@@ -55,11 +67,17 @@ internal sealed class SchedulerSettings
             RecomputeCron = settings.GetString("recompute_cron", defaults.RecomputeCron)!,
             ArchiveCron = settings.GetString("archive_cron", defaults.ArchiveCron)!,
             RetentionCron = settings.GetString("retention_cron", defaults.RetentionCron)!,
+            TimeZone = settings.GetString("schedule_time_zone", defaults.TimeZone)!,
+            RecomputeTimeZone = settings.GetString("recompute_time_zone", null),
+            ArchiveTimeZone = settings.GetString("archive_time_zone", null),
+            RetentionTimeZone = settings.GetString("retention_time_zone", null),
             RetentionGrace = settings.GetDuration("retention_grace", defaults.RetentionGrace),
             Store = store!,
             ConnectionString = store == "postgres"
-                ? SchedulePostgres(settings, platform)
+                ? settings.GetString("scheduler_pg", platform.Postgres) ?? ""
                 : Path.Combine(platform.DataDirectory, "scheduler.db"),
+            // Hangfire's tables (job, state, hash, set, lock, ...) go into the project's schema beside the views.
+            SchemaName = platform.PostgresSchema,
             InstanceId = settings.GetString("scheduler_instance", defaults.InstanceId)!,
             MaxAttempts = settings.GetInt("job_attempts", defaults.MaxAttempts, 1, 100),
         };
@@ -74,27 +92,6 @@ internal sealed class SchedulerSettings
         }
 
         return options;
-    }
-
-    /// <summary>
-    /// The schedule's connection: scheduler_pg, else pg. With an explicit pg_schema the Quartz tables go
-    /// into that schema too (its search path), unless the connection string already names one.
-    /// </summary>
-    private static string SchedulePostgres(RunSettings settings, PlatformSettings platform)
-    {
-        var connection = settings.GetString("scheduler_pg", platform.Postgres);
-        if (string.IsNullOrWhiteSpace(connection) || !platform.PostgresSchemaGiven)
-        {
-            return connection ?? "";
-        }
-
-        var builder = new Npgsql.NpgsqlConnectionStringBuilder(connection);
-        if (string.IsNullOrEmpty(builder.SearchPath))
-        {
-            builder.SearchPath = platform.PostgresSchema;
-        }
-
-        return builder.ConnectionString;
     }
 
     /// <summary>Threads for the batch work; half the cores by default, to leave the rest to the speed layer and serving.</summary>

@@ -1,11 +1,12 @@
-using Quartz;
-
 namespace Lambda.Jobs.Scheduled;
 
 /// <summary>The hourly archive of the log into the master dataset.</summary>
-[DisallowConcurrentExecution]
-internal sealed class HourlyArchiveJob(JobRunner runner, IBatchOperations batch) : IJob
+public sealed class HourlyArchiveJob : ScheduledJob
 {
-    public ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken) =>
-        runner.RunAsync(JobNames.Archive, context, batch.ArchiveAsync, cancellationToken);
+    private readonly IBatchOperations _batch;
+
+    internal HourlyArchiveJob(JobRunner runner, IBatchOperations batch)
+        : base(runner) => _batch = batch;
+
+    private protected override Task<long> BodyAsync(CancellationToken cancellationToken) => _batch.ArchiveAsync(cancellationToken);
 }

@@ -1,15 +1,16 @@
-using Quartz;
-
 namespace Lambda.Jobs.Scheduled;
 
 /// <summary>The nightly recompute: archives what is new first, so the batch view covers the day just ended.</summary>
-[DisallowConcurrentExecution]
-internal sealed class NightlyRecomputeJob(JobRunner runner, IBatchOperations batch) : IJob
+public sealed class NightlyRecomputeJob : ScheduledJob
 {
-    public ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken) =>
-        runner.RunAsync(JobNames.Recompute, context, async ct =>
-        {
-            await batch.ArchiveAsync(ct).ConfigureAwait(false);
-            return await batch.RecomputeAsync(full: false, ct).ConfigureAwait(false);
-        }, cancellationToken);
+    private readonly IBatchOperations _batch;
+
+    internal NightlyRecomputeJob(JobRunner runner, IBatchOperations batch)
+        : base(runner) => _batch = batch;
+
+    private protected override async Task<long> BodyAsync(CancellationToken cancellationToken)
+    {
+        await _batch.ArchiveAsync(cancellationToken).ConfigureAwait(false);
+        return await _batch.RecomputeAsync(full: false, cancellationToken).ConfigureAwait(false);
+    }
 }

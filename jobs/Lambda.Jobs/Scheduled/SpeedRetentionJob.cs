@@ -1,6 +1,5 @@
 using Lambda.SharedModel.Views;
 using Microsoft.Extensions.Logging;
-using Quartz;
 
 namespace Lambda.Jobs.Scheduled;
 
@@ -9,27 +8,33 @@ namespace Lambda.Jobs.Scheduled;
 /// covered them exactly for that long. Without a batch version nothing is deleted, so the merge
 /// never loses buckets that only the speed layer has.
 /// </summary>
-[DisallowConcurrentExecution]
-internal sealed class SpeedRetentionJob(JobRunner runner, IViewStore views, SchedulerOptions options, ILoggerFactory loggers) : IJob
+public sealed class SpeedRetentionJob : ScheduledJob
 {
-    private readonly ILogger _logger = loggers.CreateLogger("Lambda.Jobs");
+    private readonly IViewStore _views;
+    private readonly SchedulerOptions _options;
+    private readonly ILogger _logger;
 
-    public ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken) =>
-        runner.RunAsync(JobNames.SpeedRetention, context, DeleteAsync, cancellationToken);
-
-    private async Task<long> DeleteAsync(CancellationToken cancellationToken)
+    internal SpeedRetentionJob(JobRunner runner, IViewStore views, SchedulerOptions options, ILoggerFactory loggers)
+        : base(runner)
     {
-        var current = await views.GetCurrentBatchVersionAsync(cancellationToken).ConfigureAwait(false);
+        _views = views;
+        _options = options;
+        _logger = loggers.CreateLogger("Lambda.Jobs");
+    }
+
+    private protected override async Task<long> BodyAsync(CancellationToken cancellationToken)
+    {
+        var current = await _views.GetCurrentBatchVersionAsync(cancellationToken).ConfigureAwait(false);
         if (current is null)
         {
             JobLog.RetentionNoBatch(_logger);
             return 0;
         }
 
-        var cutoff = current.WatermarkMs - (long)options.RetentionGrace.TotalMilliseconds;
-        var deleted = await views.DeleteSpeedRowsBeforeAsync(cutoff, cancellationToken).ConfigureAwait(false);
+        var cutoff = current.WatermarkMs - (long)_options.RetentionGrace.TotalMilliseconds;
+        var deleted = await _views.DeleteSpeedRowsBeforeAsync(cutoff, cancellationToken).ConfigureAwait(false);
         JobLog.RetentionDeleted(_logger, deleted, DateTimeOffset.FromUnixTimeMilliseconds(cutoff),
-            DateTimeOffset.FromUnixTimeMilliseconds(current.WatermarkMs), options.RetentionGrace);
+            DateTimeOffset.FromUnixTimeMilliseconds(current.WatermarkMs), _options.RetentionGrace);
         return deleted;
     }
 }

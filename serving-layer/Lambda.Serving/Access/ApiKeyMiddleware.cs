@@ -4,15 +4,12 @@ using Microsoft.AspNetCore.Http;
 namespace Lambda.Serving.Access;
 
 /// <summary>
-/// Authenticates every endpoint marked with <see cref="RequiresApiKey"/>: the key comes from
-/// <c>Authorization: Bearer &lt;key&gt;</c> or <c>X-Api-Key</c>, never from the query string (a URL
-/// ends up in logs and browser history, so a key there is refused even when a header is also sent).
-/// Runs after routing and before the rate limiter, which partitions by the caller it sets.
+/// Authenticates every endpoint marked with <see cref="RequiresApiKey"/>: the key comes from a header,
+/// never from the query string (<see cref="PresentedKey"/>). Runs after routing and before the rate
+/// limiter, which partitions by the caller it sets.
 /// </summary>
 public sealed class ApiKeyMiddleware(RequestDelegate next, AccessDirectory directory)
 {
-    private static readonly string[] QueryKeyNames = ["api_key", "apikey", "key", "access_token", "token"];
-
     public async Task InvokeAsync(HttpContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
@@ -22,18 +19,14 @@ public sealed class ApiKeyMiddleware(RequestDelegate next, AccessDirectory direc
             return;
         }
 
-        foreach (var name in QueryKeyNames)
+        if (PresentedKey.InQuery(context.Request) is { } name)
         {
-            if (context.Request.Query.ContainsKey(name))
-            {
-                await Problems.Write(context, StatusCodes.Status400BadRequest, "API key in the query string",
-                    $"API keys are not accepted in the query string (parameter '{name}'): send 'Authorization: Bearer <key>' or 'X-Api-Key: <key>'.",
-                    field: name).ConfigureAwait(false);
-                return;
-            }
+            await Problems.Write(context, StatusCodes.Status400BadRequest, "API key in the query string", PresentedKey.InQueryDetail(name),
+                field: name).ConfigureAwait(false);
+            return;
         }
 
-        var presented = PresentedKey(context.Request);
+        var presented = PresentedKey.FromHeaders(context.Request);
         if (string.IsNullOrEmpty(presented))
         {
             await Unauthorized(context, "No API key: send 'Authorization: Bearer <key>' or 'X-Api-Key: <key>'.").ConfigureAwait(false);
@@ -65,19 +58,7 @@ public sealed class ApiKeyMiddleware(RequestDelegate next, AccessDirectory direc
         await next(context).ConfigureAwait(false);
     }
 
-    private static string? PresentedKey(HttpRequest request)
-    {
-        var header = request.Headers["X-Api-Key"].ToString();
-        if (header.Length > 0)
-        {
-            return header.Trim();
-        }
-        var authorization = request.Headers.Authorization.ToString();
-        const string Bearer = "Bearer ";
-        return authorization.StartsWith(Bearer, StringComparison.OrdinalIgnoreCase) ? authorization[Bearer.Length..].Trim() : null;
-    }
-
-    private static Task Unauthorized(HttpContext context, string detail)
+    internal static Task Unauthorized(HttpContext context, string detail)
     {
         context.Response.Headers.WWWAuthenticate = "Bearer";
         return Problems.Write(context, StatusCodes.Status401Unauthorized, "Unauthorized", detail);

@@ -32,10 +32,11 @@ public static class ServingHost
     /// <summary>
     /// A Kestrel host on <paramref name="urls"/> over the given store, keys and (optional) log.
     /// <paramref name="addServices"/> registers extras a host brings, such as the job history that
-    /// /v1/status lists when the host also schedules jobs.
+    /// /v1/status lists when the host also schedules jobs; <paramref name="operatorPages"/> are pages for
+    /// admin keys only, such as the scheduler's dashboard when the host schedules.
     /// </summary>
     public static WebApplication CreateApp(string[] urls, ServingOptions options, IViewStore store, IApiKeyStore keys, IEventLog? log,
-        Action<IServiceCollection>? addServices = null)
+        Action<IServiceCollection>? addServices = null, IReadOnlyList<OperatorPage>? operatorPages = null)
     {
         ArgumentNullException.ThrowIfNull(urls);
         ArgumentNullException.ThrowIfNull(options);
@@ -53,7 +54,58 @@ public static class ServingHost
         builder.Services.AddServing(options, store, keys, log);
         addServices?.Invoke(builder.Services);
         var app = builder.Build();
+        app.UseOperatorPages(operatorPages ?? []);
         app.UseServing();
+        return app;
+    }
+
+    /// <summary>
+    /// A Kestrel host on <paramref name="urls"/> with operator pages only (no API, no advertisers'
+    /// dashboard): `lambda scheduler --urls` shows its dashboard this way. Keys are checked against
+    /// <paramref name="keys"/> like the API's.
+    /// </summary>
+    public static WebApplication CreateOperatorApp(string[] urls, IApiKeyStore keys, IViewStore store, IReadOnlyList<OperatorPage> operatorPages)
+    {
+        ArgumentNullException.ThrowIfNull(urls);
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+        builder.WebHost.UseUrls(urls);
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.Hosting", LogLevel.Warning);
+        var defaults = new ServingOptions();
+        builder.Services.AddSingleton(new AccessDirectory(keys, store, defaults.AccessCacheDuration,
+            new FailedAuthLimiter(defaults.FailedAuthPerSecond, defaults.FailedAuthBurst)));
+        var app = builder.Build();
+        app.UseOperatorPages(operatorPages);
+        return app;
+    }
+
+    /// <summary>
+    /// Branches each operator page off before the serving pipeline: its own security headers (the
+    /// serving layer's would forbid what the page needs), then <see cref="OperatorGate"/>, then the page.
+    /// </summary>
+    public static IApplicationBuilder UseOperatorPages(this IApplicationBuilder app, IEnumerable<OperatorPage> pages)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        ArgumentNullException.ThrowIfNull(pages);
+        foreach (var page in pages)
+        {
+            app.Map(page.Path, branch =>
+            {
+                branch.UseMiddleware<OperatorPageHeaders>(page.ContentSecurityPolicy);
+                // "/jobs" and "/jobs/" are one page; the page's own links are relative to the latter.
+                branch.Use((context, next) =>
+                {
+                    if (context.Request.Path.HasValue)
+                    {
+                        return next(context);
+                    }
+                    context.Response.Redirect(context.Request.PathBase + "/");
+                    return Task.CompletedTask;
+                });
+                branch.UseMiddleware<OperatorGate>();
+                page.Configure(branch);
+            });
+        }
         return app;
     }
 

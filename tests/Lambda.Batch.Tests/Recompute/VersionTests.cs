@@ -93,6 +93,20 @@ public sealed class VersionTests
     }
 
     [Fact]
+    public async Task a_version_without_a_drift_report_and_no_drift_directory_is_pruned()
+    {
+        // As after a kill -9 between the first version's flip and its drift report.
+        await using var bed = await BatchTestBed.CreateAsync();
+        MasterFixture.Write(bed.MasterRoot, SmallTraffic.Day(new SimulatedLog(), Jan1));
+        var first = (await bed.RecomputeAsync(full: true, keepVersions: 3)).VersionId!.Value;
+        var second = (await bed.RecomputeAsync(full: true, keepVersions: 3)).VersionId!.Value;
+        Directory.Delete(bed.Paths.DriftRoot, recursive: true);
+
+        Assert.Equal([first], await new BatchVersionCatalog(bed.Store, bed.Paths).PruneAsync(keep: 1));
+        Assert.Equal([second], (await bed.Store.ListBatchVersionsAsync()).Select(v => v.VersionId));
+    }
+
+    [Fact]
     public async Task a_version_failing_validation_leaves_the_current_version_and_records_the_failure()
     {
         await using var bed = await BatchTestBed.CreateAsync();
