@@ -32,7 +32,7 @@ internal sealed class KafkaFaultRun(PrivateKafkaCluster cluster, string dataDir)
         var start = new DateTimeOffset(DateTime.UtcNow.Date.AddDays(-2), TimeSpan.Zero);
         var generated = await CliRunner.RunAsync("generate", "--out", file, "--oracle", oracle, "--clean", "--seed", "11",
             "--campaigns", "10", "--users", "2000", "--events", events.ToString(CultureInfo.InvariantCulture),
-            "--event-rate", "20", "--start", start.ToString("O", CultureInfo.InvariantCulture));
+            "--event-rate", EventRate.ToString(CultureInfo.InvariantCulture), "--start", start.ToString("O", CultureInfo.InvariantCulture));
         Assert.True(generated.ExitCode == 0, generated.Error);
         Lines = await File.ReadAllLinesAsync(file);
         var byTopic = Lines.GroupBy(l => JsonDocument.Parse(l).RootElement.GetProperty("type").GetString() switch
@@ -45,7 +45,7 @@ internal sealed class KafkaFaultRun(PrivateKafkaCluster cluster, string dataDir)
         Views = new OracleViews(dataDir, oracle, byTopic);
     }
 
-    /// <summary>`lambda ingest` of a file holding <paramref name="lines"/>; every line must be accepted.</summary>
+    /// <summary>`lambda ingest` of a file holding <paramref name="lines"/> at once; every line must be accepted (none: the topics are created).</summary>
     public async Task IngestAsync(IEnumerable<string> lines)
     {
         var file = Path.Combine(dataDir, $"part-{Guid.NewGuid():N}.jsonl");
@@ -55,8 +55,39 @@ internal sealed class KafkaFaultRun(PrivateKafkaCluster cluster, string dataDir)
         Assert.Contains(ingest.Output, l => l.StartsWith($"accepted {File.ReadLines(file).Count()}, rejected 0", StringComparison.Ordinal));
     }
 
-    /// <summary>`lambda ingest -`: lines are written to its standard input by the caller.</summary>
+    /// <summary>`lambda ingest -`: lines are written to its standard input by <see cref="StreamAsync"/>.</summary>
     public LambdaProcess StartStreamingIngest() => Track(LambdaProcess.WithInput(["ingest", "-", .. Common()]));
+
+    /// <summary>
+    /// Writes <paramref name="lines"/> to a streaming ingest at <see cref="LinesPerSecond"/>: 3 × the
+    /// traffic's event rate, so event time runs about as fast as the wall clock, as in live traffic. A
+    /// burst would compress event time: the speed layer merges its three topics by log time, and a
+    /// topic whose partition leader was slower to append (a new connection, a leader election) then
+    /// falls behind the others by minutes of event time, past the allowed lateness.
+    /// </summary>
+    public static async Task StreamAsync(LambdaProcess ingest, IReadOnlyList<string> lines)
+    {
+        const int Chunk = 100;
+        var started = DateTime.UtcNow;
+        for (var i = 0; i < lines.Count; i += Chunk)
+        {
+            var due = started + TimeSpan.FromSeconds((double)i / LinesPerSecond);
+            if (due > DateTime.UtcNow)
+            {
+                await Task.Delay(due - DateTime.UtcNow);
+            }
+
+            foreach (var line in lines.Skip(i).Take(Chunk))
+            {
+                await ingest.Input.WriteLineAsync(line);
+            }
+
+            await ingest.Input.FlushAsync();
+        }
+    }
+
+    private const int EventRate = 200;
+    private const int LinesPerSecond = 3 * EventRate;
 
     /// <summary>`lambda speed` in a consumer group, its session short so that a lost member is noticed in seconds.</summary>
     public async Task<LambdaProcess> StartSpeedAsync(params string[] extra)

@@ -22,8 +22,8 @@ public sealed class KafkaFaultTests(ITestOutputHelper output) : IDisposable
         using var cluster = PrivateKafkaCluster.Start();
         using var run = new KafkaFaultRun(cluster, _dataDir.Path);
         await run.GenerateAsync(Events);
-        var (first, streamed, posted) = (run.Lines[..10_000], run.Lines[10_000..20_000], run.Lines[20_000..]);
-        await run.IngestAsync(first);
+        var (streamed, posted) = (run.Lines[..20_000], run.Lines[20_000..]);
+        await run.IngestAsync([]);
         var speed = await run.StartSpeedAsync();
         var serve = await run.StartServeAsync();
 
@@ -31,21 +31,12 @@ public sealed class KafkaFaultTests(ITestOutputHelper output) : IDisposable
         // (librdkafka sends as it goes; the flush comes at the end), then the broker leading most
         // partitions is killed with SIGKILL and the other half follows: the ingest is mid-stream.
         var ingest = run.StartStreamingIngest(); // disposed by the run
-        foreach (var line in streamed[..5_000])
-        {
-            await ingest.Input.WriteLineAsync(line);
-        }
-
-        await ingest.Input.FlushAsync();
-        await run.WaitForProcessedAsync(first.Length + 1, speed, 120);
+        await KafkaFaultRun.StreamAsync(ingest, streamed[..10_000]);
+        await run.WaitForProcessedAsync(1, speed, 120);
         var killed = cluster.BusiestLeader();
         cluster.Broker("kill", killed);
         output.WriteLine($"killed broker {killed} with {await run.Views.ProcessedAsync()} records processed");
-        foreach (var line in streamed[5_000..])
-        {
-            await ingest.Input.WriteLineAsync(line);
-        }
-
+        await KafkaFaultRun.StreamAsync(ingest, streamed[10_000..]);
         ingest.Input.Close();
         Assert.True(await ingest.WaitForExitAsync(300) == 0, string.Join('\n', ingest.Errors.TakeLast(20)));
         Assert.Contains(ingest.Output, l => l.StartsWith($"accepted {streamed.Length}, rejected 0", StringComparison.Ordinal));
@@ -72,10 +63,14 @@ public sealed class KafkaFaultTests(ITestOutputHelper output) : IDisposable
         using var run = new KafkaFaultRun(cluster, _dataDir.Path);
         await run.GenerateAsync(Events);
         var (first, refused, rest) = (run.Lines[..10_000], run.Lines[10_000..10_200], run.Lines[10_200..]);
-        await run.IngestAsync(first);
+        await run.IngestAsync([]);
         // Timeouts of 5 s, so that the 20 s outage outlasts every request and delivery of both processes.
         var speed = await run.StartSpeedAsync("--kafka-timeout", "5s");
         var serve = await run.StartServeAsync("--kafka-timeout", "5s");
+        var before = run.StartStreamingIngest(); // disposed by the run
+        await KafkaFaultRun.StreamAsync(before, first);
+        before.Input.Close();
+        Assert.Equal(0, await before.WaitForExitAsync(120));
         await run.WaitForProcessedAsync(first.Length, speed, 120);
 
         var stopped = DateTime.UtcNow;
@@ -125,7 +120,10 @@ public sealed class KafkaFaultTests(ITestOutputHelper output) : IDisposable
             await Task.Delay(response.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(1));
         }
 
-        await run.IngestAsync(rest);
+        var after = run.StartStreamingIngest();
+        await KafkaFaultRun.StreamAsync(after, rest);
+        after.Input.Close();
+        Assert.True(await after.WaitForExitAsync(300) == 0, string.Join('\n', after.Errors.TakeLast(20)));
         await run.WaitForProcessedAsync(run.Lines.Length, speed, 300);
         Assert.Equal(0, await serve.StopAsync(60));
         Assert.Equal(0, await speed.StopAsync(120));
