@@ -4,6 +4,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using Lambda.SharedModel.Events;
+using Lambda.Tests.Shared;
 
 namespace Lambda.Cli.Tests.KafkaFaults;
 

@@ -1,4 +1,5 @@
 using System.Net;
+using Lambda.Tests.Shared;
 using Xunit.Abstractions;
 
 namespace Lambda.Cli.Tests.KafkaFaults;

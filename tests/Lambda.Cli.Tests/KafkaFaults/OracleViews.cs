@@ -76,24 +76,7 @@ internal sealed class OracleViews(string dataDir, string oracleCsv, IReadOnlyDic
     {
         await using var store = await OpenStoreAsync();
         var (from, to) = Span();
-        var speed = new Dictionary<(string, long), (MetricCounts Counts, HyperLogLog Users)>();
-        foreach (var campaign in Campaigns())
-        {
-            foreach (var row in await store.ReadSpeedRowsAsync(campaign, from, to))
-            {
-                var key = (campaign, row.BucketStartMs);
-                var sketch = HyperLogLog.FromBytes(row.UniquesSketch);
-                if (speed.TryGetValue(key, out var sum))
-                {
-                    sum.Users.Merge(sketch);
-                    speed[key] = (sum.Counts + row.Counts, sum.Users);
-                }
-                else
-                {
-                    speed[key] = (row.Counts, sketch);
-                }
-            }
-        }
+        var speed = await SpeedRowSums.ReadAsync(store, Campaigns(), from, to);
 
         var tolerance = 4 * HyperLogLog.StandardError;
         foreach (var (key, o) in _buckets)

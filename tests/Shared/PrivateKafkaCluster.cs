@@ -2,9 +2,8 @@ using System.Globalization;
 using Confluent.Kafka;
 using Lambda.Log.Kafka;
 using Lambda.SharedModel.Events;
-using Lambda.Tests.Shared;
 
-namespace Lambda.Cli.Tests.KafkaFaults;
+namespace Lambda.Tests.Shared;
 
 /// <summary>
 /// A 3-broker cluster of the test's own (infra/kafka-cluster.sh, from ../shared/engines/kafka), so that
@@ -43,7 +42,7 @@ internal sealed class PrivateKafkaCluster : IDisposable
         Assert.True(code == 0, $"broker.sh {action} {id} failed: {output}");
     }
 
-    /// <summary>The broker leading most partitions of the event topics.</summary>
+    /// <summary>The broker leading most partitions of the event topics (ad-served, ad-views, ad-clicks).</summary>
     public int BusiestLeader()
     {
         KafkaNative.EnsureLoaded();
