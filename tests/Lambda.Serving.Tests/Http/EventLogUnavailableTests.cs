@@ -27,12 +27,9 @@ public sealed class EventLogUnavailableTests : IDisposable
     [Fact]
     public async Task an_unacknowledged_delivery_is_a_503_with_retry_after_and_the_retry_lands_each_event_once()
     {
-        await using var store = new SqliteViewStore(Path.Combine(_directory, "views.db"));
-        await store.InitializeAsync();
-        await using var keys = new SqliteApiKeyStore(Path.Combine(_directory, "views.db"));
-        await keys.InitializeAsync();
-        var admin = Lambda.SharedModel.Access.ApiKeys.NewKey();
-        await keys.CreateAsync(Lambda.SharedModel.Access.ApiKeys.NewRecord(admin, null, DateTimeOffset.UtcNow));
+        var (store, keys, admin) = await EventPosts.OpenStoresAsync(_directory);
+        await using var _ = store;
+        await using var __ = keys;
         await using var embedded = EmbeddedEventLog.Open(new EmbeddedLogOptions { RootPath = Path.Combine(_directory, "log") });
         foreach (var topic in Topics.All)
         {
@@ -43,20 +40,14 @@ public sealed class EventLogUnavailableTests : IDisposable
         await using var factory = new ServingFactory(store, keys, log, ServingFactory.TestOptions());
         var client = factory.CreateClient();
         client.DefaultRequestHeaders.Authorization = new("Bearer", admin);
-        var now = DateTimeOffset.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
-        var body = "[" + string.Join(",", Enumerable.Range(0, 20).Select(i =>
-            $$"""{"type":"view","event_id":"e{{i}}","ad_id":"ad{{i % 3}}","user_id":"u1","ip":"10.0.0.1","user_agent":"Mozilla/5.0","event_time":"{{now}}"}""")) + "]";
 
-        var refused = await client.PostAsync("/v1/events", new StringContent(body, Encoding.UTF8, "application/json"));
+        var refused = await client.PostAsync("/v1/events", EventPosts.Views(20));
 
-        Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
-        Assert.True(refused.Headers.RetryAfter?.Delta >= TimeSpan.FromSeconds(1));
-        Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
-        Assert.Contains("Local_MsgTimedOut", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        await EventPosts.AssertUnavailableAsync(refused, "Local_MsgTimedOut");
         Assert.Equal(0, (await embedded.GetOffsetsAsync(new TopicPartition(Topics.Views, 0))).End);
 
         log.Down = false;
-        var accepted = await client.PostAsync("/v1/events", new StringContent(body, Encoding.UTF8, "application/json"));
+        var accepted = await client.PostAsync("/v1/events", EventPosts.Views(20));
 
         Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
         Assert.Equal(20, (await embedded.GetOffsetsAsync(new TopicPartition(Topics.Views, 0))).End);
