@@ -4,6 +4,8 @@
 #   infra/kafka-cluster.sh start [BROKERS]   prints the state folder (its "bootstrap" file holds the
 #                                            servers); fails when the bundled cluster is not there
 #   infra/kafka-cluster.sh stop DIR          stops it and removes the folder
+# LAMBDA_KAFKA_PORT_BASE moves the first port tried (default 39092), e.g. to keep clear of another
+# engineer's clusters on a shared machine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 engine="$(cd .. && pwd)/shared/engines/kafka"
@@ -15,7 +17,8 @@ case "${1:-}" in
     dir=$(mktemp -d -t lambda-kafka.XXXXXX)
     # Brokers on FIRST..FIRST+BROKERS-1 and ZooKeeper on FIRST+10; start.sh refuses ports in use, so
     # a few bases are tried (another engineer's or another run's cluster may hold one).
-    for first in 39092 39192 39292 39392 39492; do
+    base=${LAMBDA_KAFKA_PORT_BASE:-39092}
+    for first in $base $((base + 100)) $((base + 200)) $((base + 300)) $((base + 400)); do
       if bash "$engine/start.sh" "$dir" "$brokers" "$first" $((first + 10)) >"$dir.start.log" 2>&1; then
         rm -f "$dir.start.log"
         echo "$dir"

@@ -24,17 +24,21 @@ public sealed class LambdaProcess : IDisposable
     {
     }
 
+    /// <summary>Starts `lambda` with its standard input open to the test (<see cref="Input"/>), e.g. `lambda ingest -`.</summary>
+    public static LambdaProcess WithInput(params string[] args) => new(new Dictionary<string, string>(), args, ctrlC: false, stdin: true);
+
     /// <param name="ctrlC">
     /// Start the child with SIGINT at its default, so <see cref="InterruptAsync"/> (Ctrl-C) reaches it even
     /// when the tests run from a background shell (`nohup … &amp;`), whose children inherit SIGINT ignored.
     /// </param>
-    private LambdaProcess(IReadOnlyDictionary<string, string> environment, string[] args, bool ctrlC)
+    private LambdaProcess(IReadOnlyDictionary<string, string> environment, string[] args, bool ctrlC, bool stdin = false)
     {
         // coreutils env resets the inherited disposition before it runs dotnet.
         var start = new ProcessStartInfo(ctrlC ? "env" : "dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
+            RedirectStandardInput = stdin,
             UseShellExecute = false,
         };
         if (ctrlC)
@@ -67,6 +71,9 @@ public sealed class LambdaProcess : IDisposable
     public static LambdaProcess StartForCtrlC(params string[] args) => new(new Dictionary<string, string>(), args, ctrlC: true);
 
     public ConcurrentQueue<string> Output { get; } = new();
+
+    /// <summary>The child's standard input, when started by <see cref="WithInput"/>; dispose it to send end of file.</summary>
+    public StreamWriter Input => _process.StandardInput;
 
     public ConcurrentQueue<string> Errors { get; } = new();
 

@@ -86,6 +86,34 @@ internal static class BenchCommand
         command.Subcommands.Add(throughput);
         command.Subcommands.Add(soak);
         command.Subcommands.Add(latency);
+        command.Subcommands.Add(BareProduce());
+        command.Subcommands.Add(BareConsume());
+        return command;
+    }
+
+    // The bare Confluent.Kafka clients that `lambda ingest`, `generate`, `speed` and `archive` are compared with (infra/bench/kafka.sh).
+    private static Command BareProduce()
+    {
+        var bootstrap = new Option<string>("--bootstrap") { Description = "Kafka bootstrap servers.", Required = true };
+        var file = new Argument<string>("file") { Description = "JSON Lines with a type field (lambda generate --out)." };
+        var prefix = new Option<string>("--topic-prefix") { Description = "Prefix of the ad-served, ad-views and ad-clicks topics written (they must exist).", DefaultValueFactory = _ => "" };
+        var compression = new Option<string>("--compression") { Description = "none, lz4 or zstd (default none).", DefaultValueFactory = _ => "none" };
+        var linger = new Option<int>("--linger-ms") { Description = "linger.ms (default 5, as the platform's producer).", DefaultValueFactory = _ => 5 };
+        var command = new Command("kafka-bare-produce", "A bare Confluent.Kafka producer (acks=all, idempotence) sending a JSON Lines file: the floor for lambda ingest.")
+            { bootstrap, file, prefix, compression, linger };
+        command.SetAction((parsed, _) => Lambda.Cli.Bench.KafkaBareClient.ProduceAsync(parsed.GetValue(bootstrap)!, parsed.GetValue(file)!,
+            parsed.GetValue(prefix)!, parsed.GetValue(compression)!, parsed.GetValue(linger), parsed.InvocationConfiguration.Output));
+        return command;
+    }
+
+    private static Command BareConsume()
+    {
+        var bootstrap = new Option<string>("--bootstrap") { Description = "Kafka bootstrap servers.", Required = true };
+        var topics = new Option<string>("--topics") { Description = "Comma-separated topics read from the start to their end (default the three event topics).", DefaultValueFactory = _ => "ad-served,ad-views,ad-clicks" };
+        var command = new Command("kafka-bare-consume", "A bare Confluent.Kafka consumer reading topics from start to end: the floor for the speed layer and the archive.")
+            { bootstrap, topics };
+        command.SetAction((parsed, _) => Lambda.Cli.Bench.KafkaBareClient.ConsumeAsync(parsed.GetValue(bootstrap)!,
+            parsed.GetValue(topics)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), parsed.InvocationConfiguration.Output));
         return command;
     }
 

@@ -134,10 +134,19 @@ internal sealed partial class PartitionFlusher
     private async Task<SpeedPartitionStatus> BuildStatusAsync(PartitionProcessor processor, CancellationToken cancellationToken)
     {
         long lag = 0;
-        for (var t = 0; t < _inputs.Length; t++)
+        try
         {
-            var offsets = await _log.GetOffsetsAsync(_inputs[t], cancellationToken).ConfigureAwait(false);
-            lag += offsets.LagFrom(processor.NextOffsets[t]);
+            for (var t = 0; t < _inputs.Length; t++)
+            {
+                var offsets = await _log.GetOffsetsAsync(_inputs[t], cancellationToken).ConfigureAwait(false);
+                lag += offsets.LagFrom(processor.NextOffsets[t]);
+            }
+        }
+        catch (LogUnavailableException)
+        {
+            // The lag is only reported: a log that cannot answer now (a Kafka outage) must not hold up the
+            // flush of rows already processed, nor the hand-over of a revoked partition. The last known lag stands.
+            lag = Status?.Lag ?? 0;
         }
 
         var now = _time.GetUtcNow();

@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using Lambda.SharedModel.Log;
 using Lambda.SharedModel.Views;
 using Microsoft.Extensions.Logging;
 
@@ -19,6 +20,9 @@ internal sealed partial class WorkerLoop
     // An idle loop still wakes for its partitions' next flush, but never spins.
     private static readonly TimeSpan MinFlushWait = TimeSpan.FromMilliseconds(2);
     private static readonly TimeSpan HandOverTimeout = TimeSpan.FromSeconds(30);
+    // While the log is unavailable, steps are retried from 100 ms, doubling to 5 s, as the view writer does.
+    private static readonly TimeSpan MinLogBackoff = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan MaxLogBackoff = TimeSpan.FromSeconds(5);
 
     // At most one command per partition per rebalance is waiting, so the channel needs no bound.
     private readonly Channel<Command> _commands = Channel.CreateUnbounded<Command>(new UnboundedChannelOptions { SingleReader = true });
@@ -57,6 +61,7 @@ internal sealed partial class WorkerLoop
     public async Task RunAsync(CancellationToken stop)
     {
         var idleDelay = MinIdleDelay;
+        var logBackoff = MinLogBackoff;
         var failed = true;
         try
         {
@@ -70,6 +75,7 @@ internal sealed partial class WorkerLoop
                 }
 
                 var processed = 0;
+                var unavailable = false;
                 for (var i = 0; i < _workers.Count; i++)
                 {
                     try
@@ -80,8 +86,23 @@ internal sealed partial class WorkerLoop
                     {
                         await DropFencedAsync(_workers[i--], fenced).ConfigureAwait(false);
                     }
+                    catch (LogUnavailableException down)
+                    {
+                        // A Kafka outage: the step is retried as a whole (a read that failed consumed
+                        // nothing, a flush that failed keeps its rows), so the layer rides it out.
+                        LogUnavailable(_logger, _workers[i].Partition, down.Message, logBackoff.TotalMilliseconds);
+                        unavailable = true;
+                    }
                 }
 
+                if (unavailable)
+                {
+                    await Task.Delay(logBackoff, _time, stop).ConfigureAwait(false);
+                    logBackoff = TimeSpan.FromTicks(Math.Min(logBackoff.Ticks * 2, MaxLogBackoff.Ticks));
+                    continue;
+                }
+
+                logBackoff = MinLogBackoff;
                 if (processed == 0)
                 {
                     await Task.Delay(UntilNextFlush(idleDelay), _time, stop).ConfigureAwait(false);
@@ -255,6 +276,9 @@ internal sealed partial class WorkerLoop
 
     [LoggerMessage(EventId = 3012, Level = LogLevel.Warning, Message = "Partition {Partition} was claimed by another owner (epoch {CurrentEpoch}, this one held {Epoch}); dropped without a flush, checkpoint or commit")]
     private static partial void LogFenced(ILogger logger, int partition, long epoch, long currentEpoch);
+
+    [LoggerMessage(EventId = 3013, Level = LogLevel.Warning, Message = "Partition {Partition} cannot reach the event log ({Reason}); retrying in {DelayMs} ms")]
+    private static partial void LogUnavailable(ILogger logger, int partition, string reason, double delayMs);
 
     [LoggerMessage(EventId = 3004, Level = LogLevel.Warning, Message = "Partition {Partition} could not flush and checkpoint within {Seconds} s of its revocation; released without them")]
     private static partial void LogHandOverTimedOut(ILogger logger, int partition, double seconds);

@@ -98,24 +98,7 @@ internal sealed class ChaosVerdict
     {
         await using var store = await OpenStoreAsync();
         var (from, to) = Span();
-        var speed = new Dictionary<(string, long), (MetricCounts Counts, HyperLogLog Users)>();
-        foreach (var campaign in Buckets.Keys.Select(k => k.Campaign).Distinct())
-        {
-            foreach (var row in await store.ReadSpeedRowsAsync(campaign, from, to))
-            {
-                var key = (campaign, row.BucketStartMs);
-                var sketch = HyperLogLog.FromBytes(row.UniquesSketch);
-                if (speed.TryGetValue(key, out var sum))
-                {
-                    sum.Users.Merge(sketch);
-                    speed[key] = (sum.Counts + row.Counts, sum.Users);
-                }
-                else
-                {
-                    speed[key] = (row.Counts, sketch);
-                }
-            }
-        }
+        var speed = await SpeedRowSums.ReadAsync(store, Buckets.Keys.Select(k => k.Campaign).Distinct(), from, to);
 
         long deficit = 0, rowLate = 0, uniquesChecked = 0;
         var tolerance = 4 * HyperLogLog.StandardError;

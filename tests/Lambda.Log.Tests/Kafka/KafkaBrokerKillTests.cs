@@ -12,9 +12,9 @@ namespace Lambda.Log.Tests.Kafka;
 /// kill -9 of the broker leading most partitions while records are appended and read, on a private
 /// 3-broker cluster (infra/kafka-cluster.sh, from ../shared/engines/kafka; skipped without it, failed
 /// on CI). Every acknowledged record must be in the log exactly once afterwards, and the reader that
-/// ran through the fault must have seen each at most once. The views' side of the fault is not here.
+/// ran through the fault must have seen each at most once. The views' side is KafkaFaultTests (tests/Lambda.Cli.Tests).
 /// </summary>
-public sealed class KafkaBrokerKillTests : IAsyncLifetime
+public sealed class KafkaBrokerKillTests
 {
     private const string Topic = "ad-served";
     private const int Partitions = 6;
@@ -22,40 +22,11 @@ public sealed class KafkaBrokerKillTests : IAsyncLifetime
     private const int BatchSize = 400;
     private const int KillAfterBatch = 8;
 
-    private string? _clusterDir;
-    private string? _unavailable;
-
-    public Task InitializeAsync()
-    {
-        var script = RepositoryFile("infra/kafka-cluster.sh");
-        var (code, output) = FaultEnvironment.Run("bash", script, "start", "3");
-        if (code == 0)
-        {
-            _clusterDir = output.Trim();
-        }
-        else
-        {
-            _unavailable = $"no private 3-broker Kafka cluster: {output.Trim()}";
-        }
-
-        return Task.CompletedTask;
-    }
-
-    public Task DisposeAsync()
-    {
-        if (_clusterDir is not null)
-        {
-            FaultEnvironment.Run("bash", RepositoryFile("infra/kafka-cluster.sh"), "stop", _clusterDir);
-        }
-
-        return Task.CompletedTask;
-    }
-
     [SkippableFact]
     public async Task killing_the_busiest_leader_loses_no_acknowledged_record_and_duplicates_none()
     {
-        FaultEnvironment.Require(_unavailable);
-        var bootstrap = File.ReadAllText(Path.Combine(_clusterDir!, "bootstrap")).Trim();
+        using var cluster = PrivateKafkaCluster.Start();
+        var bootstrap = cluster.Bootstrap;
         var options = new KafkaLogOptions { BootstrapServers = bootstrap, DeliveryTimeout = TimeSpan.FromSeconds(60), RequestTimeout = TimeSpan.FromSeconds(30) };
         await using var log = new KafkaEventLog(options);
         await log.CreateTopicAsync(Topic, Partitions);
@@ -73,8 +44,8 @@ public sealed class KafkaBrokerKillTests : IAsyncLifetime
             {
                 if (b == KillAfterBatch)
                 {
-                    killed = BusiestLeader(bootstrap);
-                    Assert.Equal(0, FaultEnvironment.Run("bash", EngineFile("broker.sh"), _clusterDir!, "kill", killed.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)).ExitCode);
+                    killed = cluster.BusiestLeader();
+                    cluster.Broker("kill", killed.Value);
                 }
 
                 var batch = Enumerable.Range(0, BatchSize).Select(i => $"r{b}-{i}").ToList();
@@ -167,13 +138,6 @@ public sealed class KafkaBrokerKillTests : IAsyncLifetime
         return counts;
     }
 
-    private static int BusiestLeader(string bootstrap)
-    {
-        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = bootstrap }).SetLogHandler((_, _) => { }).Build();
-        var topic = admin.GetMetadata(Topic, TimeSpan.FromSeconds(30)).Topics.Single();
-        return topic.Partitions.GroupBy(p => p.Leader).OrderByDescending(g => g.Count()).First().Key;
-    }
-
     private static async Task WaitUntilAsync(Func<bool> condition, TimeSpan patience)
     {
         var deadline = DateTime.UtcNow + patience;
@@ -182,22 +146,5 @@ public sealed class KafkaBrokerKillTests : IAsyncLifetime
             Assert.True(DateTime.UtcNow < deadline, $"the reader did not catch up within {patience}");
             await Task.Delay(200);
         }
-    }
-
-    private static string EngineFile(string name) =>
-        Path.Combine(Path.GetDirectoryName(RepositoryFile("infra/kafka-cluster.sh"))!, "..", "..", "shared", "engines", "kafka", name);
-
-    private static string RepositoryFile(string relative)
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var path = Path.Combine(dir.FullName, relative);
-            if (File.Exists(path))
-            {
-                return path;
-            }
-        }
-
-        throw new FileNotFoundException($"{relative} not found above {AppContext.BaseDirectory}");
     }
 }

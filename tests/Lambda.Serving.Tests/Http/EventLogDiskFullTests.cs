@@ -19,12 +19,9 @@ public sealed class EventLogDiskFullTests
         Directory.CreateDirectory(directory);
         try
         {
-            await using var store = new SqliteViewStore(Path.Combine(directory, "views.db"));
-            await store.InitializeAsync();
-            await using var keys = new SqliteApiKeyStore(Path.Combine(directory, "views.db"));
-            await keys.InitializeAsync();
-            var admin = Lambda.SharedModel.Access.ApiKeys.NewKey();
-            await keys.CreateAsync(Lambda.SharedModel.Access.ApiKeys.NewRecord(admin, null, DateTimeOffset.UtcNow));
+            var (store, keys, admin) = await EventPosts.OpenStoresAsync(directory);
+            await using var _ = store;
+            await using var __ = keys;
             await using var log = EmbeddedEventLog.Open(new EmbeddedLogOptions { RootPath = Path.Combine(disk.Path, "log"), Fsync = FsyncPolicy.EveryFlush });
             foreach (var topic in Topics.All)
             {
@@ -34,21 +31,14 @@ public sealed class EventLogDiskFullTests
             await using var factory = new ServingFactory(store, keys, log, ServingFactory.TestOptions());
             var client = factory.CreateClient();
             client.DefaultRequestHeaders.Authorization = new("Bearer", admin);
-            var now = DateTimeOffset.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
-            var body = "[" + string.Join(",", Enumerable.Range(0, 50).Select(i =>
-                $$"""{"type":"view","event_id":"e{{i}}","ad_id":"ad{{i % 7}}","user_id":"u1","ip":"10.0.0.1","user_agent":"Mozilla/5.0","event_time":"{{now}}"}""")) + "]";
-
             disk.Fill();
-            var refused = await client.PostAsync("/v1/events", new StringContent(body, Encoding.UTF8, "application/json"));
+            var refused = await client.PostAsync("/v1/events", EventPosts.Views(50));
 
-            Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
-            Assert.True(refused.Headers.RetryAfter?.Delta >= TimeSpan.FromSeconds(1));
-            Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
-            Assert.Contains("space", await refused.Content.ReadAsStringAsync(), StringComparison.OrdinalIgnoreCase);
+            await EventPosts.AssertUnavailableAsync(refused, "space");
             Assert.Equal(0, (await log.GetOffsetsAsync(new TopicPartition(Topics.Views, 0))).End);
 
             disk.Free();
-            var accepted = await client.PostAsync("/v1/events", new StringContent(body, Encoding.UTF8, "application/json"));
+            var accepted = await client.PostAsync("/v1/events", EventPosts.Views(50));
 
             Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
             Assert.Equal(50, (await log.GetOffsetsAsync(new TopicPartition(Topics.Views, 0))).End);

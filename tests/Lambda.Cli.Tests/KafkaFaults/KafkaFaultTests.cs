@@ -1,0 +1,139 @@
+using System.Net;
+using Lambda.Tests.Shared;
+using Xunit.Abstractions;
+
+namespace Lambda.Cli.Tests.KafkaFaults;
+
+/// <summary>
+/// Faults of a real 3-broker Kafka cluster (replication 3, min.insync.replicas 2, acks=all with
+/// idempotence) under the running platform, each ending with the speed and batch views compared with
+/// the generator's oracle (<see cref="OracleViews"/>). Each test starts its own cluster, so the shared
+/// one stays intact. The broker kill runs in every CI run; the whole-cluster outage needs LAMBDA_LONG_TESTS=1.
+/// </summary>
+public sealed class KafkaFaultTests(ITestOutputHelper output) : IDisposable
+{
+    private const int Events = 30_000;
+    private readonly TempDirectory _dataDir = new();
+
+    public void Dispose() => _dataDir.Dispose();
+
+    [SkippableFact]
+    public async Task killing_the_busiest_leader_during_ingest_and_consumption_loses_no_acknowledged_event_and_counts_none_twice()
+    {
+        using var cluster = PrivateKafkaCluster.Start();
+        using var run = new KafkaFaultRun(cluster, _dataDir.Path);
+        await run.GenerateAsync(Events);
+        var (streamed, posted) = (run.Lines[..20_000], run.Lines[20_000..]);
+        await run.IngestAsync([]);
+        var speed = await run.StartSpeedAsync();
+        var serve = await run.StartServeAsync();
+
+        // `lambda ingest -` is fed half its lines, which flow to the brokers and on to the speed layer
+        // (librdkafka sends as it goes; the flush comes at the end), then the broker leading most
+        // partitions is killed with SIGKILL and the other half follows: the ingest is mid-stream.
+        var ingest = run.StartStreamingIngest(); // disposed by the run
+        await KafkaFaultRun.StreamAsync(ingest, streamed[..10_000]);
+        await run.WaitForProcessedAsync(1, speed, 120);
+        var killed = cluster.BusiestLeader();
+        cluster.Broker("kill", killed);
+        output.WriteLine($"killed broker {killed} with {await run.Views.ProcessedAsync()} records processed");
+        await KafkaFaultRun.StreamAsync(ingest, streamed[10_000..]);
+        ingest.Input.Close();
+        Assert.True(await ingest.WaitForExitAsync(300) == 0, string.Join('\n', ingest.Errors.TakeLast(20)));
+        Assert.Contains(ingest.Output, l => l.StartsWith($"accepted {streamed.Length}, rejected 0", StringComparison.Ordinal));
+
+        // The rest through the API while the broker is still dead: two replicas remain, enough for min.insync.replicas 2.
+        await run.PostAllAsync(posted, 200);
+
+        await run.WaitForProcessedAsync(run.Lines.Length, speed, 300);
+        Assert.Equal(0, await serve.StopAsync(60));
+        Assert.Equal(0, await speed.StopAsync(120));
+        await run.ArchiveAndRecomputeAsync();
+
+        await run.Views.AssertLogHoldsEachRecordOnceAsync(cluster.Bootstrap);
+        var batchRows = await run.Views.AssertBatchEqualsOracleAsync();
+        var speedRows = await run.Views.AssertSpeedEqualsOracleAsync();
+        output.WriteLine($"{run.Lines.Length} records; batch {batchRows} rows and speed {speedRows} rows equal to the oracle");
+    }
+
+    [SkippableFact]
+    public async Task speed_and_serve_ride_out_every_broker_stopped_for_20_seconds_and_the_views_equal_the_oracle()
+    {
+        Skip.IfNot(Environment.GetEnvironmentVariable("LAMBDA_LONG_TESTS") == "1", "a long test: set LAMBDA_LONG_TESTS=1");
+        using var cluster = PrivateKafkaCluster.Start();
+        using var run = new KafkaFaultRun(cluster, _dataDir.Path);
+        await run.GenerateAsync(Events);
+        var (first, refused, rest) = (run.Lines[..10_000], run.Lines[10_000..10_200], run.Lines[10_200..]);
+        await run.IngestAsync([]);
+        // Timeouts of 5 s, so that the 20 s outage outlasts every request and delivery of both processes.
+        var speed = await run.StartSpeedAsync("--kafka-timeout", "5s");
+        var serve = await run.StartServeAsync("--kafka-timeout", "5s");
+        var before = run.StartStreamingIngest(); // disposed by the run
+        await KafkaFaultRun.StreamAsync(before, first);
+        before.Input.Close();
+        Assert.Equal(0, await before.WaitForExitAsync(120));
+        await run.WaitForProcessedAsync(first.Length, speed, 120);
+
+        var stopped = DateTime.UtcNow;
+        for (var b = 0; b < 3; b++)
+        {
+            cluster.Broker("stop", b);
+        }
+
+        // While no broker runs, a POST cannot be acknowledged: 503 with Retry-After, once the delivery timed out.
+        using (var response = await run.PostAsync(refused))
+        {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+            Assert.True(response.Headers.RetryAfter?.Delta >= TimeSpan.FromSeconds(1), "no Retry-After");
+        }
+
+        var outage = TimeSpan.FromSeconds(20) - (DateTime.UtcNow - stopped);
+        if (outage > TimeSpan.Zero)
+        {
+            await Task.Delay(outage);
+        }
+
+        for (var b = 0; b < 3; b++)
+        {
+            cluster.Broker("start", b);
+        }
+
+        output.WriteLine($"all brokers down for {(DateTime.UtcNow - stopped).TotalSeconds:F0} s");
+        Assert.False(speed.HasExited, "lambda speed stopped during the outage:\n" + string.Join('\n', speed.Errors.TakeLast(30)));
+        Assert.Contains(speed.Errors, l => l.Contains("cannot reach the event log", StringComparison.Ordinal));
+
+        // The refused request is sent again as Retry-After says, until the cluster acknowledges it (the
+        // brokers need a few seconds before the partitions have two in-sync replicas again).
+        var deadline = DateTime.UtcNow.AddMinutes(3);
+        var sends = 1;
+        while (true)
+        {
+            using var response = await run.PostAsync(refused);
+            if (response.StatusCode == HttpStatusCode.Accepted)
+            {
+                break;
+            }
+
+            sends++;
+
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+            Assert.True(DateTime.UtcNow < deadline, "POST /v1/events still refused 3 minutes after the brokers started");
+            await Task.Delay(response.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(1));
+        }
+
+        var after = run.StartStreamingIngest();
+        await KafkaFaultRun.StreamAsync(after, rest);
+        after.Input.Close();
+        Assert.True(await after.WaitForExitAsync(300) == 0, string.Join('\n', after.Errors.TakeLast(20)));
+        await run.WaitForProcessedAsync(run.Lines.Length, speed, 300);
+        Assert.Equal(0, await serve.StopAsync(60));
+        Assert.Equal(0, await speed.StopAsync(120));
+        await run.ArchiveAndRecomputeAsync();
+
+        // A refused request may have been written in part before its delivery timed out: resent, its
+        // events may sit in the log twice, and both layers must count them once (event ids).
+        var batchRows = await run.Views.AssertBatchEqualsOracleAsync();
+        var speedRows = await run.Views.AssertSpeedEqualsOracleAsync(resent: (sends - 1L) * refused.Length);
+        output.WriteLine($"{run.Lines.Length} records; the refused request sent {sends} times; batch {batchRows} rows and speed {speedRows} rows equal to the oracle");
+    }
+}
