@@ -54,9 +54,7 @@ public sealed class OperatorGate(RequestDelegate next, AccessDirectory directory
         var authentication = await directory.AuthenticateAsync(key, context.RequestAborted).ConfigureAwait(false);
         if (authentication.Throttled)
         {
-            context.Response.Headers.RetryAfter = "1";
-            await Problems.Write(context, StatusCodes.Status429TooManyRequests, "Too many failed authentications",
-                "Too many requests with unknown API keys reached this host; retry after 1 s.").ConfigureAwait(false);
+            await Problems.TooManyFailedAuthentications(context).ConfigureAwait(false);
             return;
         }
 

@@ -50,6 +50,15 @@ public static class Problems
         });
     }
 
+    /// <summary>The 429 for a key not looked up because too many unknown keys reached this host (see <c>FailedAuthLimiter</c>).</summary>
+    public static Task TooManyFailedAuthentications(HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        context.Response.Headers.RetryAfter = "1";
+        return Write(context, StatusCodes.Status429TooManyRequests, "Too many failed authentications",
+            "Too many requests with unknown API keys reached this host; retry after 1 s.");
+    }
+
     /// <summary>Writes a problem straight to the response (for middleware, which has no endpoint result).</summary>
     public static async Task Write(HttpContext context, int status, string title, string detail, string? field = null)
     {
