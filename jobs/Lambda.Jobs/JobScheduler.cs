@@ -206,7 +206,8 @@ public sealed class JobScheduler : IAsyncDisposable
         var stored = connection.GetRecurringJobs([name]).FirstOrDefault();
         var cron = schedule.Cron;
         var timeZone = TimeZoneInfo.FindSystemTimeZoneById(schedule.TimeZone);
-        if (stored is { Cron: var oldCron } && (oldCron != cron || stored.TimeZoneId != timeZone.Id))
+        // A job never scheduled comes back as an entry with no cron: nothing changed for it.
+        if (stored is { Cron: { Length: > 0 } oldCron } && (oldCron != cron || stored.TimeZoneId != timeZone.Id))
         {
             JobLog.Rescheduled(_logger, name, $"{oldCron} ({stored.TimeZoneId})", $"{cron} ({timeZone.Id})");
         }

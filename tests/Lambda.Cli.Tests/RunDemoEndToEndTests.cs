@@ -21,6 +21,9 @@ public sealed class RunDemoEndToEndTests : IDisposable
 
         var keyLine = await lambda.WaitForLineAsync("demo: admin key", 120);
         await lambda.WaitForLineAsync("demo: batch view", 180);
+        // A short account up to the first numbers: what started, where, the keys, the jobs; no library chatter.
+        var console = lambda.Output.TakeWhile(l => !l.StartsWith("demo: batch view", StringComparison.Ordinal)).Count() + 1 + lambda.Errors.Count;
+        Assert.True(console <= 15, $"{console} console lines before the batch view:\n{string.Join('\n', lambda.Output)}\n{string.Join('\n', lambda.Errors)}");
         var advertiserLine = await lambda.WaitForLineAsync("demo: advertiser key", 10);
         var key = keyLine.Split(' ', StringSplitOptions.RemoveEmptyEntries)[^1];
         var campaign = advertiserLine.Split("campaign ")[1].TrimEnd(')');

@@ -22,6 +22,8 @@ public sealed class ScheduleTests : IAsyncLifetime
 
         Assert.Equal(new DateTimeOffset(2026, 11, 22, 2, 0, 0, TimeSpan.Zero), (await scheduler.NextFireTimesAsync(default))[JobNames.Recompute]);
         Assert.Empty(await _bed.History.ListRunsAsync(JobNames.Recompute, 10));
+        // A first start on a new schedule changes no schedule: no "schedule changed" warning.
+        Assert.DoesNotContain(_bed.Logs.Entries, e => e.Id.Id == 6006);
 
         await SchedulerTestBed.UntilAsync(
             async () => (await _bed.EndedRunsAsync(JobNames.Recompute)).Count == 1,
