@@ -23,6 +23,10 @@ public sealed class MetricsQuery : IDisposable
     private readonly IViewStore _store;
     private readonly TimeProvider _time;
     private readonly ViewCache _cache;
+    // Answers computed at once: one core fewer than the machine has, so a flood of distinct, uncached
+    // queries (each reads, merges, encodes and compresses up to megabytes) queues here instead of taking
+    // every core from cheap requests such as /v1/health and cached answers.
+    private readonly SemaphoreSlim _computeSlots = new(Math.Max(1, Environment.ProcessorCount - 1));
     private readonly ViewGenerationGate _generations;
     private readonly ConcurrentDictionary<(AnswerKey Key, long Generation), Lazy<Task<CachedAnswer>>> _inFlight = new();
 
@@ -64,9 +68,17 @@ public sealed class MetricsQuery : IDisposable
         var shape = new MergeInput(fromMs, toMs, granularity, null, [], [], [], null);
         if (_cache.SpeedTtl <= TimeSpan.Zero)
         {
-            var readAt = _time.GetTimestamp();
-            var answer = await ComputeAsync(campaignId, shape, cancellationToken).ConfigureAwait(false);
-            return new CachedAnswer(answer, EncodedAnswer.Of(answer), 0, readAt);
+            await _computeSlots.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                var readAt = _time.GetTimestamp();
+                var answer = await ComputeAsync(campaignId, shape, cancellationToken).ConfigureAwait(false);
+                return new CachedAnswer(answer, EncodedAnswer.Of(answer), 0, readAt);
+            }
+            finally
+            {
+                _computeSlots.Release();
+            }
         }
 
         // Read (or a young enough read reused) before the cache lookup: an entry of this generation
@@ -100,6 +112,7 @@ public sealed class MetricsQuery : IDisposable
 
     private async Task<CachedAnswer> ComputeAndCacheAsync(AnswerKey key, long generation, MergeInput shape)
     {
+        await _computeSlots.WaitAsync().ConfigureAwait(false);
         try
         {
             // Started after `generation` was read, so the rows read include every write it counts.
@@ -118,6 +131,7 @@ public sealed class MetricsQuery : IDisposable
         }
         finally
         {
+            _computeSlots.Release();
             _inFlight.TryRemove((key, generation), out _);
         }
     }
@@ -238,7 +252,11 @@ public sealed class MetricsQuery : IDisposable
     }
 
     /// <inheritdoc />
-    public void Dispose() => _cache.Dispose();
+    public void Dispose()
+    {
+        _cache.Dispose();
+        _computeSlots.Dispose();
+    }
 
     private readonly record struct AnswerKey(string CampaignId, long FromMs, long ToMs, Granularity Granularity);
 
