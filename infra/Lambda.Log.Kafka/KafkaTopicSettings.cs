@@ -19,16 +19,28 @@ internal sealed class KafkaTopicSettings(IAdminClient admin, KafkaLogOptions opt
         }
 
         List<DescribeConfigsResult> results;
-        try
+        var started = TimeProvider.System.GetTimestamp();
+        while (true)
         {
-            results = await admin.DescribeConfigsAsync([new ConfigResource { Type = ResourceType.Topic, Name = topic }],
-                    new DescribeConfigsOptions { RequestTimeout = options.RequestTimeout })
-                .WaitAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (KafkaException e)
-        {
-            throw new KafkaUnavailableException(options.BootstrapServers, options.RequestTimeout,
-                $"reading the settings of topic '{topic}': {e.Error.Reason}", e);
+            try
+            {
+                results = await admin.DescribeConfigsAsync([new ConfigResource { Type = ResourceType.Topic, Name = topic }],
+                        new DescribeConfigsOptions { RequestTimeout = options.RequestTimeout })
+                    .WaitAsync(cancellationToken).ConfigureAwait(false);
+                break;
+            }
+            catch (DescribeConfigsException e) when (e.Results.Any(r => r.Error.Code == ErrorCode.UnknownTopicOrPart)
+                && TimeProvider.System.GetElapsedTime(started) < options.RequestTimeout)
+            {
+                // A topic another process has just created is in the metadata of one broker before the
+                // broker answering this request knows it: ask again shortly.
+                await Task.Delay(TimeSpan.FromMilliseconds(200), cancellationToken).ConfigureAwait(false);
+            }
+            catch (KafkaException e)
+            {
+                throw new KafkaUnavailableException(options.BootstrapServers, options.RequestTimeout,
+                    $"reading the settings of topic '{topic}': {e.Error.Reason}", e);
+            }
         }
 
         var wanted = options.TopicConfigs();
