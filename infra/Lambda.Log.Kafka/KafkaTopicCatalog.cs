@@ -63,13 +63,13 @@ internal sealed class KafkaTopicCatalog : IDisposable
     }
 
     public IReadOnlyList<TopicDescription> List() =>
-        [.. Visible(Refresh()).Select(t => new TopicDescription(t.Topic, t.Partitions.Count))];
+        [.. Visible(RefreshWithKnownTopics()).Select(t => new TopicDescription(t.Topic, t.Partitions.Count))];
 
     /// <summary>Every topic's replication and settings as the cluster has them now; creates nothing.</summary>
     public async Task<IReadOnlyList<KafkaTopicState>> DescribeAsync(CancellationToken cancellationToken)
     {
         var states = new List<KafkaTopicState>();
-        foreach (var t in Visible(await Task.Run(Refresh, cancellationToken).ConfigureAwait(false)))
+        foreach (var t in Visible(await Task.Run(RefreshWithKnownTopics, cancellationToken).ConfigureAwait(false)))
         {
             var configs = await _settings.ReadAsync(t.Topic, cancellationToken).ConfigureAwait(false);
             states.Add(new KafkaTopicState(t.Topic, t.Partitions.Count,
@@ -180,6 +180,33 @@ internal sealed class KafkaTopicCatalog : IDisposable
     }
 
     private List<TopicMetadata> Refresh() => RefreshAll().Topics;
+
+    // Metadata comes from whichever broker librdkafka asks, and a broker learns of a new topic a moment
+    // after the controller: a listing right after CreateAsync could miss the topic just created. Topics
+    // this catalog created or checked are known to exist, so a listing without them is asked again.
+    private List<TopicMetadata> RefreshWithKnownTopics()
+    {
+        var deadline = DateTime.UtcNow + _timeout;
+        while (true)
+        {
+            var topics = Refresh();
+            var listed = Visible(topics).Select(t => t.Topic).ToHashSet(StringComparer.Ordinal);
+            var missing = _checked.Keys.Where(t => !listed.Contains(t)).ToList();
+            if (missing.Count == 0)
+            {
+                return topics;
+            }
+
+            if (DateTime.UtcNow >= deadline)
+            {
+                // Deleted behind our back after all: forget it, so later listings do not wait for it.
+                missing.ForEach(t => _checked.TryRemove(t, out _));
+                return topics;
+            }
+
+            Thread.Sleep(MetadataPollInterval);
+        }
+    }
 
     // All-topics metadata: asking for one named topic could auto-create it on brokers that allow that.
     private Metadata RefreshAll()
