@@ -1,6 +1,7 @@
 using System.Text;
 using Lambda.SharedModel.Codec;
 using Lambda.SharedModel.Sketches;
+using Lambda.Speed.State;
 using static Lambda.Speed.Tests.ProcessorHarness;
 
 namespace Lambda.Speed.Tests;
@@ -125,7 +126,38 @@ public class PartitionProcessorTests
         var h = new ProcessorHarness(new SpeedOptions { AllowedLateness = TimeSpan.Zero, IdleTimeout = TimeSpan.FromSeconds(30) });
         h.View("ad-1", Minute(0));
         h.Served("ad-1", "camp-A", Minute(5));
+        h.Click("ad-1", Minute(5));
         Assert.Equal(Minute(0), h.Processor.WatermarkMs); // views hold it back
+
+        h.Processor.AdvanceLogTime(h.Processor.LogTimeMs + 31_000);
+        Assert.Equal(Minute(5), h.Processor.WatermarkMs);
+    }
+
+    [Fact]
+    public void a_topic_without_a_record_yet_holds_the_watermark_so_a_burst_whose_served_records_land_last_counts_them()
+    {
+        // On Kafka each topic has its own leader: a burst spanning minutes of event time can land its
+        // views and clicks before the served records they follow.
+        var h = new ProcessorHarness(new SpeedOptions { AllowedLateness = TimeSpan.Zero, IdleTimeout = TimeSpan.FromSeconds(30) });
+        h.View("ad-1", Minute(8));
+        h.Click("ad-1", Minute(8));
+        Assert.Equal(EventTimeWatermark.Start, h.Processor.WatermarkMs);
+
+        h.Served("ad-1", "camp-A", Minute(1));
+        h.Served("ad-1", "camp-A", Minute(8));
+
+        var first = h.Counts("camp-A", Minute(1));
+        Assert.Equal((1, 0L), (first.Impressions, first.Late));
+        Assert.Equal((1, 1, 1), (h.Counts("camp-A", Minute(8)).Impressions, h.Counts("camp-A", Minute(8)).Views, h.Counts("camp-A", Minute(8)).Clicks));
+        Assert.Equal(Minute(8), h.Processor.WatermarkMs);
+    }
+
+    [Fact]
+    public void a_topic_that_never_has_a_record_stops_holding_the_watermark_after_the_idle_timeout()
+    {
+        var h = new ProcessorHarness(new SpeedOptions { AllowedLateness = TimeSpan.Zero, IdleTimeout = TimeSpan.FromSeconds(30) });
+        h.Served("ad-1", "camp-A", Minute(5));
+        Assert.Equal(EventTimeWatermark.Start, h.Processor.WatermarkMs);
 
         h.Processor.AdvanceLogTime(h.Processor.LogTimeMs + 31_000);
         Assert.Equal(Minute(5), h.Processor.WatermarkMs);
@@ -139,6 +171,7 @@ public class PartitionProcessorTests
         h.Flush();
         Assert.False(h.Rows[("camp-A", Minute(0))].Final);
 
+        h.AfterIdleTimeout(); // views and clicks have no record: after the idle timeout they hold nothing back
         h.Served("ad-1", "camp-A", Minute(1) + 1);
         h.Flush();
         Assert.True(h.Rows[("camp-A", Minute(0))].Final);

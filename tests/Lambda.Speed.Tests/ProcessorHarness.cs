@@ -62,6 +62,13 @@ internal sealed class ProcessorHarness
     /// <summary>Moves the log clock: the next record is appended at <paramref name="logTimeMs"/> (or later).</summary>
     public void AdvanceLogTimeTo(long logTimeMs) => _logTime = Math.Max(_logTime, logTimeMs - 1);
 
+    /// <summary>
+    /// Moves the log clock past the idle timeout, so that topics silent since (or without a record
+    /// until) now stop holding the watermark: tests that feed one topic call it before the record
+    /// meant to move the watermark.
+    /// </summary>
+    public void AfterIdleTimeout() => AdvanceLogTimeTo(_logTime + (long)Options.IdleTimeout.TotalMilliseconds + 2);
+
     public void Send(AdEventRecord record) => SendRaw((int)record.Kind, _encoder.Encode(record), Encoding.UTF8.GetBytes(record.AdId));
 
     public void SendRaw(int topic, byte[] value, byte[]? key = null, long? logTimeMs = null)

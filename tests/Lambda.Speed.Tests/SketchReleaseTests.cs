@@ -23,6 +23,7 @@ public sealed class SketchReleaseTests
     {
         var h = new ProcessorHarness(Options());
         ServeUsers(h, "camp-A", 0, 300);
+        h.AfterIdleTimeout();
         h.Served("ad-x", "camp-B", Minute(3)); // the watermark passes minute 0's end plus the join horizon
         h.Flush();
         var stored = h.Rows[("camp-A", Minute(0))];
@@ -64,6 +65,7 @@ public sealed class SketchReleaseTests
     {
         var h = new ProcessorHarness(Options());
         ServeUsers(h, "camp-A", 0, 10);
+        h.AfterIdleTimeout();
         h.Served("ad-x", "camp-B", Minute(3));
         h.Served("ad-camp-A", "camp-A", Minute(0) + 7, user: "late-user"); // dirty again, not flushed
 
@@ -89,6 +91,7 @@ public sealed class SketchReleaseTests
             h.Served("ad-dense", "camp-dense", Minute(0) + u, user: $"u{u}");
         }
 
+        h.AfterIdleTimeout();
         h.Served("ad-x", "camp-B", Minute(3));
         h.Flush();
         var before = h.Processor.StateSize;
@@ -108,6 +111,7 @@ public sealed class SketchReleaseTests
     {
         var h = new ProcessorHarness(Options());
         h.Served("ad-x", "camp-B", Minute(5));
+        h.Processor.AdvanceLogTime(h.Processor.LogTimeMs + (long)h.Options.IdleTimeout.TotalMilliseconds + 1); // views and clicks never come
         h.Served("ad-y", "camp-C", Minute(0) + 1, user: "late-user"); // late, into a window not in memory
 
         h.Flush();

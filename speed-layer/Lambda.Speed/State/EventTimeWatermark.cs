@@ -3,7 +3,11 @@ namespace Lambda.Speed.State;
 /// <summary>
 /// The event-time watermark of one partition: the minimum, over its topics, of the highest event
 /// time seen, minus the allowed lateness. A topic that has been silent for the idle timeout (in
-/// log time, so that a replay decides alike) or has never had a record does not hold it back.
+/// log time, so that a replay decides alike) does not hold it back. A topic that has never had a
+/// record holds it still until the idle timeout has passed since the partition's first record: on
+/// Kafka each topic has its own leader, so a burst's first served records can land after views
+/// minutes later in event time, and letting those views move the watermark would make the served
+/// records late.
 /// The watermark never moves backwards, and no event moves it past its record's log time plus the
 /// allowed future skew (the decoder already rejects such events; this bound holds whatever reaches it).
 /// </summary>
@@ -15,6 +19,9 @@ internal sealed class EventTimeWatermark
     private readonly long[] _maxEventTime;
     private readonly long[] _lastLogTime;
     private readonly bool[] _seen;
+    // Whether any record was observed: from the first one, a topic with none yet counts its silence
+    // (its _lastLogTime is set to that record's log time).
+    private bool _started;
     private readonly long _latenessMs;
     private readonly long _idleMs;
     private readonly long _maxFutureSkewMs;
@@ -45,6 +52,12 @@ internal sealed class EventTimeWatermark
     public void Observe(int topic, long eventTimeMs, long logTimeMs)
     {
         eventTimeMs = Math.Min(eventTimeMs, logTimeMs + _maxFutureSkewMs);
+        if (!_started)
+        {
+            _started = true;
+            Array.Fill(_lastLogTime, logTimeMs);
+        }
+
         if (!_seen[topic] || eventTimeMs > _maxEventTime[topic])
         {
             _maxEventTime[topic] = eventTimeMs;
@@ -87,6 +100,11 @@ internal sealed class EventTimeWatermark
         {
             if (!_seen[t])
             {
+                if (_started && LogTimeMs - _lastLogTime[t] <= _idleMs)
+                {
+                    return false; // a topic not heard from yet might still bring the earliest events
+                }
+
                 continue;
             }
 
@@ -127,6 +145,7 @@ internal sealed class EventTimeWatermark
         for (var t = 0; t < topics.Count && t < _seen.Length; t++)
         {
             (_maxEventTime[t], _lastLogTime[t], _seen[t]) = topics[t];
+            _started |= _seen[t];
         }
     }
 }
