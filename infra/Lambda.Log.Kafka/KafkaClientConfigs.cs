@@ -6,6 +6,7 @@ namespace Lambda.Log.Kafka;
 internal sealed class KafkaClientConfigs(KafkaLogOptions options)
 {
     private const string ReaderGroup = "lambda.positional-reader";
+    private static readonly TimeSpan MinSocketTimeout = TimeSpan.FromSeconds(1);
 
     /// <summary>
     /// Every client's log handler: librdkafka's own lines (it writes them to stderr by default, dozens a
@@ -81,6 +82,16 @@ internal sealed class KafkaClientConfigs(KafkaLogOptions options)
 
         config.BootstrapServers = options.BootstrapServers;
         config.ClientId = options.ClientId;
+        // A hung broker (paused, or cut off without a reset) keeps its connections open and answers
+        // nothing: a request to it ends only at the socket timeout, and only then does librdkafka refresh
+        // metadata and find the partition's new leader. At librdkafka's 60 s that came after a 30 s
+        // delivery had timed out; a third of the command's timeout leaves room for the retry.
+        if (config.Get("socket.timeout.ms") is null)
+        {
+            var timeout = kind == KafkaClientKind.Producer ? options.DeliveryTimeout : options.RequestTimeout;
+            config.SocketTimeoutMs = ToMs(TimeSpan.FromTicks(Math.Max(timeout.Ticks / 3, MinSocketTimeout.Ticks)));
+        }
+
         return config;
     }
 

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using Confluent.Kafka;
 using Confluent.Kafka.Admin;
 using Lambda.SharedModel.Log;
@@ -16,6 +17,7 @@ namespace Lambda.Log.Kafka;
 internal sealed class KafkaTopicCatalog : IDisposable
 {
     private static readonly TimeSpan MetadataPollInterval = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan MaxBrokerRegistrationGrace = TimeSpan.FromSeconds(10);
 
     private readonly IAdminClient _admin;
     private readonly KafkaWatermarks _watermarks;
@@ -97,48 +99,69 @@ internal sealed class KafkaTopicCatalog : IDisposable
             return;
         }
 
-        // Ask the cluster first: a topic created by someone else needs no CreateTopics, which some
-        // clusters refuse (librdkafka's mock cluster, ACLs on managed clusters); it is checked instead.
-        var metadata = await Task.Run(RefreshAll, cancellationToken).ConfigureAwait(false);
-        var existing = metadata.Topics.FirstOrDefault(t => t.Topic == topic && t.Error.Code == ErrorCode.NoError && t.Partitions.Count > 0);
-        if (existing is not null)
+        var started = Stopwatch.GetTimestamp();
+        while (true)
         {
-            ThrowIfCountDiffers(topic, existing.Partitions.Count, partitions);
-            await _settings.CheckAsync(existing, cancellationToken).ConfigureAwait(false);
+            // Ask the cluster first: a topic created by someone else needs no CreateTopics, which some
+            // clusters refuse (librdkafka's mock cluster, ACLs on managed clusters); it is checked instead.
+            var metadata = await Task.Run(RefreshAll, cancellationToken).ConfigureAwait(false);
+            var existing = metadata.Topics.FirstOrDefault(t => t.Topic == topic && t.Error.Code == ErrorCode.NoError && t.Partitions.Count > 0);
+            if (existing is not null)
+            {
+                ThrowIfCountDiffers(topic, existing.Partitions.Count, partitions);
+                await _settings.CheckAsync(existing, cancellationToken).ConfigureAwait(false);
+                _checked[topic] = 0;
+                return;
+            }
+
+            var replicas = _options.ReplicationFactor;
+            if (metadata.Brokers.Count < replicas)
+            {
+                // A cluster starting, or back from a restart, lists its brokers as they register, and a
+                // broker just started may not know the topics yet: wait a little before calling it small.
+                if (Stopwatch.GetElapsedTime(started) < BrokerRegistrationGrace())
+                {
+                    await Task.Delay(MetadataPollInterval, cancellationToken).ConfigureAwait(false);
+                    continue;
+                }
+
+                throw new InvalidOperationException(
+                    $"topic '{topic}' needs {replicas} replicas but the cluster at {_options.BootstrapServers} has {metadata.Brokers.Count} broker(s); "
+                    + $"ask for a replication factor of at most {metadata.Brokers.Count}");
+            }
+
+            var spec = new TopicSpecification
+            {
+                Name = topic,
+                NumPartitions = partitions,
+                ReplicationFactor = replicas,
+                Configs = new Dictionary<string, string>(_options.TopicConfigs()),
+            };
+            try
+            {
+                await _admin.CreateTopicsAsync([spec], new CreateTopicsOptions { RequestTimeout = _timeout, OperationTimeout = _timeout })
+                    .WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (CreateTopicsException e) when (e.Results.All(r => r.Error.Code is ErrorCode.TopicAlreadyExists))
+            {
+                // Another process created it meanwhile, or the answering broker's metadata lags the
+                // controller's: check it like any existing topic once the metadata shows it.
+                if (Stopwatch.GetElapsedTime(started) >= _timeout)
+                {
+                    throw new TimeoutException($"topic '{topic}' exists, says the controller, but no broker's metadata showed it within {_timeout}");
+                }
+
+                await Task.Delay(MetadataPollInterval, cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
+            await WaitUntilReadyAsync(topic, partitions, cancellationToken).ConfigureAwait(false);
             _checked[topic] = 0;
             return;
         }
-
-        var replicas = _options.ReplicationFactor;
-        if (metadata.Brokers.Count < replicas)
-        {
-            throw new InvalidOperationException(
-                $"topic '{topic}' needs {replicas} replicas but the cluster at {_options.BootstrapServers} has {metadata.Brokers.Count} broker(s); "
-                + $"ask for a replication factor of at most {metadata.Brokers.Count}");
-        }
-
-        var spec = new TopicSpecification
-        {
-            Name = topic,
-            NumPartitions = partitions,
-            ReplicationFactor = replicas,
-            Configs = new Dictionary<string, string>(_options.TopicConfigs()),
-        };
-        try
-        {
-            await _admin.CreateTopicsAsync([spec], new CreateTopicsOptions { RequestTimeout = _timeout, OperationTimeout = _timeout })
-                .WaitAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (CreateTopicsException e) when (e.Results.All(r => r.Error.Code is ErrorCode.TopicAlreadyExists))
-        {
-            // Another process created it meanwhile: check it like any existing topic.
-            await CreateAsync(topic, partitions, cancellationToken).ConfigureAwait(false);
-            return;
-        }
-
-        await WaitUntilReadyAsync(topic, partitions, cancellationToken).ConfigureAwait(false);
-        _checked[topic] = 0;
     }
+
+    private TimeSpan BrokerRegistrationGrace() => _timeout < MaxBrokerRegistrationGrace ? _timeout : MaxBrokerRegistrationGrace;
 
     public PartitionOffsets Offsets(TopicPartition topicPartition)
     {

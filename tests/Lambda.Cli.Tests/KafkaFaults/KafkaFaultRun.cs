@@ -91,7 +91,7 @@ internal sealed class KafkaFaultRun(PrivateKafkaCluster cluster, string dataDir)
     /// <summary>`lambda speed` in a consumer group, its session short so that a lost member is noticed in seconds.</summary>
     public async Task<LambdaProcess> StartSpeedAsync(params string[] extra)
     {
-        var speed = Track(Lambda(["speed", "--consumer-group", "faults", "--workers", "1", .. extra]));
+        var speed = StartSpeedMember(extra);
         await WaitForErrorLineAsync(speed, l => l.Contains("assigned to this process", StringComparison.Ordinal) && !l.Contains("Partitions [] ", StringComparison.Ordinal), 180);
         return speed;
     }
@@ -125,6 +125,41 @@ internal sealed class KafkaFaultRun(PrivateKafkaCluster cluster, string dataDir)
             Assert.True(response.StatusCode == HttpStatusCode.Accepted, $"POST of lines {i}.. answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
         }
     }
+
+    /// <summary>
+    /// Posts <paramref name="lines"/> in requests of <paramref name="perRequest"/>, sending a refused request
+    /// (503) again as its Retry-After says, for up to 3 minutes. Returns how many events were sent again: a
+    /// refused request may have been written in part before its delivery timed out, so its resent events
+    /// may sit in the log twice (both layers must count them once).
+    /// </summary>
+    public async Task<long> PostAllRetryingAsync(IReadOnlyList<string> lines, int perRequest)
+    {
+        long resent = 0;
+        for (var i = 0; i < lines.Count; i += perRequest)
+        {
+            var request = lines.Skip(i).Take(perRequest).ToList();
+            var deadline = DateTime.UtcNow.AddMinutes(3);
+            while (true)
+            {
+                using var response = await PostAsync(request);
+                if (response.StatusCode == HttpStatusCode.Accepted)
+                {
+                    break;
+                }
+
+                Assert.True(response.StatusCode == HttpStatusCode.ServiceUnavailable && DateTime.UtcNow < deadline,
+                    $"POST of lines {i}.. answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+                resent += request.Count;
+                await Task.Delay(response.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(1));
+            }
+        }
+
+        return resent;
+    }
+
+    /// <summary>`lambda speed` in the run's consumer group, without waiting for an assignment.</summary>
+    public LambdaProcess StartSpeedMember(params string[] extra) =>
+        Track(Lambda(["speed", "--consumer-group", "faults", "--workers", "1", .. extra]));
 
     /// <summary>Waits until the speed layer has processed <paramref name="records"/> records.</summary>
     public async Task WaitForProcessedAsync(long records, LambdaProcess speed, int seconds)

@@ -158,4 +158,138 @@ public sealed class KafkaFaultTests(ITestOutputHelper output) : IDisposable
         var speedRows = await run.Views.AssertSpeedEqualsOracleAsync(resent: (sends - 1L) * refused.Length);
         output.WriteLine($"{run.Lines.Length} records; the refused request sent {sends} times; batch {batchRows} rows and speed {speedRows} rows equal to the oracle");
     }
+
+    [SkippableFact]
+    public async Task pausing_the_busiest_leader_past_every_session_timeout_loses_no_acknowledged_event_and_counts_none_twice()
+    {
+        Skip.IfNot(Environment.GetEnvironmentVariable("LAMBDA_LONG_TESTS") == "1", "a long test: set LAMBDA_LONG_TESTS=1");
+        using var cluster = PrivateKafkaCluster.Start();
+        using var run = new KafkaFaultRun(cluster, _dataDir.Path);
+        await run.GenerateAsync(Events);
+        var (streamed, posted) = (run.Lines[..20_000], run.Lines[20_000..]);
+        await run.IngestAsync([]);
+        var speed = await run.StartSpeedAsync();
+        var serve = await run.StartServeAsync();
+        var ingest = run.StartStreamingIngest(); // disposed by the run
+        await KafkaFaultRun.StreamAsync(ingest, streamed[..10_000]);
+        await run.WaitForProcessedAsync(1, speed, 120);
+
+        // SIGSTOP: a hung broker, not a dead one. Its connections stay open and answer nothing, for 30 s: past
+        // the broker's ZooKeeper session (6 s: its partitions get new leaders) and the consumers' session (10 s).
+        var paused = cluster.BusiestLeader();
+        cluster.Broker("pause", paused);
+        var pausedAt = DateTime.UtcNow;
+        output.WriteLine($"paused broker {paused} with {await run.Views.ProcessedAsync()} records processed");
+        await KafkaFaultRun.StreamAsync(ingest, streamed[10_000..]);
+        var resent = await run.PostAllRetryingAsync(posted[..2_000], 200);
+        var pause = TimeSpan.FromSeconds(30) - (DateTime.UtcNow - pausedAt);
+        if (pause > TimeSpan.Zero)
+        {
+            await Task.Delay(pause);
+        }
+
+        cluster.Broker("resume", paused);
+        output.WriteLine($"broker {paused} resumed after {(DateTime.UtcNow - pausedAt).TotalSeconds:F0} s");
+        ingest.Input.Close();
+        Assert.True(await ingest.WaitForExitAsync(300) == 0, string.Join('\n', ingest.Errors.TakeLast(20)));
+        Assert.Contains(ingest.Output, l => l.StartsWith($"accepted {streamed.Length}, rejected 0", StringComparison.Ordinal));
+        resent += await run.PostAllRetryingAsync(posted[2_000..], 200);
+
+        await EndAndCompareAsync(cluster, run, speed, serve, resent);
+    }
+
+    [SkippableFact]
+    public async Task killing_every_broker_mid_stream_and_restarting_the_cluster_loses_no_acknowledged_event_and_counts_none_twice()
+    {
+        Skip.IfNot(Environment.GetEnvironmentVariable("LAMBDA_LONG_TESTS") == "1", "a long test: set LAMBDA_LONG_TESTS=1");
+        using var cluster = PrivateKafkaCluster.Start();
+        using var run = new KafkaFaultRun(cluster, _dataDir.Path);
+        await run.GenerateAsync(Events);
+        var (first, second, posted) = (run.Lines[..10_000], run.Lines[10_000..20_000], run.Lines[20_000..]);
+        await run.IngestAsync([]);
+        var speed = await run.StartSpeedAsync("--kafka-timeout", "5s");
+        var serve = await run.StartServeAsync("--kafka-timeout", "5s");
+        var before = run.StartStreamingIngest();
+        await KafkaFaultRun.StreamAsync(before, first);
+        before.Input.Close();
+        Assert.Equal(0, await before.WaitForExitAsync(120));
+        await run.WaitForProcessedAsync(1, speed, 120);
+
+        // SIGKILL to every broker at once, as a power cut would: no controlled shutdown, every log recovered on start.
+        var killedAt = DateTime.UtcNow;
+        for (var b = 0; b < 3; b++)
+        {
+            cluster.Broker("kill", b);
+        }
+
+        output.WriteLine($"killed every broker with {await run.Views.ProcessedAsync()} records processed");
+        await Task.Delay(TimeSpan.FromSeconds(15));
+        for (var b = 0; b < 3; b++)
+        {
+            cluster.Broker("start", b);
+        }
+
+        output.WriteLine($"cluster down for {(DateTime.UtcNow - killedAt).TotalSeconds:F0} s");
+        var after = run.StartStreamingIngest();
+        await KafkaFaultRun.StreamAsync(after, second);
+        after.Input.Close();
+        Assert.True(await after.WaitForExitAsync(300) == 0, string.Join('\n', after.Errors.TakeLast(20)));
+        Assert.Contains(after.Output, l => l.StartsWith($"accepted {second.Length}, rejected 0", StringComparison.Ordinal));
+        var resent = await run.PostAllRetryingAsync(posted, 200);
+        Assert.False(speed.HasExited, "lambda speed stopped during the outage:\n" + string.Join('\n', speed.Errors.TakeLast(30)));
+
+        await EndAndCompareAsync(cluster, run, speed, serve, resent);
+    }
+
+    [SkippableFact]
+    public async Task killing_a_speed_member_while_the_group_rebalances_loses_nothing_and_counts_nothing_twice()
+    {
+        Skip.IfNot(Environment.GetEnvironmentVariable("LAMBDA_LONG_TESTS") == "1", "a long test: set LAMBDA_LONG_TESTS=1");
+        using var cluster = PrivateKafkaCluster.Start();
+        using var run = new KafkaFaultRun(cluster, _dataDir.Path);
+        await run.GenerateAsync(Events);
+        await run.IngestAsync([]);
+        var first = await run.StartSpeedAsync();
+        var ingest = run.StartStreamingIngest();
+        await KafkaFaultRun.StreamAsync(ingest, run.Lines[..10_000]);
+        await run.WaitForProcessedAsync(1, first, 120);
+
+        // A second member joins while traffic flows; the first is killed (SIGKILL) as soon as it logs that the
+        // rebalance took its partitions away, before it can hand them over cleanly. The group waits for its
+        // session (10 s) to expire and gives every partition to the second, which resumes from the checkpoints.
+        var second = run.StartSpeedMember();
+        var streaming = KafkaFaultRun.StreamAsync(ingest, run.Lines[10_000..20_000]);
+        await KafkaFaultRun.WaitForErrorLineAsync(first, l => l.Contains(" revoked (lost:", StringComparison.Ordinal), 120);
+        await first.KillAsync();
+        output.WriteLine($"killed the first member during the rebalance with {await run.Views.ProcessedAsync()} records processed");
+        await streaming;
+        await KafkaFaultRun.StreamAsync(ingest, run.Lines[20_000..]);
+        ingest.Input.Close();
+        Assert.True(await ingest.WaitForExitAsync(300) == 0, string.Join('\n', ingest.Errors.TakeLast(20)));
+
+        await run.WaitForProcessedAsync(run.Lines.Length, second, 300);
+        Assert.Equal(0, await second.StopAsync(120));
+        await run.ArchiveAndRecomputeAsync();
+        await run.Views.AssertLogHoldsEachRecordOnceAsync(cluster.Bootstrap);
+        var batchRows = await run.Views.AssertBatchEqualsOracleAsync();
+        var speedRows = await run.Views.AssertSpeedEqualsOracleAsync();
+        output.WriteLine($"{run.Lines.Length} records; batch {batchRows} rows and speed {speedRows} rows equal to the oracle");
+    }
+
+    /// <summary>Waits for the speed layer, stops both processes, archives, recomputes and compares both layers with the oracle.</summary>
+    private async Task EndAndCompareAsync(PrivateKafkaCluster cluster, KafkaFaultRun run, LambdaProcess speed, LambdaProcess serve, long resent)
+    {
+        await run.WaitForProcessedAsync(run.Lines.Length, speed, 300);
+        Assert.Equal(0, await serve.StopAsync(60));
+        Assert.Equal(0, await speed.StopAsync(120));
+        await run.ArchiveAndRecomputeAsync();
+        if (resent == 0)
+        {
+            await run.Views.AssertLogHoldsEachRecordOnceAsync(cluster.Bootstrap);
+        }
+
+        var batchRows = await run.Views.AssertBatchEqualsOracleAsync();
+        var speedRows = await run.Views.AssertSpeedEqualsOracleAsync(resent);
+        output.WriteLine($"{run.Lines.Length} records ({resent} sent again after a 503); batch {batchRows} rows and speed {speedRows} rows equal to the oracle");
+    }
 }

@@ -73,6 +73,19 @@ public sealed class KafkaLogOptionsTests
             Settings(options, KafkaClientKind.Admin));
     }
 
+    [Fact]
+    public void a_request_to_a_hung_broker_is_given_up_after_a_third_of_the_timeout_unless_the_socket_timeout_is_set()
+    {
+        // A paused leader answers nothing: only the socket timeout ends the request and lets librdkafka
+        // find the new leader, and it must come well before the delivery (or the command) times out.
+        var options = new KafkaLogOptions { BootstrapServers = "localhost:9092", DeliveryTimeout = TimeSpan.FromSeconds(30), RequestTimeout = TimeSpan.FromSeconds(15) };
+        var configs = new KafkaClientConfigs(options);
+        Assert.Equal((10_000, 5_000, 5_000), (configs.Producer().SocketTimeoutMs, configs.Reader().SocketTimeoutMs, configs.Admin().SocketTimeoutMs));
+
+        options.ExtraConfig["producer.socket.timeout.ms"] = "45000";
+        Assert.Equal(45_000, new KafkaClientConfigs(options).Producer().SocketTimeoutMs);
+    }
+
     private static string[] Settings(KafkaLogOptions options, KafkaClientKind kind) =>
         [.. options.ExtraConfigFor(kind).Select(s => $"{s.Key}={s.Value}").Order(StringComparer.Ordinal)];
 
