@@ -57,10 +57,10 @@ internal sealed record KafkaSettings(short Replication, short MinInSync, TimeSpa
 /// <summary>The flags of <see cref="KafkaSettings"/>, shared by every command (their help names the setting and variable).</summary>
 internal sealed class KafkaFlags
 {
-    public Option<string?> Replication { get; } = Flag("--kafka-replication", "kafka_replication",
+    public Option<int?> Replication { get; } = IntegerFlag("--kafka-replication", "kafka_replication",
         "Replicas of each Kafka topic the platform creates (default 3; at most the brokers)");
 
-    public Option<string?> MinInSync { get; } = Flag("--kafka-min-insync", "kafka_min_insync",
+    public Option<int?> MinInSync { get; } = IntegerFlag("--kafka-min-insync", "kafka_min_insync",
         "min.insync.replicas of created Kafka topics: replicas that must have a record before it is acknowledged (default 2)");
 
     public Option<string?> Retention { get; } = Flag("--kafka-retention", "kafka_retention",
@@ -80,15 +80,27 @@ internal sealed class KafkaFlags
     /// <summary>Takes the flags given on the command line into <paramref name="settings"/>.</summary>
     public void SetFlags(ParseResult parsed, RunSettings settings)
     {
-        foreach (var (key, option) in KafkaSettings.Keys.Zip(new[] { Replication, MinInSync, Retention, RetentionBytes, CheckConfigs, Timeout }))
-        {
-            settings.SetFlag(parsed, key, option);
-        }
+        settings.SetFlag(parsed, "kafka_replication", Replication);
+        settings.SetFlag(parsed, "kafka_min_insync", MinInSync);
+        settings.SetFlag(parsed, "kafka_retention", Retention);
+        settings.SetFlag(parsed, "kafka_retention_bytes", RetentionBytes);
+        settings.SetFlag(parsed, "kafka_check_configs", CheckConfigs);
+        settings.SetFlag(parsed, "kafka_timeout", Timeout);
     }
 
+    // Strings: unlimited, a duration or yes/no are more than a number, and the settings layer parses them.
     private static Option<string?> Flag(string name, string key, string description) => new(name)
     {
-        Description = $"{description} (setting {key}, env LAMBDA_{key.ToUpperInvariant()}).",
+        Description = Described(key, description),
         Recursive = true,
     };
+
+    private static Option<int?> IntegerFlag(string name, string key, string description)
+    {
+        var option = SettingFlags.Integer(name, key, Described(key, description));
+        option.Recursive = true;
+        return option;
+    }
+
+    private static string Described(string key, string description) => $"{description} (setting {key}, env LAMBDA_{key.ToUpperInvariant()}).";
 }

@@ -19,10 +19,9 @@ internal sealed class LogRetentionOptions
         Description = $"Consumer groups that must have read a segment before retention deletes it, group[,group] or none (setting log_retention_guards; default {string.Join(",", LogRetentionSettings.DefaultGuards)}).",
     };
 
-    public Option<string?> SegmentMb { get; } = new("--log-segment-mb")
-    {
-        Description = "Size at which a log segment is sealed, in MiB (setting log_segment_mb; default 256). Retention deletes whole sealed segments.",
-    };
+    public Option<int?> SegmentMb { get; } = SettingFlags.Integer("--log-segment-mb", LogRetentionSettings.SegmentMbKey,
+        "Size at which a log segment is sealed, in MiB (setting log_segment_mb; default 256). Retention deletes whole sealed segments.",
+        LogRetentionSettings.SegmentMbExpected);
 
     public void AddTo(Command command)
     {

@@ -20,13 +20,17 @@ namespace Lambda.Cli.Commands;
 /// </summary>
 internal static class RunCommand
 {
+    /// <summary>The settings `lambda run` reads: the keys its settings file may hold (README.md, "Settings").</summary>
+    public static readonly string[] SettingKeys =
+        [.. PlatformSettings.Keys, .. SchedulerSettings.Keys, .. DemoSettings.Keys, "urls", "no_serve", "no_scheduler"];
+
     public static Command Create(PlatformOptions platform)
     {
         var config = new Option<string?>("--config") { Description = "Settings file (JSON object of settings; default <data-dir>/lambda.json if present). Precedence: file < LAMBDA_* < flags." };
         var urls = new Option<string?>("--urls") { Description = "Where the API and dashboard listen (default http://127.0.0.1:8080)." };
         var demo = new Option<bool>("--demo") { Description = "Generate demo traffic: past days (archived and recomputed at once) and live traffic for today." };
-        var demoDays = new Option<string?>("--demo-days") { Description = "Days of past traffic the demo writes at its first start (default 3)." };
-        var demoRate = new Option<string?>("--demo-rate") { Description = "Demo records per second (history density and live rate; default 2)." };
+        var demoDays = SettingFlags.Integer("--demo-days", "demo_days", "Days of past traffic the demo writes at its first start (default 3).");
+        var demoRate = SettingFlags.Integer("--demo-rate", "demo_rate", "Demo records per second (history density and live rate; default 2).");
         var noServe = new Option<bool>("--no-serve") { Description = "Leave out the API and dashboard: serve them with 'lambda serve' beside this process (setting no_serve)." };
         var noScheduler = new Option<bool>("--no-scheduler") { Description = "Leave out the scheduler: run 'lambda scheduler' beside this process (setting no_scheduler)." };
         var retentionOptions = new LogRetentionOptions();
@@ -42,8 +46,7 @@ internal static class RunCommand
             var sinceStart = Stopwatch.StartNew();
             var output = parsed.InvocationConfiguration.Output;
             var dataDirectory = platform.DataDirectory(parsed);
-            var settings = RunSettings.Load(parsed.GetValue(config), dataDirectory,
-                [.. PlatformSettings.Keys, .. SchedulerSettings.Keys, .. DemoSettings.Keys, "urls", "no_serve", "no_scheduler"]);
+            var settings = RunSettings.Load(parsed.GetValue(config), dataDirectory, SettingKeys);
             settings.SetFlag(parsed, "urls", urls);
             retentionOptions.SetFlags(parsed, settings);
             settings.SetFlag(parsed, "demo_days", demoDays);

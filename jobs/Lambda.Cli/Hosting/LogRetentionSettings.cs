@@ -17,6 +17,7 @@ internal sealed record LogRetentionSettings(TimeSpan? Retention, IReadOnlyList<s
     public const string RetentionKey = "log_retention";
     public const string GuardsKey = "log_retention_guards";
     public const string SegmentMbKey = "log_segment_mb";
+    public const string SegmentMbExpected = "a whole number of MiB";
 
     /// <summary>The setting keys this record reads.</summary>
     public static readonly string[] Keys = [RetentionKey, GuardsKey, SegmentMbKey];
@@ -38,7 +39,7 @@ internal sealed record LogRetentionSettings(TimeSpan? Retention, IReadOnlyList<s
 
         var retention = settings.Get<TimeSpan?>(RetentionKey, null, s => DurationText.Parse(s), DurationText.Rule);
         var guards = settings.Get(GuardsKey, DefaultGuards, ParseGuards, "group[,group] of letters, digits, '.', '_' or '-', or none");
-        var segmentMb = settings.Get<int?>(SegmentMbKey, null, s => int.Parse(s, System.Globalization.CultureInfo.InvariantCulture), "a whole number of MiB");
+        var segmentMb = settings.Get<int?>(SegmentMbKey, null, s => int.Parse(s, System.Globalization.CultureInfo.InvariantCulture), SegmentMbExpected);
         if (segmentMb is < 1 or > 4096)
         {
             throw settings.Bad(SegmentMbKey, $"{segmentMb} is not between 1 and 4096");

@@ -1,28 +1,45 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Json;
 using Lambda.Cli.CommandLine;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Configuration.Memory;
 
 namespace Lambda.Cli.Hosting;
 
 /// <summary>
-/// Settings of `lambda run` and `lambda scheduler` from three layers, later ones winning: a JSON file
-/// (<c>--config FILE</c>, else <c>lambda.json</c> in the data directory, if present), environment
-/// variables <c>LAMBDA_&lt;KEY&gt;</c>, and command-line flags given explicitly. A bad value is a
-/// usage error that names its key and where the value came from.
+/// Settings of `lambda run` and `lambda scheduler` (and the log settings of other commands), through
+/// Microsoft.Extensions.Configuration: a JSON file (<c>--config FILE</c>, else <c>lambda.json</c> in the data
+/// directory, if present; <see cref="SettingsFileSource"/>), then environment variables <c>LAMBDA_&lt;KEY&gt;</c>
+/// (<see cref="SettingsVariablesSource"/>), then the flags given on the command line (an in-memory provider;
+/// System.CommandLine parses them). The later provider wins, so precedence is the order they are added in.
+/// This class reads values typed and checks them when the command starts: a bad value is a usage error (exit 2)
+/// naming its key and the provider it came from. No binder: its errors name the key but not the source.
 /// </summary>
 internal sealed class RunSettings
 {
-    private readonly Dictionary<string, (string Value, string Source)> _values = new(StringComparer.Ordinal);
+    private readonly IConfigurationRoot _configuration;
+    private readonly MemoryConfigurationProvider _flags;
+    private readonly Dictionary<string, string> _flagNames = new(StringComparer.OrdinalIgnoreCase);
 
-    private RunSettings()
+    private RunSettings(IConfigurationBuilder builder, IEnumerable<string> keys)
     {
+        builder.Add(new SettingsVariablesSource(keys)).Add(new MemoryConfigurationSource());
+        try
+        {
+            _configuration = builder.Build();
+        }
+        catch (Exception e) when (UsageIn(e) is { } usage && usage != e)
+        {
+            // The file provider may wrap what its check threw; the user gets the check's message alone.
+            throw usage;
+        }
+
+        _flags = _configuration.Providers.OfType<MemoryConfigurationProvider>().Single();
     }
 
     /// <summary>Reads the file and the environment; flags are added with <see cref="SetFlag"/>.</summary>
     public static RunSettings Load(string? configPath, string dataDirectory, IEnumerable<string> keys)
     {
-        var settings = new RunSettings();
         var path = configPath ?? Path.Combine(dataDirectory, "lambda.json");
         if (configPath is not null && !File.Exists(configPath))
         {
@@ -30,64 +47,45 @@ internal sealed class RunSettings
         }
 
         var known = keys.ToHashSet(StringComparer.Ordinal);
+        var builder = new ConfigurationBuilder();
         if (File.Exists(path))
         {
-            settings.ReadFile(path);
-            if (settings._values.Keys.FirstOrDefault(k => !known.Contains(k)) is { } unknown)
-            {
-                throw new UsageException($"setting '{unknown}' (from {path}) is not a setting; known: {string.Join(", ", known.Order(StringComparer.Ordinal))}");
-            }
+            builder.Add(new SettingsFileSource(path, known));
         }
 
-        settings.ReadEnvironment(known);
-        return settings;
+        return new RunSettings(builder, known);
     }
 
     /// <summary>Settings of a short command that has no settings file (e.g. `lambda ingest`): LAMBDA_* variables, then flags.</summary>
-    public static RunSettings FromEnvironment(IEnumerable<string> keys)
-    {
-        var settings = new RunSettings();
-        settings.ReadEnvironment(keys);
-        return settings;
-    }
-
-    private void ReadEnvironment(IEnumerable<string> keys)
-    {
-        foreach (var key in keys)
-        {
-            var variable = "LAMBDA_" + key.ToUpperInvariant();
-            if (Environment.GetEnvironmentVariable(variable) is { Length: > 0 } value)
-            {
-                _values[key] = (value, variable);
-            }
-        }
-    }
+    public static RunSettings FromEnvironment(IEnumerable<string> keys) => new(new ConfigurationBuilder(), keys);
 
     /// <summary>Takes <paramref name="option"/>'s value if it was given on the command line.</summary>
     public void SetFlag<T>(ParseResult parsed, string key, Option<T> option)
     {
         if (parsed.GetResult(option) is { Implicit: false } && parsed.GetValue(option) is { } value)
         {
-            _values[key] = (Convert.ToString(value, CultureInfo.InvariantCulture)!, option.Name);
+            // The flags' provider is already in the configuration: it reads its providers at each lookup.
+            _flags.Set(key, Convert.ToString(value, CultureInfo.InvariantCulture));
+            _flagNames[key] = option.Name;
         }
     }
 
-    public string? GetString(string key, string? fallback) => _values.TryGetValue(key, out var v) ? v.Value : fallback;
+    public string? GetString(string key, string? fallback) => _configuration[key] ?? fallback;
 
     public T Get<T>(string key, T fallback, Func<string, T> parse, string expected)
     {
-        if (!_values.TryGetValue(key, out var v))
+        if (_configuration[key] is not { } value)
         {
             return fallback;
         }
 
         try
         {
-            return parse(v.Value);
+            return parse(value);
         }
         catch (Exception e) when (e is FormatException or OverflowException or ArgumentException)
         {
-            throw Bad(key, $"'{v.Value}' is not {expected}");
+            throw Bad(key, $"'{value}' is not {expected}");
         }
     }
 
@@ -108,41 +106,44 @@ internal sealed class RunSettings
         Get(key, fallback, s => TimeSpan.Parse(s, CultureInfo.InvariantCulture), "a duration such as 2.00:00:00 or 00:30:00");
 
     /// <summary>A usage error naming <paramref name="key"/> and where its value came from.</summary>
-    public UsageException Bad(string key, string problem)
+    public UsageException Bad(string key, string problem) => new(Problem(key, SourceOf(key), problem));
+
+    /// <summary>The message of a bad setting; flags checked while parsing (<see cref="SettingFlags"/>) word theirs alike.</summary>
+    public static string Problem(string key, string source, string problem) => $"setting '{key}' (from {source}): {problem}";
+
+    /// <summary>
+    /// Where <paramref name="key"/>'s value comes from: the last provider that holds it (the one the configuration
+    /// answers from): a flag, a LAMBDA_* variable or the file; "default" if none does.
+    /// </summary>
+    public string SourceOf(string key)
     {
-        var source = _values.TryGetValue(key, out var v) ? v.Source : "default";
-        return new UsageException($"setting '{key}' (from {source}): {problem}");
+        foreach (var provider in _configuration.Providers.Reverse())
+        {
+            if (provider.TryGet(key, out _))
+            {
+                return provider switch
+                {
+                    MemoryConfigurationProvider => _flagNames[key],
+                    SettingsVariablesProvider => SettingsVariablesProvider.VariableOf(key),
+                    SettingsFileProvider file => file.Label,
+                    _ => provider.ToString() ?? "configuration",
+                };
+            }
+        }
+
+        return "default";
     }
 
-    private void ReadFile(string path)
+    private static UsageException? UsageIn(Exception? e)
     {
-        JsonDocument document;
-        try
+        for (; e is not null; e = e.InnerException)
         {
-            document = JsonDocument.Parse(File.ReadAllText(path));
-        }
-        catch (JsonException e)
-        {
-            throw new UsageException($"config file '{path}' is not valid JSON: {e.Message}");
-        }
-
-        using (document)
-        {
-            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            if (e is UsageException usage)
             {
-                throw new UsageException($"config file '{path}' must hold one JSON object of settings");
-            }
-
-            foreach (var property in document.RootElement.EnumerateObject())
-            {
-                var value = property.Value.ValueKind switch
-                {
-                    JsonValueKind.String => property.Value.GetString()!,
-                    JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False => property.Value.GetRawText(),
-                    _ => throw new UsageException($"setting '{property.Name}' (from {path}): must be a string, number or boolean"),
-                };
-                _values[property.Name] = (value, path);
+                return usage;
             }
         }
+
+        return null;
     }
 }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Lambda.Cli.CommandLine;
 using Lambda.Jobs;
 
 namespace Lambda.Cli.Hosting;
@@ -36,7 +37,7 @@ internal sealed class SchedulerSettings
     public Option<string?> Store { get; } = new("--scheduler-store") { Description = "Where the schedule (Hangfire's storage) is kept: sqlite (data dir), postgres (clustered, in the --pg-schema) or memory (default: like --store)." };
     public Option<string?> Postgres { get; } = new("--scheduler-pg") { Description = "PostgreSQL connection string of the schedule (default: --pg)." };
     public Option<string?> Instance { get; } = new("--scheduler-instance") { Description = "This scheduler's id in a clustered schedule (default: host name and process id)." };
-    public Option<string?> BatchThreads { get; } = new("--batch-threads") { Description = "Threads of the archive and recompute (default: half the cores, at least 1)." };
+    public Option<int?> BatchThreads { get; } = SettingFlags.Integer("--batch-threads", "batch_threads", "Threads of the archive and recompute (default: half the cores, at least 1).");
 
     public void AddTo(Command command)
     {
