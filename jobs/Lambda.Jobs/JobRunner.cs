@@ -133,12 +133,15 @@ internal sealed class JobRunner
             throw;
         }
 
-        async Task End(long id, string outcome, long rows, int tries, string? error) =>
+        async Task End(long id, string outcome, long rows, int tries, string? error)
+        {
+            JobMeter.Ended(job, outcome, stopwatch.Elapsed, rows);
             await RecordAsync(job, async () =>
             {
                 await _history.RecordEndAsync(id, _time.GetUtcNow(), outcome, rows, tries, error, CancellationToken.None).ConfigureAwait(false);
                 return id;
             }).ConfigureAwait(false);
+        }
     }
 
     private async Task<long> RecordAsync(string job, Func<Task<long>> write)

@@ -93,6 +93,10 @@ public sealed class RunDemoEndToEndTests : IDisposable
         Assert.Contains(second.Keys, k => k.StartsWith("lambda_speed_rows_written_total", StringComparison.Ordinal));
         Assert.Contains(second.Keys, k => k.StartsWith("http_server_request_duration_seconds_count{", StringComparison.Ordinal)
             && k.Contains("http_route=\"/v1/campaigns/{id}/metrics\"", StringComparison.Ordinal) && k.Contains("http_response_status_code=\"200\"", StringComparison.Ordinal));
+        // The demo's start-up recompute has succeeded (the status said so before this scrape).
+        Assert.Contains(second, s => s.Key.StartsWith("lambda_job_runs_total{", StringComparison.Ordinal)
+            && s.Key.Contains("job=\"recompute\"", StringComparison.Ordinal) && s.Key.Contains("outcome=\"succeeded\"", StringComparison.Ordinal) && s.Value >= 1);
+        Assert.Contains(second.Keys, k => k.StartsWith("lambda_job_duration_seconds_count{", StringComparison.Ordinal) && k.Contains("job=\"recompute\"", StringComparison.Ordinal));
         Assert.Equal(1, second["lambda_ingest_records_total{outcome=\"accepted\"}"]);
         Assert.Equal(1, second["lambda_ingest_records_total{outcome=\"rejected\"}"]);
 

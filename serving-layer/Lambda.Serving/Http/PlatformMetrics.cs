@@ -8,7 +8,7 @@ using OpenTelemetry.Resources;
 namespace Lambda.Serving.Http;
 
 /// <summary>
-/// <c>GET /metrics</c>: every meter of the platform in the process (speed layer, ingest) and the
+/// <c>GET /metrics</c>: every meter of the platform in the process (speed layer, ingest, batch jobs) and the
 /// HTTP server's requests by route and status, in Prometheus text format through OpenTelemetry's
 /// exporter. Admin keys only (a scraper sends one as a bearer token): per-partition figures describe
 /// the whole platform, which advertisers do not see (see <c>/v1/status</c>).
@@ -16,7 +16,7 @@ namespace Lambda.Serving.Http;
 public static class PlatformMetrics
 {
     /// <summary>The meters the platform's layers publish, by name (each layer owns its own).</summary>
-    public static readonly string[] Meters = ["Lambda.Speed", "Lambda.Serving"];
+    public static readonly string[] Meters = ["Lambda.Speed", "Lambda.Serving", "Lambda.Jobs"];
 
     public const string Path = "/metrics";
 
