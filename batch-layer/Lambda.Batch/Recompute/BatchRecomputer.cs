@@ -49,13 +49,14 @@ public sealed partial class BatchRecomputer : IRecompute
         return _store.ReadCampaignOwnersAsync().GetAwaiter().GetResult();
     }
 
-    public async Task<RecomputeResult> RunAsync(RecomputeRequest request, CancellationToken cancellationToken = default)
+    /// <summary>Recomputes, validates and publishes one batch version; <paramref name="stages"/> is told each stage as it starts.</summary>
+    public async Task<RecomputeResult> RunAsync(RecomputeRequest request, CancellationToken cancellationToken = default, IProgress<string>? stages = null)
     {
         ArgumentNullException.ThrowIfNull(request);
         using var jobLock = _paths.LockBatchJobs();
         await _catalog.CleanUpAbandonedAsync(cancellationToken).ConfigureAwait(false);
         Directory.CreateDirectory(_paths.TempRoot);
-        var timings = new RecomputeTimings();
+        var timings = new RecomputeTimings(stages);
         var snapshot = timings.Measure("snapshot", () => MasterSnapshot.Scan(_paths.MasterRoot));
         using var memory = RecomputeDatabase.HoldFreedMemory(_options.RetainedMemory);
         using var database = DuckDbDatabase.OpenInMemory(

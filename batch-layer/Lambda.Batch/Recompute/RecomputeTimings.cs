@@ -9,7 +9,8 @@ namespace Lambda.Batch.Recompute;
 /// process CPU time per stage (all threads: DuckDB's and ours), which a loaded machine distorts less
 /// than wall time.
 /// </summary>
-public sealed class RecomputeTimings
+/// <param name="stageStarted">Told each stage's name as it starts (a command's progress display).</param>
+public sealed class RecomputeTimings(IProgress<string>? stageStarted = null)
 {
     private readonly List<(string Stage, TimeSpan Elapsed)> _stages = [];
     private readonly Dictionary<string, TimeSpan> _cpu = new(StringComparer.Ordinal);
@@ -21,6 +22,7 @@ public sealed class RecomputeTimings
     public T Measure<T>(string stage, Func<T> work)
     {
         ArgumentNullException.ThrowIfNull(work);
+        stageStarted?.Report(stage);
         var started = Stopwatch.GetTimestamp();
         var cpuStarted = CpuTime();
         try

@@ -27,7 +27,9 @@ internal static class BatchRecomputeCommand
             using var loggers = Logging.Create(parsed);
             await using var store = await platform.OpenStoreAsync(parsed, cancellationToken).ConfigureAwait(false);
             var recomputer = new BatchRecomputer(store, options, loggers.CreateLogger("Lambda.Batch"));
-            var result = await recomputer.RunAsync(new RecomputeRequest(parsed.GetValue(full), dates), cancellationToken).ConfigureAwait(false);
+            var result = await JobProgress.RunAsync<string, RecomputeResult>("recompute", parsed.InvocationConfiguration.Output,
+                stage => new ProgressStep(null, stage),
+                stages => recomputer.RunAsync(new RecomputeRequest(parsed.GetValue(full), dates), cancellationToken, stages)).ConfigureAwait(false);
             return await ReportAsync(parsed, result).ConfigureAwait(false);
         });
         return command;

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using Lambda.Cli.CommandLine;
 using Lambda.Cli.Hosting;
 using Lambda.SharedModel.Codec;
@@ -14,6 +15,7 @@ namespace Lambda.Cli.Commands;
 internal static class IngestCommand
 {
     private const int FlushEvery = 50_000;
+    private const long Mebibyte = 1 << 20;
 
     public static Command Create(PlatformOptions platform)
     {
@@ -46,9 +48,19 @@ internal static class IngestCommand
             await using var producer = log.CreateProducer();
             var ingestor = new EventIngestor(producer, TimeProvider.System, parsed.GetValue(topic));
             var source = path == "-" ? "stdin" : Path.GetFullPath(path);
-            await using (var stream = path == "-" ? Console.OpenStandardInput() : File.OpenRead(path))
+            if (path == "-")
             {
-                Ingest(stream, ingestor, source, cancellationToken);
+                await using var stdin = Console.OpenStandardInput();
+                Ingest(stdin, ingestor, source, progress: null, cancellationToken);
+            }
+            else
+            {
+                await using var file = File.OpenRead(path);
+                var length = file.Length;
+                await JobProgress.RunAsync<long, long>("ingest", parsed.InvocationConfiguration.Output,
+                    read => new ProgressStep(length == 0 ? 1 : (double)read / length,
+                        string.Create(CultureInfo.InvariantCulture, $"{read / Mebibyte:N0} / {length / Mebibyte:N0} MiB ({(length == 0 ? 1 : (double)read / length):P0})")),
+                    progress => Task.FromResult(Ingest(file, ingestor, source, progress, cancellationToken))).ConfigureAwait(false);
             }
 
             await ingestor.FlushAsync(cancellationToken).ConfigureAwait(false);
@@ -58,7 +70,8 @@ internal static class IngestCommand
         return command;
     }
 
-    private static void Ingest(Stream stream, EventIngestor ingestor, string source, CancellationToken cancellationToken)
+    /// <summary>Ingests every line; reports the bytes read (the stream's position) at each flush. Returns the lines read.</summary>
+    private static long Ingest(Stream stream, EventIngestor ingestor, string source, IProgress<long>? progress, CancellationToken cancellationToken)
     {
         using var lines = new LineReader(stream);
         long number = 0;
@@ -75,8 +88,11 @@ internal static class IngestCommand
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 ingestor.FlushAsync(cancellationToken).AsTask().GetAwaiter().GetResult();
+                progress?.Report(stream.Position);
             }
         }
+
+        return number;
     }
 
     private static async Task PrintSummaryAsync(TextWriter output, IngestSummary summary)

@@ -6,23 +6,38 @@ using Spectre.Console;
 namespace Lambda.Cli.Commands;
 
 /// <summary>
-/// Shows a batch job's progress: a Spectre.Console progress bar on an interactive terminal, otherwise a
-/// plain line every few seconds (logs and pipes get no control codes).
+/// Shows a long command's progress: a Spectre.Console progress bar on an interactive terminal, otherwise a
+/// plain line every few seconds (logs and pipes get no control codes). A job reports values of its own
+/// kind (records archived, bytes ingested, the recompute's stage); <c>describe</c> turns one into a
+/// <see cref="ProgressStep"/>.
 /// </summary>
 internal static class JobProgress
 {
     private static readonly TimeSpan PlainInterval = TimeSpan.FromSeconds(2);
 
-    public static async Task<T> RunAsync<T>(string label, TextWriter output, Func<IProgress<ArchiveProgress>, Task<T>> job)
+    /// <summary>An archive or backfill: records done of the records to do.</summary>
+    public static Task<T> RunAsync<T>(string label, TextWriter output, Func<IProgress<ArchiveProgress>, Task<T>> job) =>
+        RunAsync(label, output, p => new ProgressStep(p.Fraction,
+            string.Create(CultureInfo.InvariantCulture, $"{p.RecordsDone} / {p.RecordsTotal} records ({p.Fraction:P0})")), job);
+
+    public static async Task<T> RunAsync<TValue, T>(string label, TextWriter output, Func<TValue, ProgressStep> describe,
+        Func<IProgress<TValue>, Task<T>> job)
     {
         if (AnsiConsole.Profile.Capabilities.Interactive && !Console.IsOutputRedirected)
         {
             return await AnsiConsole.Progress()
-                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
+                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
                 .StartAsync(async context =>
                 {
                     var task = context.AddTask(label, maxValue: 1);
-                    var result = await job(new Reporter(p => task.Value = p.Fraction)).ConfigureAwait(false);
+                    var result = await job(new Reporter<TValue>(v =>
+                    {
+                        var step = describe(v);
+                        task.Description = $"{label}: {Markup.Escape(step.Text)}";
+                        task.IsIndeterminate = step.Fraction is null;
+                        task.Value = step.Fraction ?? 0;
+                    })).ConfigureAwait(false);
+                    task.IsIndeterminate = false;
                     task.Value = 1;
                     return result;
                 }).ConfigureAwait(false);
@@ -31,7 +46,7 @@ internal static class JobProgress
         var stopwatch = Stopwatch.StartNew();
         var last = TimeSpan.Zero;
         var gate = new Lock();
-        return await job(new Reporter(p =>
+        return await job(new Reporter<TValue>(v =>
         {
             lock (gate)
             {
@@ -41,15 +56,17 @@ internal static class JobProgress
                 }
 
                 last = stopwatch.Elapsed;
-                output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"{label}: {p.RecordsDone} / {p.RecordsTotal} records ({p.Fraction:P0})"));
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{label}: {describe(v).Text} ({stopwatch.Elapsed.TotalSeconds:F0} s)"));
             }
         })).ConfigureAwait(false);
     }
 
     /// <summary>Reports on the caller's thread (the job's workers), unlike <see cref="Progress{T}"/>, which posts.</summary>
-    private sealed class Reporter(Action<ArchiveProgress> report) : IProgress<ArchiveProgress>
+    private sealed class Reporter<TValue>(Action<TValue> report) : IProgress<TValue>
     {
-        public void Report(ArchiveProgress value) => report(value);
+        public void Report(TValue value) => report(value);
     }
 }
+
+/// <summary>One progress report: the fraction done, when the job knows its total, and what it is doing.</summary>
+internal readonly record struct ProgressStep(double? Fraction, string Text);
