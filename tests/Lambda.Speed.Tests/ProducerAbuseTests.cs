@@ -26,7 +26,8 @@ public sealed class ProducerAbuseTests
         // The rejected record taught nothing: its ad stays unknown, so the view waits for it.
         Assert.Equal(1, h.Processor.AdCount);
         Assert.Equal(1, h.Processor.PendingCount);
-        Assert.Equal(new("camp-b", "adv-b"), Assert.Single(h.Processor.TakeNewCampaigns()));
+        var owners = h.Owners.Resolve(new("camp-b", "adv-a"));
+        Assert.True(owners.Accepts("adv-b"u8) && !owners.Accepts("adv-a"u8), "camp-b is adv-b's alone");
     }
 
     [Fact]

@@ -21,7 +21,6 @@ internal sealed partial class SpeedViewWriter : IAsyncDisposable
         long Epoch,
         IReadOnlyCollection<SpeedViewRow> Rows,
         IReadOnlyCollection<SpeedCountsRow> CountRows,
-        IReadOnlyCollection<CampaignInfo> Campaigns,
         SpeedPartitionStatus? Status,
         TaskCompletionSource Done);
 
@@ -51,16 +50,16 @@ internal sealed partial class SpeedViewWriter : IAsyncDisposable
     private long _rowsWritten;
 
     /// <summary>
-    /// Completes once the rows, campaigns and status of <paramref name="partition"/> are durable in the
+    /// Completes once the rows and status of <paramref name="partition"/> are durable in the
     /// store, written under owner epoch <paramref name="epoch"/>. <paramref name="countRows"/> are
     /// windows whose sketch is stored: written counters-only, after <paramref name="rows"/>.
     /// </summary>
     /// <exception cref="PartitionFencedException">The partition was claimed by another owner: nothing was written.</exception>
     public async Task WriteAsync(int partition, long epoch, IReadOnlyCollection<SpeedViewRow> rows, IReadOnlyCollection<SpeedCountsRow> countRows,
-        IReadOnlyCollection<CampaignInfo> campaigns, SpeedPartitionStatus? status, CancellationToken cancellationToken)
+        SpeedPartitionStatus? status, CancellationToken cancellationToken)
     {
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        await _requests.Writer.WriteAsync(new Request(partition, epoch, rows, countRows, campaigns, status, done), cancellationToken).ConfigureAwait(false);
+        await _requests.Writer.WriteAsync(new Request(partition, epoch, rows, countRows, status, done), cancellationToken).ConfigureAwait(false);
         await done.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -149,7 +148,6 @@ internal sealed partial class SpeedViewWriter : IAsyncDisposable
         {
             var rows = batch.SelectMany(r => r.Rows).ToList();
             var countRows = batch.SelectMany(r => r.CountRows).ToList();
-            var campaigns = batch.SelectMany(r => r.Campaigns).DistinctBy(c => c.CampaignId).ToList();
             var statuses = batch.Where(r => r.Status is not null).Select(r => r.Status!).ToList();
             // Each partition's epoch is checked once per transaction, in the store, not per row.
             var epochs = new Dictionary<int, long>();
@@ -160,12 +158,8 @@ internal sealed partial class SpeedViewWriter : IAsyncDisposable
 
             try
             {
-                // Campaigns first: a row must never be visible before its owner is known.
-                if (campaigns.Count > 0)
-                {
-                    await _store.ClaimCampaignsAsync(campaigns, cancellationToken).ConfigureAwait(false);
-                }
-
+                // A row's campaign owner is already in the store: the processor claimed it (CampaignOwners)
+                // before it applied the campaign's first record.
                 if (rows.Count > 0)
                 {
                     await _store.UpsertSpeedRowsAsync(rows, epochs, cancellationToken).ConfigureAwait(false);

@@ -25,12 +25,10 @@ internal sealed partial class PartitionFlusher
     private readonly ILogger _logger;
     private readonly List<SpeedViewRow> _rows = [];
     private readonly List<SpeedCountsRow> _countRows = [];
-    private readonly List<CampaignInfo> _campaigns = [];
     // The flush being written, and what it carries (put back for the next flush if it fails).
     private Task _write = Task.CompletedTask;
     private SpeedViewRow[] _writingRows = [];
     private SpeedCountsRow[] _writingCountRows = [];
-    private CampaignInfo[] _writingCampaigns = [];
     private long _processedAtLastFlush;
     private DateTimeOffset _lastFlush;
 
@@ -70,18 +68,15 @@ internal sealed partial class PartitionFlusher
         processor.CollectChanges(_rows, _countRows);
         var rows = LastOfEachWindow(_rows, r => (r.CampaignId, r.BucketStartMs));
         var countRows = LastOfEachWindow(_countRows, r => (r.CampaignId, r.BucketStartMs));
-        _campaigns.AddRange(processor.TakeNewCampaigns());
         LogFlushing(_logger, _partition, rows.Length + countRows.Length);
         await deadLetters.FlushAsync(cancellationToken).ConfigureAwait(false);
         var status = await BuildStatusAsync(processor, cancellationToken).ConfigureAwait(false);
-        var campaigns = _campaigns.ToArray();
         _rows.Clear();
         _countRows.Clear();
-        _campaigns.Clear();
         RowsSinceMark += rows.Length + countRows.Length;
         var report = new SpeedFlushReport(_partition, processor.LogTimeMs, default, rows.Length + countRows.Length, processor.Counters.Processed);
-        (_writingRows, _writingCountRows, _writingCampaigns) = (rows, countRows, campaigns);
-        _write = WriteAsync(rows, countRows, campaigns, status, report, cancellationToken);
+        (_writingRows, _writingCountRows) = (rows, countRows);
+        _write = WriteAsync(rows, countRows, status, report, cancellationToken);
         _lastFlush = _time.GetUtcNow();
         NextFlushDue = NextGridPoint(_lastFlush);
     }
@@ -99,7 +94,7 @@ internal sealed partial class PartitionFlusher
 
     /// <summary>
     /// Waits for the flush in flight. If it was cancelled (the writer retries every other failure),
-    /// its rows and campaigns go out with the next flush, and this returns false.
+    /// its rows go out with the next flush, and this returns false.
     /// </summary>
     public async Task<bool> CompleteWriteAsync()
     {
@@ -113,20 +108,19 @@ internal sealed partial class PartitionFlusher
             // Re-sent first, so a window changed again since is still written last, with its newest value.
             _rows.InsertRange(0, _writingRows);
             _countRows.InsertRange(0, _writingCountRows);
-            _campaigns.InsertRange(0, _writingCampaigns);
             return false;
         }
         finally
         {
             _write = Task.CompletedTask;
-            (_writingRows, _writingCountRows, _writingCampaigns) = ([], [], []);
+            (_writingRows, _writingCountRows) = ([], []);
         }
     }
 
-    private async Task WriteAsync(SpeedViewRow[] rows, SpeedCountsRow[] countRows, CampaignInfo[] campaigns, SpeedPartitionStatus status,
+    private async Task WriteAsync(SpeedViewRow[] rows, SpeedCountsRow[] countRows, SpeedPartitionStatus status,
         SpeedFlushReport report, CancellationToken cancellationToken)
     {
-        await _writer.WriteAsync(_partition, _epoch, rows, countRows, campaigns, status, cancellationToken).ConfigureAwait(false);
+        await _writer.WriteAsync(_partition, _epoch, rows, countRows, status, cancellationToken).ConfigureAwait(false);
         Status = status;
         _onFlushed?.Invoke(report with { VisibleAt = _time.GetUtcNow() });
     }

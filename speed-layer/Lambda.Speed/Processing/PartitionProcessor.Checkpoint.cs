@@ -130,7 +130,6 @@ internal sealed partial class PartitionProcessor
         _dedupe.BuildIndex();
         RecountSketches();
         MarkCheckpointed();
-        _campaigns.MarkAllUnreported();
         _campaigns.ResolveOwners();
     }
 

@@ -49,5 +49,4 @@ internal sealed partial class PartitionProcessor
     public bool HasChanges => _dirty.Count > 0;
 
     /// <summary>Campaigns first seen since the last call, to register in the view store.</summary>
-    public IReadOnlyList<CampaignInfo> TakeNewCampaigns() => _campaigns.TakeUnreported();
 }

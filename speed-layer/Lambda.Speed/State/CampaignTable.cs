@@ -14,7 +14,6 @@ internal sealed class CampaignTable(CampaignOwners owners)
     private readonly List<byte[]> _idBytes = [];
     // Null for a campaign restored from a checkpoint until ResolveOwners.
     private readonly List<OwnerSet?> _owners = [];
-    private int _reported;
 
     public int Count => _campaigns.Count;
 
@@ -55,22 +54,6 @@ internal sealed class CampaignTable(CampaignOwners owners)
     /// <summary>Restores a campaign from a checkpoint, at the next index.</summary>
     public int Add(CampaignInfo campaign) =>
         Add(IdHash.Of128(Encoding.UTF8.GetBytes(campaign.CampaignId)), campaign);
-
-    /// <summary>Campaigns added since the last call, to register with the view store.</summary>
-    public IReadOnlyList<CampaignInfo> TakeUnreported()
-    {
-        if (_reported == _campaigns.Count)
-        {
-            return [];
-        }
-
-        var fresh = _campaigns.GetRange(_reported, _campaigns.Count - _reported);
-        _reported = _campaigns.Count;
-        return fresh;
-    }
-
-    /// <summary>Forgets what was reported, so everything is registered again (after a restore).</summary>
-    public void MarkAllUnreported() => _reported = 0;
 
     private int Add(UInt128 hash, CampaignInfo campaign)
     {
