@@ -67,7 +67,7 @@ public static class DuckDbAllocator
         {
             nint value = 0;
             nuint length = (nuint)sizeof(nint);
-            return NativeMethods.Mallctl(name, &value, &length, null, 0) == 0 ? value : null;
+            return LocalNativeMethods.Mallctl(name, &value, &length, null, 0) == 0 ? value : null;
         }
         catch (EntryPointNotFoundException)
         {
@@ -81,7 +81,7 @@ public static class DuckDbAllocator
         try
         {
             nint v = (nint)(value ?? 0);
-            return NativeMethods.Mallctl(name, null, null, value is null ? null : &v, value is null ? 0 : (nuint)sizeof(nint)) == 0;
+            return LocalNativeMethods.Mallctl(name, null, null, value is null ? null : &v, value is null ? 0 : (nuint)sizeof(nint)) == 0;
         }
         catch (EntryPointNotFoundException)
         {
@@ -104,7 +104,7 @@ public static class DuckDbAllocator
 
             uint arenas = 0;
             nuint length = sizeof(uint);
-            return NativeMethods.Mallctl("arenas.narenas", &arenas, &length, null, 0) == 0 ? new Saved(dirty, muzzy, (int)arenas) : null;
+            return LocalNativeMethods.Mallctl("arenas.narenas", &arenas, &length, null, 0) == 0 ? new Saved(dirty, muzzy, (int)arenas) : null;
         }
 
         public void Apply(long dirty, long muzzy)

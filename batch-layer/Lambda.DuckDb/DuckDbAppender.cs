@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using DuckDB.NET.Native;
 using Lambda.DuckDb.Native;
 
 namespace Lambda.DuckDb;
@@ -17,12 +18,12 @@ public sealed class DuckDbAppender : IDisposable
 
     internal static DuckDbAppender Create(ConnectionHandle connection, string? schema, string table)
     {
-        var status = NativeMethods.AppenderCreate(connection.Value, schema, table, out var appender);
+        var status = NativeMethods.Appender.DuckDBAppenderCreate(connection.Live, schema, table, out var created);
         // As with prepare, a failed create still allocates an appender that holds the error.
-        var handle = new AppenderHandle(appender, connection);
-        if (status != NativeMethods.Success)
+        var handle = new AppenderHandle(Ownership.Take(created), connection);
+        if (status != DuckDBState.Success)
         {
-            var message = Error(appender);
+            var message = Error(handle);
             handle.Dispose();
             throw new DuckDbException(message);
         }
@@ -30,22 +31,22 @@ public sealed class DuckDbAppender : IDisposable
     }
 
     /// <summary>Appends SQL NULL.</summary>
-    public void AppendNull() => Check(NativeMethods.AppendNull(_handle.Value));
+    public void AppendNull() => Check(LocalNativeMethods.AppendNull(_handle.Value));
 
     /// <summary>Appends a BOOLEAN.</summary>
-    public void AppendBoolean(bool value) => Check(NativeMethods.AppendBoolean(_handle.Value, value));
+    public void AppendBoolean(bool value) => Check(LocalNativeMethods.AppendBoolean(_handle.Value, value));
 
     /// <summary>Appends an INTEGER.</summary>
-    public void AppendInt32(int value) => Check(NativeMethods.AppendInt32(_handle.Value, value));
+    public void AppendInt32(int value) => Check(LocalNativeMethods.AppendInt32(_handle.Value, value));
 
     /// <summary>Appends a BIGINT.</summary>
-    public void AppendInt64(long value) => Check(NativeMethods.AppendInt64(_handle.Value, value));
+    public void AppendInt64(long value) => Check(LocalNativeMethods.AppendInt64(_handle.Value, value));
 
     /// <summary>Appends a UBIGINT.</summary>
-    public void AppendUInt64(ulong value) => Check(NativeMethods.AppendUInt64(_handle.Value, value));
+    public void AppendUInt64(ulong value) => Check(LocalNativeMethods.AppendUInt64(_handle.Value, value));
 
     /// <summary>Appends a DOUBLE.</summary>
-    public void AppendDouble(double value) => Check(NativeMethods.AppendDouble(_handle.Value, value));
+    public void AppendDouble(double value) => Check(LocalNativeMethods.AppendDouble(_handle.Value, value));
 
     /// <summary>Appends a VARCHAR; null appends SQL NULL.</summary>
     [SkipLocalsInit] // the stack buffer is written before it is read
@@ -68,7 +69,7 @@ public sealed class DuckDbAppender : IDisposable
         fixed (byte* bytes = utf8)
         {
             var data = utf8.IsEmpty ? &empty : bytes;
-            Check(NativeMethods.AppendVarcharLength(_handle.Value, data, (ulong)utf8.Length));
+            Check(LocalNativeMethods.AppendVarcharLength(_handle.Value, data, (ulong)utf8.Length));
         }
     }
 
@@ -79,13 +80,13 @@ public sealed class DuckDbAppender : IDisposable
         fixed (byte* bytes = value)
         {
             var data = value.IsEmpty ? &empty : bytes;
-            Check(NativeMethods.AppendBlob(_handle.Value, data, (ulong)value.Length));
+            Check(LocalNativeMethods.AppendBlob(_handle.Value, data, (ulong)value.Length));
         }
     }
 
     /// <summary>Appends a TIMESTAMP (microsecond precision; a local time is converted to UTC).</summary>
     public void AppendTimestamp(DateTime value) =>
-        Check(NativeMethods.AppendTimestamp(_handle.Value, DuckDbTime.ToMicros(value)));
+        Check(LocalNativeMethods.AppendTimestamp(_handle.Value, DuckDbTime.ToMicros(value)));
 
     /// <summary>
     /// Appends the first <see cref="DuckDbDataChunk.Size"/> rows of <paramref name="chunk"/> (its column
@@ -95,29 +96,42 @@ public sealed class DuckDbAppender : IDisposable
     {
         ArgumentNullException.ThrowIfNull(chunk);
         chunk.PrepareAppend();
-        Check(NativeMethods.AppendDataChunk(_handle.Value, chunk.Handle));
+        Check(NativeMethods.Appender.DuckDBAppendDataChunk(_handle.Live, chunk.Handle));
     }
 
     /// <summary>Finishes the current row; every column must have had a value.</summary>
-    public void EndRow() => Check(NativeMethods.AppenderEndRow(_handle.Value));
+    public void EndRow() => Check(LocalNativeMethods.AppenderEndRow(_handle.Value));
 
     /// <summary>Writes the buffered rows to the table.</summary>
-    public void Flush() => Check(NativeMethods.AppenderFlush(_handle.Value));
+    public void Flush() => Check(NativeMethods.Appender.DuckDBAppenderFlush(_handle.Live));
 
     /// <summary>Flushes and closes; later appends fail. Dispose is still needed (and safe) afterwards.</summary>
-    public void Close() => Check(NativeMethods.AppenderClose(_handle.Value));
+    public void Close() => Check(NativeMethods.Appender.DuckDBAppenderClose(_handle.Live));
 
     /// <inheritdoc />
     public void Dispose() => _handle.Dispose();
 
     private void Check(int status)
     {
-        if (status != NativeMethods.Success)
+        if (status != LocalNativeMethods.Success)
         {
-            throw new DuckDbException(Error(_handle.Value));
+            throw new DuckDbException(Error(_handle));
         }
     }
 
-    private static unsafe string Error(nint appender) =>
-        NativeMethods.ToManaged(NativeMethods.AppenderError(appender)) ?? "the DuckDB appender reported an error";
+    private void Check(DuckDBState status) => Check((int)status);
+
+    // duckdb_appender_error_data, duckdb_appender_error's successor in the package: a copy of the error to destroy.
+    private static string Error(AppenderHandle appender)
+    {
+        const string Fallback = "the DuckDB appender reported an error";
+        if (appender.IsInvalid)
+        {
+            return Fallback;
+        }
+
+        using var error = NativeMethods.Appender.DuckDBAppenderErrorData(appender);
+        var message = error.IsInvalid ? null : NativeMethods.ErrorData.DuckDBErrorDataMessage(error);
+        return string.IsNullOrEmpty(message) ? Fallback : message;
+    }
 }

@@ -1,3 +1,4 @@
+using DuckDB.NET.Native;
 using Lambda.DuckDb.Native;
 
 namespace Lambda.DuckDb;
@@ -21,7 +22,7 @@ public sealed class DuckDbConnection : IDisposable
     public unsafe long Execute(string sql)
     {
         using var result = Run(sql);
-        return (long)NativeMethods.RowsChanged(result.Result);
+        return NativeMethods.Query.DuckDBRowsChanged(ref *result.Result);
     }
 
     /// <summary>Runs a query and returns a reader over its fully materialized result.</summary>
@@ -34,7 +35,7 @@ public sealed class DuckDbConnection : IDisposable
     public unsafe long ExecuteWithoutSpinning(string sql)
     {
         using var result = RunPending(sql);
-        return (long)NativeMethods.RowsChanged(result.Result);
+        return NativeMethods.Query.DuckDBRowsChanged(ref *result.Result);
     }
 
     /// <summary>
@@ -67,7 +68,7 @@ public sealed class DuckDbConnection : IDisposable
     public void RegisterTableFunction(DuckDbTableFunction function)
     {
         ArgumentNullException.ThrowIfNull(function);
-        function.Register(_handle.Value);
+        function.Register(_handle);
     }
 
     /// <inheritdoc />
@@ -86,6 +87,6 @@ public sealed class DuckDbConnection : IDisposable
     {
         ArgumentNullException.ThrowIfNull(sql);
         var result = ResultHandle.Allocate(_handle);
-        return result.ThrowIfFailed(NativeMethods.Query(_handle.Value, sql, result.Result));
+        return result.ThrowIfFailed(LocalNativeMethods.Query(_handle.Value, sql, result.Result));
     }
 }

@@ -1,3 +1,4 @@
+using DuckDB.NET.Native;
 using Lambda.DuckDb.Native;
 
 namespace Lambda.DuckDb;
@@ -14,8 +15,8 @@ public sealed unsafe class DuckDbDataChunk : IDisposable
     private readonly nint[] _vectors;
     private readonly nint[] _data;
     private readonly bool[] _validityWritable;
-    private readonly bool _borrowed;
-    private nint _chunk;
+    private readonly DuckDBDataChunk _chunk;
+    private bool _disposed;
 
     /// <summary>Creates a chunk with one column per type (fixed-width integers, DOUBLE, BOOLEAN, VARCHAR, BLOB).</summary>
     public DuckDbDataChunk(ReadOnlySpan<DuckDbType> types)
@@ -26,24 +27,34 @@ public sealed unsafe class DuckDbDataChunk : IDisposable
         }
 
         _types = types.ToArray();
-        var logical = stackalloc nint[_types.Length];
-        for (var i = 0; i < _types.Length; i++)
+        var logical = new DuckDBLogicalType[_types.Length];
+        try
         {
-            logical[i] = NativeMethods.CreateLogicalType(_types[i]);
+            var pointers = new nint[_types.Length];
+            for (var i = 0; i < _types.Length; i++)
+            {
+                logical[i] = NativeMethods.LogicalType.DuckDBCreateLogicalType(_types[i].ToPackage());
+                pointers[i] = logical[i].DangerousGetHandle();
+            }
+
+            // The chunk copies the types; they are destroyed below.
+            _chunk = NativeMethods.DataChunks.DuckDBCreateDataChunk(pointers, (ulong)_types.Length);
+        }
+        finally
+        {
+            foreach (var type in logical)
+            {
+                type?.Dispose();
+            }
         }
 
-        _chunk = NativeMethods.CreateDataChunk(logical, (ulong)_types.Length);
-        for (var i = 0; i < _types.Length; i++)
+        if (_chunk.IsInvalid)
         {
-            NativeMethods.DestroyLogicalType(ref logical[i]);
-        }
-
-        if (_chunk == 0)
-        {
+            _chunk.Dispose();
             throw new DuckDbException("DuckDB could not create a data chunk");
         }
 
-        Capacity = (int)NativeMethods.VectorSize();
+        Capacity = (int)NativeMethods.Helpers.DuckDBVectorSize();
         _vectors = new nint[_types.Length];
         _data = new nint[_types.Length];
         _validityWritable = new bool[_types.Length];
@@ -51,11 +62,11 @@ public sealed unsafe class DuckDbDataChunk : IDisposable
     }
 
     /// <summary>A view over chunks DuckDB owns (a table function's output): <see cref="Attach"/> before use.</summary>
-    internal DuckDbDataChunk(DuckDbType[] types, bool borrowed)
+    internal DuckDbDataChunk(DuckDbType[] types, BorrowedDataChunk borrowed)
     {
         _types = types;
-        _borrowed = borrowed;
-        Capacity = (int)NativeMethods.VectorSize();
+        _chunk = borrowed;
+        Capacity = (int)NativeMethods.Helpers.DuckDBVectorSize();
         _vectors = new nint[_types.Length];
         _data = new nint[_types.Length];
         _validityWritable = new bool[_types.Length];
@@ -70,11 +81,11 @@ public sealed unsafe class DuckDbDataChunk : IDisposable
     /// <summary>Whether <see cref="Size"/> reached <see cref="Capacity"/>.</summary>
     public bool IsFull => Size >= Capacity;
 
-    internal nint Handle
+    internal DuckDBDataChunk Handle
     {
         get
         {
-            ObjectDisposedException.ThrowIf(_chunk == 0, this);
+            ObjectDisposedException.ThrowIf(_disposed, this);
             return _chunk;
         }
     }
@@ -104,7 +115,7 @@ public sealed unsafe class DuckDbDataChunk : IDisposable
         byte empty = 0;
         fixed (byte* bytes = value)
         {
-            NativeMethods.VectorAssignStringElementLength(_vectors[column], (ulong)row, value.IsEmpty ? &empty : bytes, (ulong)value.Length);
+            NativeMethods.Vectors.DuckDBVectorAssignStringElementLength(_vectors[column], (ulong)row, value.IsEmpty ? &empty : bytes, value.Length);
         }
     }
 
@@ -114,18 +125,18 @@ public sealed unsafe class DuckDbDataChunk : IDisposable
         CheckCell(column, row);
         if (!_validityWritable[column])
         {
-            NativeMethods.VectorEnsureValidityWritable(_vectors[column]);
+            NativeMethods.Vectors.DuckDBVectorEnsureValidityWritable(_vectors[column]);
             _validityWritable[column] = true;
         }
 
-        var validity = NativeMethods.VectorGetValidity(_vectors[column]);
+        var validity = NativeMethods.Vectors.DuckDBVectorGetValidity(_vectors[column]);
         validity[row >> 6] &= ~(1UL << (row & 63));
     }
 
     /// <summary>Empties the chunk for the next rows (after it was appended).</summary>
     public void Reset()
     {
-        NativeMethods.DataChunkReset(Handle);
+        NativeMethods.DataChunks.DuckDBDataChunkReset(Handle);
         Size = 0;
         LoadVectors();
     }
@@ -133,21 +144,16 @@ public sealed unsafe class DuckDbDataChunk : IDisposable
     /// <inheritdoc />
     public void Dispose()
     {
-        if (_borrowed)
-        {
-            _chunk = 0;
-        }
-        else if (_chunk != 0)
-        {
-            NativeMethods.DestroyDataChunk(ref _chunk);
-            _chunk = 0;
-        }
+        // A borrowed chunk's handle does not own it: disposing it only retires the handle.
+        _disposed = true;
+        _chunk.Dispose();
     }
 
     /// <summary>Points a borrowed view at DuckDB's chunk for this call (its vectors may move between calls).</summary>
     internal void Attach(nint chunk)
     {
-        _chunk = chunk;
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        ((BorrowedDataChunk)_chunk).Point(chunk);
         Size = 0;
         LoadVectors();
     }
@@ -159,13 +165,14 @@ public sealed unsafe class DuckDbDataChunk : IDisposable
             throw new InvalidOperationException($"chunk size {Size} is outside 0..{Capacity}");
         }
 
-        NativeMethods.DataChunkSetSize(Handle, (ulong)Size);
+        // Declared with a return value the C function (void) does not have: ignored.
+        _ = NativeMethods.DataChunks.DuckDBDataChunkSetSize(Handle, (ulong)Size);
     }
 
     private Span<T> Column<T>(int column, DuckDbType expected)
         where T : unmanaged
     {
-        ObjectDisposedException.ThrowIf(_chunk == 0, this);
+        ObjectDisposedException.ThrowIf(_disposed, this);
         ArgumentOutOfRangeException.ThrowIfNegative(column);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(column, _types.Length);
         if (_types[column] != expected)
@@ -178,7 +185,7 @@ public sealed unsafe class DuckDbDataChunk : IDisposable
 
     private void CheckCell(int column, int row)
     {
-        ObjectDisposedException.ThrowIf(_chunk == 0, this);
+        ObjectDisposedException.ThrowIf(_disposed, this);
         ArgumentOutOfRangeException.ThrowIfNegative(column);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(column, _types.Length);
         ArgumentOutOfRangeException.ThrowIfNegative(row);
@@ -189,8 +196,8 @@ public sealed unsafe class DuckDbDataChunk : IDisposable
     {
         for (var i = 0; i < _types.Length; i++)
         {
-            _vectors[i] = NativeMethods.DataChunkGetVector(_chunk, (ulong)i);
-            _data[i] = (nint)NativeMethods.VectorGetData(_vectors[i]);
+            _vectors[i] = NativeMethods.DataChunks.DuckDBDataChunkGetVector(_chunk, i);
+            _data[i] = (nint)NativeMethods.Vectors.DuckDBVectorGetData(_vectors[i]);
             _validityWritable[i] = false;
         }
     }

@@ -19,8 +19,8 @@ public sealed unsafe partial class DuckDbDataReader
             throw CastError(ordinal, "bytes");
         }
 
-        var value = &((NativeMethods.DuckDbString*)_data[ordinal])[row];
+        var value = &((DuckDbString*)_data[ordinal])[row];
         var length = (int)value->Length;
-        return new ReadOnlySpan<byte>(length <= NativeMethods.DuckDbString.InlineLength ? &value->Inlined : value->Pointer, length);
+        return new ReadOnlySpan<byte>(length <= DuckDbString.InlineLength ? &value->Inlined : value->Pointer, length);
     }
 }

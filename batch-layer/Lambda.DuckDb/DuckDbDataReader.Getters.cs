@@ -166,9 +166,9 @@ public sealed unsafe partial class DuckDbDataReader
 
     private ReadOnlySpan<byte> ReadBytes(void* data)
     {
-        var value = &((NativeMethods.DuckDbString*)data)[_row];
+        var value = &((DuckDbString*)data)[_row];
         var length = (int)value->Length;
-        var bytes = length <= NativeMethods.DuckDbString.InlineLength ? &value->Inlined : value->Pointer;
+        var bytes = length <= DuckDbString.InlineLength ? &value->Inlined : value->Pointer;
         return new ReadOnlySpan<byte>(bytes, length);
     }
 

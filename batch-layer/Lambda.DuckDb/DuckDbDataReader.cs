@@ -1,3 +1,4 @@
+using DuckDB.NET.Native;
 using Lambda.DuckDb.Native;
 
 namespace Lambda.DuckDb;
@@ -24,8 +25,8 @@ public sealed unsafe partial class DuckDbDataReader : IDisposable
     internal DuckDbDataReader(ResultHandle result)
     {
         _result = result;
-        var native = result.Result;
-        var count = (int)NativeMethods.ColumnCount(native);
+        ref var native = ref *result.Result;
+        var count = (int)NativeMethods.Query.DuckDBColumnCount(ref native);
         _names = new string[count];
         _types = new DuckDbType[count];
         _decimalScales = new byte[count];
@@ -34,19 +35,18 @@ public sealed unsafe partial class DuckDbDataReader : IDisposable
         _validity = new nint[count];
         for (var i = 0; i < count; i++)
         {
-            _names[i] = NativeMethods.ToManaged(NativeMethods.ColumnName(native, (ulong)i)) ?? "";
-            _types[i] = NativeMethods.ColumnType(native, (ulong)i);
+            _names[i] = NativeMethods.Query.DuckDBColumnName(ref native, i) ?? "";
+            _types[i] = TypeIds.FromPackage(NativeMethods.Query.DuckDBColumnType(ref native, i));
             if (_types[i] == DuckDbType.Decimal)
             {
-                var logical = NativeMethods.ColumnLogicalType(native, (ulong)i);
-                _decimalScales[i] = NativeMethods.DecimalScale(logical);
-                _decimalStorage[i] = NativeMethods.DecimalInternalType(logical);
-                NativeMethods.DestroyLogicalType(ref logical);
+                using var logical = NativeMethods.Query.DuckDBColumnLogicalType(ref native, i);
+                _decimalScales[i] = NativeMethods.LogicalType.DuckDBDecimalScale(logical);
+                _decimalStorage[i] = TypeIds.FromPackage(NativeMethods.LogicalType.DuckDBDecimalInternalType(logical));
             }
         }
         // Read before any chunk is fetched: the count of the whole materialized result.
-        RowCount = (long)NativeMethods.RowCount(native);
-        RowsChanged = (long)NativeMethods.RowsChanged(native);
+        RowCount = NativeMethods.Query.DuckDBRowCount(ref native);
+        RowsChanged = NativeMethods.Query.DuckDBRowsChanged(ref native);
     }
 
     /// <summary>Number of columns.</summary>
@@ -98,24 +98,25 @@ public sealed unsafe partial class DuckDbDataReader : IDisposable
     {
         while (true)
         {
-            var chunk = NativeMethods.FetchChunk(*_result.Result);
+            // One handle object per chunk (2048 rows), none per row; the result destroys the previous chunk.
+            var chunk = NativeMethods.Query.DuckDBFetchChunk(*_result.Result);
             _result.SetChunk(chunk);
-            if (chunk == 0)
+            if (chunk.IsInvalid)
             {
                 _done = true;
                 _chunkSize = 0;
                 return false;
             }
-            var size = (int)NativeMethods.DataChunkGetSize(chunk);
+            var size = (int)NativeMethods.DataChunks.DuckDBDataChunkGetSize(chunk);
             if (size == 0)
             {
                 continue;
             }
             for (var i = 0; i < _data.Length; i++)
             {
-                var vector = NativeMethods.DataChunkGetVector(chunk, (ulong)i);
-                _data[i] = (nint)NativeMethods.VectorGetData(vector);
-                _validity[i] = (nint)NativeMethods.VectorGetValidity(vector);
+                var vector = NativeMethods.DataChunks.DuckDBDataChunkGetVector(chunk, i);
+                _data[i] = (nint)NativeMethods.Vectors.DuckDBVectorGetData(vector);
+                _validity[i] = (nint)NativeMethods.Vectors.DuckDBVectorGetValidity(vector);
             }
             _chunkSize = size;
             _row = 0;

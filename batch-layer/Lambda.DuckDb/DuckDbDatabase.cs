@@ -1,3 +1,4 @@
+using DuckDB.NET.Native;
 using Lambda.DuckDb.Native;
 
 namespace Lambda.DuckDb;
@@ -21,7 +22,7 @@ public sealed class DuckDbDatabase : IDisposable
     public string? Path { get; }
 
     /// <summary>The version of the loaded libduckdb, such as "v1.5.6".</summary>
-    public static unsafe string LibraryVersion => NativeMethods.ToManaged(NativeMethods.LibraryVersion()) ?? "";
+    public static string LibraryVersion => NativeMethods.Startup.DuckDBLibraryVersion() ?? "";
 
     /// <summary>Opens (creating if needed) a database file.</summary>
     public static DuckDbDatabase Open(string path, DuckDbOptions? options = null)
@@ -37,44 +38,46 @@ public sealed class DuckDbDatabase : IDisposable
     public DuckDbConnection Connect()
     {
         // On failure DuckDB frees the connection itself and leaves the out pointer unset.
-        if (NativeMethods.Connect(_handle.Value, out var connection) != NativeMethods.Success)
+        if (NativeMethods.Startup.DuckDBConnect(_handle.Live, out var created) != DuckDBState.Success)
         {
+            created.Dispose();
             throw new DuckDbException("DuckDB could not open a connection");
         }
-        return new DuckDbConnection(new ConnectionHandle(connection, _handle));
+        return new DuckDbConnection(new ConnectionHandle(Ownership.Take(created), _handle));
     }
 
     /// <inheritdoc />
     public void Dispose() => _handle.Dispose();
 
-    private static unsafe DuckDbDatabase OpenCore(string? path, DuckDbOptions? options)
+    private static DuckDbDatabase OpenCore(string? path, DuckDbOptions? options)
     {
         options ??= new DuckDbOptions();
-        if (NativeMethods.CreateConfig(out var config) != NativeMethods.Success)
+        using var config = CreateConfig(options);
+        // On failure DuckDB frees the database itself and leaves the out pointer unset; the package frees the
+        // error string (duckdb_free) once it is copied.
+        if (NativeMethods.Startup.DuckDBOpen(path, out var created, config, out var error) != DuckDBState.Success)
         {
+            created.Dispose();
+            throw new DuckDbException(error ?? "DuckDB could not open the database");
+        }
+        return new DuckDbDatabase(new DatabaseHandle(Ownership.Take(created)), path);
+    }
+
+    private static DuckDBConfig CreateConfig(DuckDbOptions options)
+    {
+        if (NativeMethods.Configuration.DuckDBCreateConfig(out var config) != DuckDBState.Success)
+        {
+            config.Dispose();
             throw new DuckDbException("DuckDB could not create a configuration");
         }
-        try
+        foreach (var (name, value) in options.ToConfig())
         {
-            foreach (var (name, value) in options.ToConfig())
+            if (NativeMethods.Configuration.DuckDBSetConfig(config, name, value) != DuckDBState.Success)
             {
-                if (NativeMethods.SetConfig(config, name, value) != NativeMethods.Success)
-                {
-                    throw new DuckDbException($"DuckDB rejected the option {name} = '{value}'");
-                }
+                config.Dispose();
+                throw new DuckDbException($"DuckDB rejected the option {name} = '{value}'");
             }
-            // On failure DuckDB frees the database itself and leaves the out pointer unset.
-            if (NativeMethods.OpenExt(path, out var database, config, out var error) != NativeMethods.Success)
-            {
-                var message = NativeMethods.ToManaged(error) ?? "DuckDB could not open the database";
-                NativeMethods.Free(error);
-                throw new DuckDbException(message);
-            }
-            return new DuckDbDatabase(new DatabaseHandle(database), path);
         }
-        finally
-        {
-            NativeMethods.DestroyConfig(ref config);
-        }
+        return config;
     }
 }

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using DuckDB.NET.Native;
 using Lambda.DuckDb.Native;
 
 namespace Lambda.DuckDb;
@@ -17,20 +18,20 @@ public sealed class DuckDbPreparedStatement : IDisposable
     {
         _handle = handle;
         _connection = connection;
-        ParameterCount = (int)NativeMethods.ParameterCount(handle.Value);
+        ParameterCount = (int)NativeMethods.PreparedStatements.DuckDBParams(handle);
     }
 
     /// <summary>How many parameters the statement takes.</summary>
     public int ParameterCount { get; }
 
-    internal static unsafe DuckDbPreparedStatement Create(ConnectionHandle connection, string sql)
+    internal static DuckDbPreparedStatement Create(ConnectionHandle connection, string sql)
     {
-        var status = NativeMethods.Prepare(connection.Value, sql, out var statement);
+        var status = NativeMethods.PreparedStatements.DuckDBPrepare(connection.Live, sql, out var created);
         // DuckDB allocates the statement even when preparing fails: it carries the error and must be destroyed.
-        var handle = new PreparedStatementHandle(statement, connection);
-        if (status != NativeMethods.Success)
+        var handle = new PreparedStatementHandle(Ownership.Take(created), connection);
+        if (status != DuckDBState.Success)
         {
-            var message = Error(statement);
+            var message = Error(handle);
             handle.Dispose();
             throw new DuckDbException(message);
         }
@@ -38,22 +39,22 @@ public sealed class DuckDbPreparedStatement : IDisposable
     }
 
     /// <summary>Binds SQL NULL.</summary>
-    public void BindNull(int index) => Check(NativeMethods.BindNull(Statement(index), (ulong)index));
+    public void BindNull(int index) => Check(NativeMethods.PreparedStatements.DuckDBBindNull(Statement(index), index));
 
     /// <summary>Binds a BOOLEAN.</summary>
-    public void BindBoolean(int index, bool value) => Check(NativeMethods.BindBoolean(Statement(index), (ulong)index, value));
+    public void BindBoolean(int index, bool value) => Check(NativeMethods.PreparedStatements.DuckDBBindBoolean(Statement(index), index, value));
 
     /// <summary>Binds an INTEGER.</summary>
-    public void BindInt32(int index, int value) => Check(NativeMethods.BindInt32(Statement(index), (ulong)index, value));
+    public void BindInt32(int index, int value) => Check(NativeMethods.PreparedStatements.DuckDBBindInt32(Statement(index), index, value));
 
     /// <summary>Binds a BIGINT.</summary>
-    public void BindInt64(int index, long value) => Check(NativeMethods.BindInt64(Statement(index), (ulong)index, value));
+    public void BindInt64(int index, long value) => Check(NativeMethods.PreparedStatements.DuckDBBindInt64(Statement(index), index, value));
 
     /// <summary>Binds a UBIGINT.</summary>
-    public void BindUInt64(int index, ulong value) => Check(NativeMethods.BindUInt64(Statement(index), (ulong)index, value));
+    public void BindUInt64(int index, ulong value) => Check(NativeMethods.PreparedStatements.DuckDBBindUInt64(Statement(index), index, value));
 
     /// <summary>Binds a DOUBLE.</summary>
-    public void BindDouble(int index, double value) => Check(NativeMethods.BindDouble(Statement(index), (ulong)index, value));
+    public void BindDouble(int index, double value) => Check(NativeMethods.PreparedStatements.DuckDBBindDouble(Statement(index), index, value));
 
     /// <summary>Binds a VARCHAR; null binds SQL NULL.</summary>
     [SkipLocalsInit] // the stack buffer is written before it is read
@@ -76,7 +77,7 @@ public sealed class DuckDbPreparedStatement : IDisposable
         fixed (byte* bytes = utf8)
         {
             var data = utf8.IsEmpty ? &empty : bytes;
-            Check(NativeMethods.BindVarcharLength(Statement(index), (ulong)index, data, (ulong)utf8.Length));
+            Check(LocalNativeMethods.BindVarcharLength(Statement(index).Value, (ulong)index, data, (ulong)utf8.Length));
         }
     }
 
@@ -87,22 +88,22 @@ public sealed class DuckDbPreparedStatement : IDisposable
         fixed (byte* bytes = value)
         {
             var data = value.IsEmpty ? &empty : bytes;
-            Check(NativeMethods.BindBlob(Statement(index), (ulong)index, data, (ulong)value.Length));
+            Check(LocalNativeMethods.BindBlob(Statement(index).Value, (ulong)index, data, (ulong)value.Length));
         }
     }
 
     /// <summary>Binds a TIMESTAMP (microsecond precision; a local time is converted to UTC).</summary>
     public void BindTimestamp(int index, DateTime value) =>
-        Check(NativeMethods.BindTimestamp(Statement(index), (ulong)index, DuckDbTime.ToMicros(value)));
+        Check(NativeMethods.PreparedStatements.DuckDBBindTimestamp(Statement(index), index, new DuckDBTimestampStruct { Micros = DuckDbTime.ToMicros(value) }));
 
     /// <summary>Unbinds every parameter.</summary>
-    public void ClearBindings() => Check(NativeMethods.ClearBindings(_handle.Value));
+    public void ClearBindings() => Check(LocalNativeMethods.ClearBindings(_handle.Value));
 
     /// <summary>Executes with the bound parameters and returns the rows changed.</summary>
     public unsafe long Execute()
     {
         using var result = Run();
-        return (long)NativeMethods.RowsChanged(result.Result);
+        return NativeMethods.Query.DuckDBRowsChanged(ref *result.Result);
     }
 
     /// <summary>Executes with the bound parameters and returns a reader over the result.</summary>
@@ -114,7 +115,7 @@ public sealed class DuckDbPreparedStatement : IDisposable
     private unsafe ResultHandle Run()
     {
         var result = ResultHandle.Allocate(_connection);
-        return result.ThrowIfFailed(NativeMethods.ExecutePrepared(_handle.Value, result.Result));
+        return result.ThrowIfFailed(LocalNativeMethods.ExecutePrepared(_handle.Value, result.Result));
     }
 
     /// <summary>
@@ -123,40 +124,40 @@ public sealed class DuckDbPreparedStatement : IDisposable
     /// </summary>
     internal unsafe ResultHandle RunWithoutSpinning()
     {
-        var status = NativeMethods.PendingPrepared(_handle.Value, out var pending);
+        var status = LocalNativeMethods.PendingPrepared(_handle.Value, out var pending);
         try
         {
             // As with preparing, a failed pending result still carries the error and must be destroyed.
-            if (status != NativeMethods.Success)
+            if (status != LocalNativeMethods.Success)
             {
-                throw new DuckDbException(NativeMethods.ToManaged(NativeMethods.PendingError(pending)) ?? "execution failed");
+                throw new DuckDbException(LocalNativeMethods.ToManaged(LocalNativeMethods.PendingError(pending)) ?? "execution failed");
             }
 
-            while (NativeMethods.PendingExecuteTask(pending) is var state && state != NativeMethods.PendingState.ResultReady)
+            while (LocalNativeMethods.PendingExecuteTask(pending) is var state && state != LocalNativeMethods.PendingState.ResultReady)
             {
-                if (state == NativeMethods.PendingState.Error)
+                if (state == LocalNativeMethods.PendingState.Error)
                 {
-                    throw new DuckDbException(NativeMethods.ToManaged(NativeMethods.PendingError(pending)) ?? "execution failed");
+                    throw new DuckDbException(LocalNativeMethods.ToManaged(LocalNativeMethods.PendingError(pending)) ?? "execution failed");
                 }
 
-                if (state == NativeMethods.PendingState.NoTasksAvailable)
+                if (state == LocalNativeMethods.PendingState.NoTasksAvailable)
                 {
                     Thread.Sleep(1);
                 }
             }
 
             var result = ResultHandle.Allocate(_connection);
-            return result.ThrowIfFailed(NativeMethods.ExecutePending(pending, result.Result));
+            return result.ThrowIfFailed(LocalNativeMethods.ExecutePending(pending, result.Result));
         }
         finally
         {
-            NativeMethods.DestroyPending(ref pending);
+            LocalNativeMethods.DestroyPending(ref pending);
         }
     }
 
-    private nint Statement(int index)
+    private PreparedStatementHandle Statement(int index)
     {
-        var statement = _handle.Value;
+        var statement = _handle.Live;
         if (index < 1 || index > ParameterCount)
         {
             throw new ArgumentOutOfRangeException(nameof(index), index, $"parameters are numbered 1..{ParameterCount}");
@@ -166,12 +167,15 @@ public sealed class DuckDbPreparedStatement : IDisposable
 
     private void Check(int status)
     {
-        if (status != NativeMethods.Success)
+        if (status != LocalNativeMethods.Success)
         {
-            throw new DuckDbException(Error(_handle.Value));
+            throw new DuckDbException(Error(_handle));
         }
     }
 
-    private static unsafe string Error(nint statement) =>
-        NativeMethods.ToManaged(NativeMethods.PrepareError(statement)) ?? "DuckDB could not bind or prepare the statement";
+    private void Check(DuckDBState status) => Check((int)status);
+
+    private static string Error(PreparedStatementHandle statement) =>
+        (statement.IsInvalid ? null : NativeMethods.PreparedStatements.DuckDBPrepareError(statement))
+        ?? "DuckDB could not bind or prepare the statement";
 }

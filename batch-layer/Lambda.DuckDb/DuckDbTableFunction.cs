@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using DuckDB.NET.Native;
 using Lambda.DuckDb.Native;
 
 namespace Lambda.DuckDb;
@@ -40,40 +41,42 @@ public sealed unsafe class DuckDbTableFunction
     /// <summary>Opens a scan: (argument, projected column numbers) → scan.</summary>
     public Func<long, int[], IDuckDbTableScan> Open { get; }
 
-    internal unsafe void Register(nint connection)
+    internal unsafe void Register(ConnectionHandle connection)
     {
-        var function = NativeMethods.CreateTableFunction();
+        var function = NativeMethods.TableFunction.DuckDBCreateTableFunction();
         try
         {
-            NativeMethods.TableFunctionSetName(function, Name);
-            var bigint = NativeMethods.CreateLogicalType(DuckDbType.BigInt);
-            NativeMethods.TableFunctionAddParameter(function, bigint);
-            NativeMethods.DestroyLogicalType(ref bigint);
+            NativeMethods.TableFunction.DuckDBTableFunctionSetName(function, Name);
+            using (var bigint = NativeMethods.LogicalType.DuckDBCreateLogicalType(DuckDbType.BigInt.ToPackage()))
+            {
+                NativeMethods.TableFunction.DuckDBTableFunctionAddParameter(function, bigint);
+            }
             // DuckDB owns the handle from here and frees it with the function (or with the unregistered description).
             var self = GCHandle.Alloc(this);
-            NativeMethods.TableFunctionSetExtraInfo(function, (void*)GCHandle.ToIntPtr(self), &FreeHandle);
-            NativeMethods.TableFunctionSetBind(function, &Bind);
-            NativeMethods.TableFunctionSetInit(function, &Init);
-            NativeMethods.TableFunctionSetFunction(function, &Produce);
-            NativeMethods.TableFunctionSupportsProjectionPushdown(function, true);
-            if (NativeMethods.RegisterTableFunction(connection, function) != NativeMethods.Success)
+            NativeMethods.TableFunction.DuckDBTableFunctionSetExtraInfo(function, GCHandle.ToIntPtr(self), &FreeHandle);
+            NativeMethods.TableFunction.DuckDBTableFunctionSetBind(function, &Bind);
+            NativeMethods.TableFunction.DuckDBTableFunctionSetInit(function, &Init);
+            NativeMethods.TableFunction.DuckDBTableFunctionSetFunction(function, &Produce);
+            NativeMethods.TableFunction.DuckDBTableFunctionSupportsProjectionPushdown(function, true);
+            if (NativeMethods.TableFunction.DuckDBRegisterTableFunction(connection.Live, function) != DuckDBState.Success)
             {
                 throw new DuckDbException($"DuckDB could not register the table function {Name}");
             }
         }
         finally
         {
-            NativeMethods.DestroyTableFunction(ref function);
+            NativeMethods.TableFunction.DuckDBDestroyTableFunction(ref function);
         }
     }
 
-    private static T Target<T>(void* handle)
-        where T : class => (T)GCHandle.FromIntPtr((nint)handle).Target!;
+    private static T Target<T>(nint handle)
+        where T : class => (T)GCHandle.FromIntPtr(handle).Target!;
 
-    [UnmanagedCallersOnly]
-    private static unsafe void FreeHandle(void* handle)
+    // Cdecl because the package's function pointer types say so (the same convention as the default on x64).
+    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
+    private static void FreeHandle(nint handle)
     {
-        var gc = GCHandle.FromIntPtr((nint)handle);
+        var gc = GCHandle.FromIntPtr(handle);
         try
         {
             (gc.Target as IDisposable)?.Dispose();
@@ -89,67 +92,68 @@ public sealed unsafe class DuckDbTableFunction
         }
     }
 
-    [UnmanagedCallersOnly]
+    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
     private static unsafe void Bind(nint info)
     {
         try
         {
-            var self = Target<DuckDbTableFunction>(NativeMethods.BindGetExtraInfo(info));
+            var self = Target<DuckDbTableFunction>(NativeMethods.TableFunction.DuckDBBindGetExtraInfo(info));
             foreach (var column in self.Columns)
             {
-                var type = NativeMethods.CreateLogicalType(column.Type);
-                NativeMethods.BindAddResultColumn(info, column.Name, type);
-                NativeMethods.DestroyLogicalType(ref type);
+                using var type = NativeMethods.LogicalType.DuckDBCreateLogicalType(column.Type.ToPackage());
+                NativeMethods.TableFunction.DuckDBBindAddResultColumn(info, column.Name, type);
             }
 
-            var value = NativeMethods.BindGetParameter(info, 0);
-            var argument = NativeMethods.GetInt64(value);
-            NativeMethods.DestroyValue(ref value);
-            NativeMethods.BindSetBindData(info, (void*)GCHandle.ToIntPtr(GCHandle.Alloc(new StrongBox<long>(argument))), &FreeHandle);
+            long argument;
+            using (var value = NativeMethods.TableFunction.DuckDBBindGetParameter(info, 0))
+            {
+                argument = NativeMethods.Value.DuckDBGetInt64(value);
+            }
+            NativeMethods.TableFunction.DuckDBBindSetBindData(info, GCHandle.ToIntPtr(GCHandle.Alloc(new StrongBox<long>(argument))), &FreeHandle);
         }
 #pragma warning disable CA1031 // Exceptions must not unwind into DuckDB: they become the query's error.
         catch (Exception e)
 #pragma warning restore CA1031
         {
-            NativeMethods.BindSetError(info, e.Message);
+            NativeMethods.TableFunction.DuckDBBindSetError(info, e.Message);
         }
     }
 
-    [UnmanagedCallersOnly]
+    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
     private static unsafe void Init(nint info)
     {
         try
         {
-            var self = Target<DuckDbTableFunction>(NativeMethods.InitGetExtraInfo(info));
-            var argument = Target<StrongBox<long>>(NativeMethods.InitGetBindData(info)).Value;
-            var projected = new int[(int)NativeMethods.InitGetColumnCount(info)];
+            var self = Target<DuckDbTableFunction>(NativeMethods.TableFunction.DuckDBInitGetExtraInfo(info));
+            var argument = Target<StrongBox<long>>(NativeMethods.TableFunction.DuckDBInitGetBindData(info)).Value;
+            var projected = new int[(int)NativeMethods.TableFunction.DuckDBInitGetColumnCount(info)];
             var types = new DuckDbType[projected.Length];
             for (var i = 0; i < projected.Length; i++)
             {
-                var index = NativeMethods.InitGetColumnIndex(info, (ulong)i);
+                var index = NativeMethods.TableFunction.DuckDBInitGetColumnIndex(info, (ulong)i);
                 // Anything else (a row id for count(*)) is a BIGINT the scan does not know and leaves unset.
                 projected[i] = index < (ulong)self.Columns.Count ? (int)index : -1;
                 types[i] = projected[i] >= 0 ? self.Columns[projected[i]].Type : DuckDbType.BigInt;
             }
 
             var scan = new Scan(self.Open(argument, projected), types);
-            NativeMethods.InitSetInitData(info, (void*)GCHandle.ToIntPtr(GCHandle.Alloc(scan)), &FreeHandle);
-            NativeMethods.InitSetMaxThreads(info, 1);
+            NativeMethods.TableFunction.DuckDBInitSetInitData(info, GCHandle.ToIntPtr(GCHandle.Alloc(scan)), &FreeHandle);
+            LocalNativeMethods.InitSetMaxThreads(info, 1);
         }
 #pragma warning disable CA1031 // Exceptions must not unwind into DuckDB: they become the query's error.
         catch (Exception e)
 #pragma warning restore CA1031
         {
-            NativeMethods.InitSetError(info, e.Message);
+            NativeMethods.TableFunction.DuckDBInitSetError(info, e.Message);
         }
     }
 
-    [UnmanagedCallersOnly]
+    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
     private static unsafe void Produce(nint info, nint output)
     {
         try
         {
-            var scan = Target<Scan>(NativeMethods.FunctionGetInitData(info));
+            var scan = Target<Scan>(NativeMethods.TableFunction.DuckDBFunctionGetInitData(info));
             scan.Output.Attach(output);
             scan.Source.Fill(scan.Output);
             scan.Output.PrepareAppend();
@@ -158,7 +162,7 @@ public sealed unsafe class DuckDbTableFunction
         catch (Exception e)
 #pragma warning restore CA1031
         {
-            NativeMethods.FunctionSetError(info, e.Message);
+            NativeMethods.TableFunction.DuckDBFunctionSetError(info, e.Message);
         }
     }
 
@@ -167,7 +171,7 @@ public sealed unsafe class DuckDbTableFunction
     {
         public IDuckDbTableScan Source { get; } = source;
 
-        public DuckDbDataChunk Output { get; } = new(types, borrowed: true);
+        public DuckDbDataChunk Output { get; } = new(types, new BorrowedDataChunk());
 
         public void Dispose() => (Source as IDisposable)?.Dispose();
     }
