@@ -1,8 +1,8 @@
 using Hangfire;
+using Hangfire.AspNetCore;
 using Hangfire.Client;
 using Hangfire.Common;
 using Hangfire.Logging;
-using Hangfire.AspNetCore;
 using Hangfire.Server;
 using Hangfire.States;
 using Hangfire.Storage;
