@@ -92,9 +92,9 @@ internal sealed class ExactViewComputation
             building = Task.Run(() =>
             {
                 var started = System.Diagnostics.Stopwatch.GetTimestamp();
-                var cpu = ThreadCpu.Now();
+                var cpuNs = ThreadCpuClock.NowNs();
                 _rows.Build(records, _spool);
-                Timings.AddThreadCpu("rows+sketches", ThreadCpu.Now() - cpu);
+                Timings.AddThreadCpu("rows+sketches", ThreadCpuClock.Since(cpuNs));
                 return System.Diagnostics.Stopwatch.GetElapsedTime(started);
             }, cancellationToken);
         }
