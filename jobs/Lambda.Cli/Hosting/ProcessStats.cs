@@ -103,6 +103,6 @@ internal static partial class ProcessStats
     private static long Kilobytes(string statusLine) =>
         long.Parse(statusLine.AsSpan(statusLine.IndexOf(':', StringComparison.Ordinal) + 1).Trim().TrimEnd("kB").Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture);
 
-    [LoggerMessage(EventId = 7100, Level = LogLevel.Information, Message = "Process stats: rss_bytes={RssBytes} gc_heap_bytes={GcHeapBytes} gen2_collections={Gen2} {Details}")]
+    [LoggerMessage(EventId = CliLogEvents.ProcessStats, Level = LogLevel.Information, Message = "Process stats: rss_bytes={RssBytes} gc_heap_bytes={GcHeapBytes} gen2_collections={Gen2} {Details}")]
     private static partial void LogStats(ILogger logger, long rssBytes, long gcHeapBytes, int gen2, string details);
 }
