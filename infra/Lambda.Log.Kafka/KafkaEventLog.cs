@@ -83,7 +83,7 @@ public sealed class KafkaEventLog : IEventLog, IConsumerGroupLog
     public ILogReader CreateReader()
     {
         ThrowIfDisposed();
-        var reader = new KafkaLogReader(_configs, _topics, _options.RequestTimeout, r => _readers.TryRemove(r, out _));
+        var reader = new KafkaLogReader(_configs, _topics, _options.RequestTimeout, _options.Time, r => _readers.TryRemove(r, out _));
         _readers[reader] = 0;
         return reader;
     }

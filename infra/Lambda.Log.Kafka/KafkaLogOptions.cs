@@ -19,6 +19,12 @@ public sealed class KafkaLogOptions
         "partition.assignment.strategy",
     ];
 
+    /// <summary>
+    /// The clock the log's read frontier is derived from (Kafka stamps records with the broker's clock, so
+    /// only the real one makes sense outside tests).
+    /// </summary>
+    public TimeProvider Time { get; set; } = TimeProvider.System;
+
     /// <summary>Comma-separated host:port list of brokers (librdkafka's bootstrap.servers). Required.</summary>
     public string BootstrapServers { get; set; } = "";
 

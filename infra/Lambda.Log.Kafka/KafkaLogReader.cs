@@ -32,6 +32,7 @@ internal sealed class KafkaLogReader : ILogReader
     private readonly KafkaClientConfigs _configs;
     private readonly KafkaTopicCatalog _topics;
     private readonly TimeSpan _fetchTimeout;
+    private readonly TimeProvider _time;
     private readonly Action<KafkaLogReader> _onDisposed;
     private readonly List<Cursor> _cursors = [];
     private Cursor _cursor = null!;
@@ -44,11 +45,13 @@ internal sealed class KafkaLogReader : ILogReader
         End,
     }
 
-    public KafkaLogReader(KafkaClientConfigs configs, KafkaTopicCatalog topics, TimeSpan fetchTimeout, Action<KafkaLogReader> onDisposed)
+    public KafkaLogReader(KafkaClientConfigs configs, KafkaTopicCatalog topics, TimeSpan fetchTimeout, TimeProvider time,
+        Action<KafkaLogReader> onDisposed)
     {
         _configs = configs;
         _topics = topics;
         _fetchTimeout = fetchTimeout;
+        _time = time;
         _onDisposed = onDisposed;
     }
 
@@ -129,7 +132,7 @@ internal sealed class KafkaLogReader : ILogReader
             var end = _topics.Offsets(topicPartition).End;
             if (end <= into.NextOffset)
             {
-                into.LogTimeFrontierMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - (long)FrontierMargin.TotalMilliseconds;
+                into.LogTimeFrontierMs = _time.GetUtcNow().ToUnixTimeMilliseconds() - (long)FrontierMargin.TotalMilliseconds;
                 break;
             }
 

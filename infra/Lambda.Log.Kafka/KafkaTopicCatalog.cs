@@ -180,7 +180,7 @@ internal sealed class KafkaTopicCatalog : IDisposable
     // creates it; producing or assigning before that would only wait inside librdkafka instead.
     private async Task WaitUntilReadyAsync(string topic, int partitions, CancellationToken cancellationToken)
     {
-        var deadline = DateTime.UtcNow + _timeout;
+        var started = Stopwatch.GetTimestamp();
         while (true)
         {
             var metadata = Refresh().FirstOrDefault(t => t.Topic == topic);
@@ -193,7 +193,7 @@ internal sealed class KafkaTopicCatalog : IDisposable
                 }
             }
 
-            if (DateTime.UtcNow >= deadline)
+            if (Stopwatch.GetElapsedTime(started) >= _timeout)
             {
                 throw new TimeoutException($"topic '{topic}' was created but has no leader for every partition after {_timeout}");
             }
@@ -209,7 +209,7 @@ internal sealed class KafkaTopicCatalog : IDisposable
     // this catalog created or checked are known to exist, so a listing without them is asked again.
     private List<TopicMetadata> RefreshWithKnownTopics()
     {
-        var deadline = DateTime.UtcNow + _timeout;
+        var started = Stopwatch.GetTimestamp();
         while (true)
         {
             var topics = Refresh();
@@ -220,7 +220,7 @@ internal sealed class KafkaTopicCatalog : IDisposable
                 return topics;
             }
 
-            if (DateTime.UtcNow >= deadline)
+            if (Stopwatch.GetElapsedTime(started) >= _timeout)
             {
                 // Deleted behind our back after all: forget it, so later listings do not wait for it.
                 missing.ForEach(t => _checked.TryRemove(t, out _));

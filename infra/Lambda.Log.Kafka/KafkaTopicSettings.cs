@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Confluent.Kafka;
 using Confluent.Kafka.Admin;
 
@@ -19,7 +20,7 @@ internal sealed class KafkaTopicSettings(IAdminClient admin, KafkaLogOptions opt
         }
 
         List<DescribeConfigsResult> results;
-        var started = TimeProvider.System.GetTimestamp();
+        var started = Stopwatch.GetTimestamp();
         while (true)
         {
             try
@@ -30,7 +31,7 @@ internal sealed class KafkaTopicSettings(IAdminClient admin, KafkaLogOptions opt
                 break;
             }
             catch (DescribeConfigsException e) when (e.Results.Any(r => r.Error.Code == ErrorCode.UnknownTopicOrPart)
-                && TimeProvider.System.GetElapsedTime(started) < options.RequestTimeout)
+                && Stopwatch.GetElapsedTime(started) < options.RequestTimeout)
             {
                 // A topic another process has just created is in the metadata of one broker before the
                 // broker answering this request knows it: ask again shortly.

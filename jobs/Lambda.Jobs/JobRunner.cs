@@ -10,7 +10,7 @@ namespace Lambda.Jobs;
 /// <summary>
 /// Runs the body of a scheduled job: records its start and end in the job history, retries transient
 /// errors with exponential backoff, and raises a fatal error as a Critical alert
-/// (<see cref="JobLog.JobFailedEventId"/>). A failed run is then rethrown, so that Hangfire keeps it
+/// (<see cref="JobsLogEvents.JobFailed"/>). A failed run is then rethrown, so that Hangfire keeps it
 /// in its Failed list with the exception for the dashboard; Hangfire itself never retries it (the
 /// jobs carry <c>[AutomaticRetry(Attempts = 0)]</c>): only transient errors are retried, here.
 /// </summary>

@@ -1,12 +1,13 @@
 using Hangfire;
+using Hangfire.AspNetCore;
 using Hangfire.Client;
 using Hangfire.Common;
 using Hangfire.Logging;
-using Hangfire.AspNetCore;
 using Hangfire.Server;
 using Hangfire.States;
 using Hangfire.Storage;
 using Lambda.Jobs.Scheduled;
+using Lambda.SharedModel.IO;
 using Lambda.SharedModel.Jobs;
 using Lambda.SharedModel.Views;
 using Microsoft.Extensions.Logging;
@@ -37,7 +38,7 @@ public sealed class JobScheduler : IAsyncDisposable
     private readonly ScheduledJobActivator _activator;
     private JobStorage? _storage;
     private BackgroundProcessingServer? _server;
-    private StoreLock? _storeLock;
+    private FileLock? _storeLock;
 
     /// <summary>A scheduler (not started) over the given batch layer and stores.</summary>
     public JobScheduler(SchedulerOptions options, IBatchOperations batch, IViewStore views, IJobHistoryStore history,
@@ -76,7 +77,7 @@ public sealed class JobScheduler : IAsyncDisposable
         cancellationToken.ThrowIfCancellationRequested();
         if (_options.Store == "sqlite")
         {
-            _storeLock = StoreLock.Acquire(_options.ConnectionString);
+            _storeLock = ScheduleStorage.LockSqlite(_options.ConnectionString);
         }
 
         _storage = ScheduleStorage.Open(_options);

@@ -3,8 +3,8 @@ using System.Collections.Concurrent;
 namespace Lambda.Jobs;
 
 /// <summary>
-/// The run lock of a schedule only one process uses (SQLite, which <see cref="StoreLock"/> gives to one
-/// scheduler, or memory): a semaphore per job.
+/// The run lock of a schedule only one process uses (SQLite, which <see cref="ScheduleStorage.LockSqlite"/>
+/// gives to one scheduler, or memory): a semaphore per job.
 /// </summary>
 internal sealed class ProcessRunLock : IRunLock
 {

@@ -199,18 +199,18 @@ public sealed partial class SpeedLayer
         return [.. Enumerable.Range(0, served.Partitions)];
     }
 
-    [LoggerMessage(EventId = 3003, Level = LogLevel.Error, Message = "A speed worker failed; the layer stopped its other partitions cleanly")]
+    [LoggerMessage(EventId = SpeedLogEvents.WorkerFailed, Level = LogLevel.Error, Message = "A speed worker failed; the layer stopped its other partitions cleanly")]
     private static partial void LogWorkerFailed(ILogger logger, Exception exception);
 
-    [LoggerMessage(EventId = 3002, Level = LogLevel.Debug, Message = "Speed layer running {Partitions} partitions on {Workers} workers")]
+    [LoggerMessage(EventId = SpeedLogEvents.LayerRunning, Level = LogLevel.Debug, Message = "Speed layer running {Partitions} partitions on {Workers} workers")]
     private static partial void LogRunning(ILogger logger, int partitions, int workers);
 
-    [LoggerMessage(EventId = 3008, Level = LogLevel.Information, Message = "Speed layer joining consumer group {Group} with {Workers} workers")]
+    [LoggerMessage(EventId = SpeedLogEvents.JoiningGroup, Level = LogLevel.Information, Message = "Speed layer joining consumer group {Group} with {Workers} workers")]
     private static partial void LogJoining(ILogger logger, string group, int workers);
 
-    [LoggerMessage(EventId = 3020, Level = LogLevel.Warning, Message = "Claiming the owners of {Campaigns} campaigns failed (attempt {Attempt}); the worker waits and retries in {DelayMs} ms")]
+    [LoggerMessage(EventId = SpeedLogEvents.OwnerClaimFailed, Level = LogLevel.Warning, Message = "Claiming the owners of {Campaigns} campaigns failed (attempt {Attempt}); the worker waits and retries in {DelayMs} ms")]
     private static partial void LogOwnerClaimFailed(ILogger logger, Exception exception, int campaigns, int attempt, double delayMs);
 
-    [LoggerMessage(EventId = 3009, Level = LogLevel.Warning, Message = "Offset commit for partition {Partition} refused by the group (rebalancing?); the next checkpoint commits again")]
+    [LoggerMessage(EventId = SpeedLogEvents.OffsetCommitRefused, Level = LogLevel.Warning, Message = "Offset commit for partition {Partition} refused by the group (rebalancing?); the next checkpoint commits again")]
     private static partial void LogCommitRefused(ILogger logger, int partition);
 }

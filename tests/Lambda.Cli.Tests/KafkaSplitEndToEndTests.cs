@@ -1,15 +1,14 @@
 using System.Globalization;
 using System.Net.Http.Headers;
 using Lambda.Generator;
+using Lambda.Jobs;
 using Lambda.Log.Kafka;
 using Lambda.Log.Tests.Kafka;
-using Lambda.Jobs;
 using Lambda.SharedModel.Events;
 using Lambda.SharedModel.Jobs;
 using Lambda.Store.Postgres;
-using Npgsql;
-
 using Lambda.Tests.Shared;
+using Npgsql;
 
 namespace Lambda.Cli.Tests;
 

@@ -5,9 +5,8 @@ using System.Text.Json;
 using Lambda.Jobs;
 using Lambda.SharedModel.Jobs;
 using Lambda.Store.Postgres;
-using Npgsql;
-
 using Lambda.Tests.Shared;
+using Npgsql;
 
 namespace Lambda.Cli.Tests;
 

@@ -16,7 +16,9 @@ public sealed class CheckpointTests : IDisposable
     /// <summary>Options under which the golden states also finalize and evict windows, release sketches and drop dedupe slices.</summary>
     private static SpeedOptions GoldenOptions() => new()
     {
-        AllowedLateness = TimeSpan.Zero, WindowRetention = TimeSpan.FromMinutes(2), JoinHorizon = TimeSpan.FromMinutes(1),
+        AllowedLateness = TimeSpan.Zero,
+        WindowRetention = TimeSpan.FromMinutes(2),
+        JoinHorizon = TimeSpan.FromMinutes(1),
     };
 
     /// <summary>The options the version 2 golden files were written under.</summary>

@@ -17,7 +17,11 @@ public class CrashRecoveryTests(ITestOutputHelper output)
         var options = TrafficFixture.Clean(seed: 5) with
         {
             // Imperfections too: the crash must not change how any of them is counted.
-            BotShare = 0.02, DuplicateRate = 0.02, LateFraction = 0.01, ViewsBeforeServedShare = 0.02, ComputeOracle = false,
+            BotShare = 0.02,
+            DuplicateRate = 0.02,
+            LateFraction = 0.01,
+            ViewsBeforeServedShare = 0.02,
+            ComputeOracle = false,
         };
         await TrafficFixture.AppendAsync(reference.Path, options, Records);
         await TrafficFixture.AppendAsync(crashed.Path, options, Records);

@@ -48,8 +48,18 @@ internal sealed class ProcessorHarness
     {
         Send(new AdEventRecord
         {
-            Kind = EventKind.Served, EventId = eventId ?? NextId(), AdId = ad, CampaignId = campaign, AdvertiserId = advertiser,
-            UserId = user, Ip = ip, UserAgent = userAgent, Placement = "top", Score = 0.5, CostMicros = cost, EventTimeMs = eventTimeMs,
+            Kind = EventKind.Served,
+            EventId = eventId ?? NextId(),
+            AdId = ad,
+            CampaignId = campaign,
+            AdvertiserId = advertiser,
+            UserId = user,
+            Ip = ip,
+            UserAgent = userAgent,
+            Placement = "top",
+            Score = 0.5,
+            CostMicros = cost,
+            EventTimeMs = eventTimeMs,
         });
     }
 
@@ -121,6 +131,12 @@ internal sealed class ProcessorHarness
 
     private AdEventRecord Interaction(EventKind kind, string ad, long eventTimeMs, string user, string? eventId, string ip, string userAgent) => new()
     {
-        Kind = kind, EventId = eventId ?? NextId(), AdId = ad, UserId = user, Ip = ip, UserAgent = userAgent, EventTimeMs = eventTimeMs,
+        Kind = kind,
+        EventId = eventId ?? NextId(),
+        AdId = ad,
+        UserId = user,
+        Ip = ip,
+        UserAgent = userAgent,
+        EventTimeMs = eventTimeMs,
     };
 }

@@ -84,8 +84,17 @@ public sealed class SketchReleaseEndToEndTests : IDisposable
         {
             var record = new AdEventRecord
             {
-                Kind = EventKind.Served, EventId = $"{user}-{time}", AdId = "ad-1", CampaignId = "camp-1", AdvertiserId = "adv-1",
-                UserId = user, Ip = "10.0.0.1", UserAgent = "Mozilla/5.0", Placement = "top", Score = 0.5, CostMicros = 1_000,
+                Kind = EventKind.Served,
+                EventId = $"{user}-{time}",
+                AdId = "ad-1",
+                CampaignId = "camp-1",
+                AdvertiserId = "adv-1",
+                UserId = user,
+                Ip = "10.0.0.1",
+                UserAgent = "Mozilla/5.0",
+                Placement = "top",
+                Score = 0.5,
+                CostMicros = 1_000,
                 EventTimeMs = time,
             };
             producer.Enqueue(new TopicPartition(Topics.Served, 0), "ad-1"u8, _encoder.Encode(record), 0);

@@ -1,7 +1,7 @@
 using Lambda.Generator;
 using Lambda.Log.Embedded;
-using Lambda.SharedModel.Log;
 using Lambda.SharedModel.Events;
+using Lambda.SharedModel.Log;
 using Lambda.SharedModel.Views;
 using Lambda.Store.Sqlite;
 

@@ -1,6 +1,7 @@
 using Lambda.Batch.Recompute;
 using Lambda.DuckDb;
 using Lambda.SharedModel.Sketches;
+using Lambda.SharedModel.Time;
 using Lambda.SharedModel.Views;
 
 namespace Lambda.Batch.Drift;
@@ -12,7 +13,6 @@ namespace Lambda.Batch.Drift;
 /// </summary>
 public static class DriftCalculator
 {
-    private const long DayMs = 86_400_000;
 
     /// <summary>The drift of <paramref name="dates"/> (all before W) between the store's speed rows and the version's files.</summary>
     public static async Task<DriftReport> ComputeAsync(IViewStore store, DuckDbConnection connection, string versionDirectory,
@@ -25,7 +25,7 @@ public static class DriftCalculator
         foreach (var date in dates)
         {
             var from = BatchWatermark.StartOf(date);
-            foreach (var row in BatchViewFiles.ReadRows(connection, versionDirectory, "minute", from, from + DayMs))
+            foreach (var row in BatchViewFiles.ReadRows(connection, versionDirectory, "minute", from, from + Granularities.DayMs))
             {
                 if (!minutes.TryGetValue((row.CampaignId, date), out var byBucket))
                 {
@@ -35,7 +35,7 @@ public static class DriftCalculator
                 byBucket[row.BucketStartMs] = row.Counts;
             }
 
-            foreach (var row in BatchViewFiles.ReadRows(connection, versionDirectory, "day", from, from + DayMs))
+            foreach (var row in BatchViewFiles.ReadRows(connection, versionDirectory, "day", from, from + Granularities.DayMs))
             {
                 dayRows[(row.CampaignId, date)] = row;
             }
@@ -46,7 +46,7 @@ public static class DriftCalculator
         campaigns.UnionWith((await store.ListCampaignsAsync(null, cancellationToken).ConfigureAwait(false)).Select(c => c.CampaignId));
         var dateSet = dates.ToHashSet();
         var rangeFrom = BatchWatermark.StartOf(dates.Min());
-        var rangeTo = BatchWatermark.StartOf(dates.Max()) + DayMs;
+        var rangeTo = BatchWatermark.StartOf(dates.Max()) + Granularities.DayMs;
         var result = new List<CampaignDayDrift>();
         foreach (var campaign in campaigns)
         {

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Lambda.SharedModel.Events;
 using Lambda.SharedModel.IO;
+using Lambda.SharedModel.Time;
 
 namespace Lambda.Batch.Master;
 
@@ -93,10 +94,10 @@ public static class MasterDataset
 
     /// <summary>The UTC date of an event time (Unix epoch milliseconds): the date folder it belongs in.</summary>
     public static DateOnly EventDate(long eventTimeMs) =>
-        DateOnly.FromDayNumber(UnixEpochDayNumber + (int)Math.Floor(eventTimeMs / (double)MillisecondsPerDay));
+        DateOnly.FromDayNumber(UnixEpochDayNumber + (int)Math.Floor(eventTimeMs / (double)Granularities.DayMs));
 
     /// <summary>The first millisecond of <paramref name="date"/> (UTC), Unix epoch milliseconds.</summary>
-    public static long DateStartMs(DateOnly date) => (long)(date.DayNumber - UnixEpochDayNumber) * MillisecondsPerDay;
+    public static long DateStartMs(DateOnly date) => (long)(date.DayNumber - UnixEpochDayNumber) * Granularities.DayMs;
 
     /// <summary>Parses a date folder name made by <see cref="DateDirectory"/> ("date=YYYY-MM-DD").</summary>
     public static bool TryParseDateDirectory(string directoryName, out DateOnly date)
@@ -142,7 +143,6 @@ public static class MasterDataset
         return reader.Read() ? reader.GetInt64(0) : 0;
     }
 
-    private const long MillisecondsPerDay = 86_400_000L;
     private static readonly int UnixEpochDayNumber = DateOnly.FromDateTime(DateTime.UnixEpoch).DayNumber;
 
     /// <summary>The event topics the master dataset holds (dead letters are not master data).</summary>

@@ -175,22 +175,22 @@ public sealed partial class BatchRecomputer : IRecompute
 
     private static string IsoDate(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms).ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
 
-    [LoggerMessage(EventId = 4001, Level = LogLevel.Information, Message = "Batch recompute: nothing to do ({Reason})")]
+    [LoggerMessage(EventId = BatchLogEvents.RecomputeNothingToDo, Level = LogLevel.Information, Message = "Batch recompute: nothing to do ({Reason})")]
     private static partial void LogNothingToDo(ILogger logger, string reason);
 
-    [LoggerMessage(EventId = 4002, Level = LogLevel.Information, Message = "Batch version {Version}: W {Watermark}, recomputing {Recompute} days, copying {Copy} from version {Base}")]
+    [LoggerMessage(EventId = BatchLogEvents.RecomputeStarting, Level = LogLevel.Information, Message = "Batch version {Version}: W {Watermark}, recomputing {Recompute} days, copying {Copy} from version {Base}")]
     private static partial void LogPlan(ILogger logger, long version, string watermark, int recompute, int copy, long? @base);
 
-    [LoggerMessage(EventId = 4003, Level = LogLevel.Information, Message = "Batch version {Version} is current: W {Watermark}, {Rows} rows")]
+    [LoggerMessage(EventId = BatchLogEvents.VersionCurrent, Level = LogLevel.Information, Message = "Batch version {Version} is current: W {Watermark}, {Rows} rows")]
     private static partial void LogPublished(ILogger logger, long version, string watermark, long rows);
 
-    [LoggerMessage(EventId = 4004, Level = LogLevel.Warning, Message = "Batch version {Version} failed validation, the current version stays: {Problems}")]
+    [LoggerMessage(EventId = BatchLogEvents.VersionInvalid, Level = LogLevel.Warning, Message = "Batch version {Version} failed validation, the current version stays: {Problems}")]
     private static partial void LogValidationFailed(ILogger logger, long version, string problems);
 
-    [LoggerMessage(EventId = 4006, Level = LogLevel.Debug, Message = "Batch version {Version} stage timings: {Timings}")]
+    [LoggerMessage(EventId = BatchLogEvents.StageTimings, Level = LogLevel.Debug, Message = "Batch version {Version} stage timings: {Timings}")]
     private static partial void LogTimings(ILogger logger, long version, string timings);
 
-    [LoggerMessage(EventId = 4005, Level = LogLevel.Information, Message = "Pruned batch versions {Versions}")]
+    [LoggerMessage(EventId = BatchLogEvents.VersionsPruned, Level = LogLevel.Information, Message = "Pruned batch versions {Versions}")]
     private static partial void LogPruned(ILogger logger, string versions);
 
     /// <summary>The minute file's parts: one per DuckDB thread (all cores when unset), at most 8.</summary>

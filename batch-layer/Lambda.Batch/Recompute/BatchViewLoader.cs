@@ -1,4 +1,5 @@
 using Lambda.DuckDb;
+using Lambda.SharedModel.Time;
 using Lambda.SharedModel.Views;
 
 namespace Lambda.Batch.Recompute;
@@ -10,7 +11,6 @@ namespace Lambda.Batch.Recompute;
 /// </summary>
 internal static class BatchViewLoader
 {
-    private const long DayMs = 86_400_000;
 
     /// <summary>Appends every row; returns the row count, or a problem if a row is invalid.</summary>
     public static async Task<(long Rows, string? Problem)> LoadAsync(IViewStore store, DuckDbConnection connection, string versionDirectory,
@@ -23,7 +23,7 @@ internal static class BatchViewLoader
             var from = BatchWatermark.StartOf(date);
             foreach (var granularity in BatchViewFiles.Granularities)
             {
-                foreach (var row in BatchViewFiles.ReadRows(connection, versionDirectory, granularity, from, from + DayMs))
+                foreach (var row in BatchViewFiles.ReadRows(connection, versionDirectory, granularity, from, from + Granularities.DayMs))
                 {
                     if (row.Counts.HasNegative || row.Uniques < 0)
                     {

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Lambda.DuckDb;
+using Lambda.SharedModel.Time;
 
 namespace Lambda.Batch.Recompute;
 
@@ -11,7 +12,6 @@ namespace Lambda.Batch.Recompute;
 /// </summary>
 internal static class BatchViewValidator
 {
-    private const long DayMs = 86_400_000;
 
     /// <summary>
     /// Validates the version: <paramref name="groups"/> are the sums of the computed rows
@@ -80,7 +80,7 @@ internal static class BatchViewValidator
             FROM (
                 SELECT * FROM spooled_groups
                 UNION ALL
-                SELECT granularity, campaign_id, bucket_start_ms - ((bucket_start_ms % {DayMs}) + {DayMs}) % {DayMs} AS day_ms,
+                SELECT granularity, campaign_id, bucket_start_ms - ((bucket_start_ms % {Granularities.DayMs}) + {Granularities.DayMs}) % {Granularities.DayMs} AS day_ms,
                        sum(impressions), sum(views), sum(clicks), sum(spend_micros), sum(bot_filtered), sum(duplicates),
                        max(uniques), count(*),
                        count(*) FILTER (WHERE impressions < 0 OR views < 0 OR clicks < 0 OR spend_micros < 0 OR bot_filtered < 0

@@ -9,7 +9,6 @@ namespace Lambda.Batch.Recompute;
 /// </summary>
 public static class BatchWatermark
 {
-    private const long DayMs = 86_400_000;
 
     /// <summary>W for the newest archived log time; a day ends at W when <c>W + cutoff ≤ newest</c>.</summary>
     public static long Compute(long newestLogTimeMs, TimeSpan cutoff) =>
@@ -24,5 +23,5 @@ public static class BatchWatermark
         new DateTimeOffset(date.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero).ToUnixTimeMilliseconds();
 
     /// <summary>Whether <paramref name="date"/> lies wholly before <paramref name="watermarkMs"/>.</summary>
-    public static bool IsBefore(DateOnly date, long watermarkMs) => StartOf(date) + DayMs <= watermarkMs;
+    public static bool IsBefore(DateOnly date, long watermarkMs) => StartOf(date) + Granularities.DayMs <= watermarkMs;
 }

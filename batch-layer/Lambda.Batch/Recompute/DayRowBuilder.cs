@@ -1,4 +1,5 @@
 using Lambda.SharedModel.Sketches;
+using Lambda.SharedModel.Time;
 
 namespace Lambda.Batch.Recompute;
 
@@ -16,7 +17,6 @@ internal sealed class DayRowBuilder
 {
     private const long MinuteMs = 60_000;
     private const long HourMs = 3_600_000;
-    private const long DayMs = 86_400_000;
 
     /// <summary>The counters a row carries in <see cref="DayRowSpool"/>: impressions, views, clicks, spend, bots, duplicates, uniques.</summary>
     public const int Counters = 7;
@@ -193,7 +193,7 @@ internal sealed class DayRowBuilder
         if (campaignEnds)
         {
             _day.Uniques = _dayUsers.TakeCount();
-            Append(spool, _day, cid, Floor(minuteMs, DayMs));
+            Append(spool, _day, cid, Floor(minuteMs, Granularities.DayMs));
             rows++;
         }
 

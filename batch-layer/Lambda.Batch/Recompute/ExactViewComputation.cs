@@ -2,6 +2,7 @@ using Lambda.Batch.ParquetFiles;
 using Lambda.DuckDb;
 using Lambda.SharedModel.Bots;
 using Lambda.SharedModel.Events;
+using Lambda.SharedModel.Time;
 using Lambda.SharedModel.Views;
 
 namespace Lambda.Batch.Recompute;
@@ -14,7 +15,6 @@ namespace Lambda.Batch.Recompute;
 /// </summary>
 internal sealed class ExactViewComputation
 {
-    private const long DayMs = 86_400_000;
 
     private readonly DuckDbConnection _connection;
     private bool _hasCopiedRows;
@@ -92,9 +92,9 @@ internal sealed class ExactViewComputation
             building = Task.Run(() =>
             {
                 var started = System.Diagnostics.Stopwatch.GetTimestamp();
-                var cpu = ThreadCpu.Now();
+                var cpuNs = ThreadCpuClock.NowNs();
                 _rows.Build(records, _spool);
-                Timings.AddThreadCpu("rows+sketches", ThreadCpu.Now() - cpu);
+                Timings.AddThreadCpu("rows+sketches", ThreadCpuClock.Since(cpuNs));
                 return System.Diagnostics.Stopwatch.GetElapsedTime(started);
             }, cancellationToken);
         }
@@ -230,7 +230,7 @@ internal sealed class ExactViewComputation
         _connection.Execute($"""
             INSERT INTO copied_rows
             SELECT {BatchViewFiles.ColumnNames} FROM read_parquet({files})
-            WHERE bucket_start_ms - ((bucket_start_ms % {DayMs}) + {DayMs}) % {DayMs} IN (SELECT day_ms FROM copied_days)
+            WHERE bucket_start_ms - ((bucket_start_ms % {Granularities.DayMs}) + {Granularities.DayMs}) % {Granularities.DayMs} IN (SELECT day_ms FROM copied_days)
             """);
     }
 

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Globalization;
 using Lambda.Generator;
 using Lambda.Generator.Pacing;
@@ -42,11 +43,11 @@ internal static class SpeedLatencyBench
         var pacer = OpenLoopPacer.FollowingClock(options, TimeProvider.System);
         var batches = new List<AppendedBatch>();
         var batch = new GeneratedBatch(16_384);
-        var end = TimeProvider.System.GetUtcNow().UtcDateTime + warmup + duration;
+        var started = Stopwatch.GetTimestamp();
         var measureFrom = TimeProvider.System.GetUtcNow().Add(warmup).ToUnixTimeMilliseconds();
         await using (var producer = env.Log.CreateProducer())
         {
-            while (TimeProvider.System.GetUtcNow().UtcDateTime < end)
+            while (Stopwatch.GetElapsedTime(started) < warmup + duration)
             {
                 var sent = pacer.EmitDue(batch, b =>
                 {

@@ -2,6 +2,7 @@ using System.CommandLine;
 using Lambda.Cli.CommandLine;
 using Lambda.Log.Kafka;
 using Lambda.SharedModel.Log;
+using Lambda.SharedModel.Time;
 
 namespace Lambda.Cli.Commands;
 
@@ -62,7 +63,7 @@ internal static class TopicsCommand
     {
         null => "?",
         "-1" => "unlimited",
-        _ when long.TryParse(ms, out var n) => TimeSpan.FromMilliseconds(n).ToString(n % 86_400_000 == 0 ? "%d'd'" : "c", System.Globalization.CultureInfo.InvariantCulture),
+        _ when long.TryParse(ms, out var n) => TimeSpan.FromMilliseconds(n).ToString(n % Granularities.DayMs == 0 ? "%d'd'" : "c", System.Globalization.CultureInfo.InvariantCulture),
         _ => ms,
     };
 

@@ -164,9 +164,9 @@ internal sealed partial class DemoTraffic(IEventLog log, IViewStore store, IApiK
         await output.FlushAsync().ConfigureAwait(false);
     }
 
-    [LoggerMessage(EventId = 7000, Level = LogLevel.Debug, Message = "Demo traffic appends {Records} records from slot {Slot}")]
+    [LoggerMessage(EventId = CliLogEvents.DemoTrafficAppending, Level = LogLevel.Debug, Message = "Demo traffic appends {Records} records from slot {Slot}")]
     private static partial void LogAppending(ILogger logger, int records, long slot);
 
-    [LoggerMessage(EventId = 7001, Level = LogLevel.Error, Message = "Demo traffic failed")]
+    [LoggerMessage(EventId = CliLogEvents.DemoTrafficFailed, Level = LogLevel.Error, Message = "Demo traffic failed")]
     private static partial void LogFailed(ILogger logger, Exception exception);
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using Lambda.Speed;
 using Microsoft.Extensions.Logging;
@@ -26,15 +27,16 @@ internal static partial class ProcessStats
         // Opt-in: the GC's verbose events cost a little on every ~100 KB allocated.
         using var large = Environment.GetEnvironmentVariable("LAMBDA_STATS_LOH") == "1" ? new LargeAllocationListener() : null;
         using var poll = new PeriodicTimer(TimeSpan.FromMilliseconds(50));
-        var next = TimeProvider.System.GetUtcNow();
+        var started = Stopwatch.GetTimestamp();
+        var next = TimeSpan.Zero;
         var cpu = new CpuWatch();
         try
         {
             while (true)
             {
-                if (TimeProvider.System.GetUtcNow() >= next)
+                if (Stopwatch.GetElapsedTime(started) >= next)
                 {
-                    next = next.AddSeconds(seconds);
+                    next += TimeSpan.FromSeconds(seconds);
                     Log(logger, pauses.TakeInterval(), cpu.TakeCores(), speedState?.Invoke() ?? default, large?.TakeSummary(6));
                 }
 
@@ -103,6 +105,6 @@ internal static partial class ProcessStats
     private static long Kilobytes(string statusLine) =>
         long.Parse(statusLine.AsSpan(statusLine.IndexOf(':', StringComparison.Ordinal) + 1).Trim().TrimEnd("kB").Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture);
 
-    [LoggerMessage(EventId = 7100, Level = LogLevel.Information, Message = "Process stats: rss_bytes={RssBytes} gc_heap_bytes={GcHeapBytes} gen2_collections={Gen2} {Details}")]
+    [LoggerMessage(EventId = CliLogEvents.ProcessStats, Level = LogLevel.Information, Message = "Process stats: rss_bytes={RssBytes} gc_heap_bytes={GcHeapBytes} gen2_collections={Gen2} {Details}")]
     private static partial void LogStats(ILogger logger, long rssBytes, long gcHeapBytes, int gen2, string details);
 }

@@ -7,7 +7,6 @@ namespace Lambda.SharedModel.Time;
 /// </summary>
 public static class IsoTimestamp
 {
-    private const long MsPerDay = 86_400_000;
 
     /// <summary>Parses <paramref name="utf8"/> in full; false if it is not an accepted timestamp.</summary>
     public static bool TryParse(ReadOnlySpan<byte> utf8, out long epochMs)
@@ -73,7 +72,7 @@ public static class IsoTimestamp
             return false;
         }
 
-        epochMs = (DaysFromCivil(year, month, day) * MsPerDay)
+        epochMs = (DaysFromCivil(year, month, day) * Granularities.DayMs)
             + (hour * 3_600_000L) + (minute * 60_000L) + (second * 1000L) + fractionMs
             - (offsetMinutes * 60_000L);
         return true;

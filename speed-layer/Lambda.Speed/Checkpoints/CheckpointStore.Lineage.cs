@@ -73,6 +73,6 @@ internal sealed partial class CheckpointStore
         return lineage;
     }
 
-    [LoggerMessage(EventId = 3105, Level = LogLevel.Warning, Message = "Checkpoint {Path} was written under epoch {Epoch} after a newer owner took the partition over; deleted")]
+    [LoggerMessage(EventId = SpeedLogEvents.CheckpointOfFormerOwnerDeleted, Level = LogLevel.Warning, Message = "Checkpoint {Path} was written under epoch {Epoch} after a newer owner took the partition over; deleted")]
     private static partial void LogStale(ILogger logger, string path, long epoch);
 }

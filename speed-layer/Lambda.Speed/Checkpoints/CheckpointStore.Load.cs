@@ -123,9 +123,9 @@ internal sealed partial class CheckpointStore
         }
     }
 
-    [LoggerMessage(EventId = 3100, Level = LogLevel.Warning, Message = "Checkpoint {Path} is corrupt ({Reason}); the state is restored from the checkpoints before it")]
+    [LoggerMessage(EventId = SpeedLogEvents.CheckpointCorrupt, Level = LogLevel.Warning, Message = "Checkpoint {Path} is corrupt ({Reason}); the state is restored from the checkpoints before it")]
     private static partial void LogCorrupt(ILogger logger, string path, string reason);
 
-    [LoggerMessage(EventId = 3101, Level = LogLevel.Warning, Message = "Checkpoint {Path} follows a damaged link of its chain; deleted")]
+    [LoggerMessage(EventId = SpeedLogEvents.CheckpointAfterDamagedLink, Level = LogLevel.Warning, Message = "Checkpoint {Path} follows a damaged link of its chain; deleted")]
     private static partial void LogUnreachable(ILogger logger, string path);
 }

@@ -222,18 +222,18 @@ internal sealed partial class SpeedViewWriter : IAsyncDisposable
         _stop.Dispose();
     }
 
-    [LoggerMessage(EventId = 3204, Level = LogLevel.Warning, Message = "Reading campaign owner changes failed; retried after the next write")]
+    [LoggerMessage(EventId = SpeedLogEvents.OwnerChangesReadFailed, Level = LogLevel.Warning, Message = "Reading campaign owner changes failed; retried after the next write")]
     private static partial void LogOwnerRefreshFailed(ILogger logger, Exception exception);
 
-    [LoggerMessage(EventId = 3200, Level = LogLevel.Warning, Message = "Speed view write of {Rows} rows failed (attempt {Attempt}); retrying in {DelayMs} ms")]
+    [LoggerMessage(EventId = SpeedLogEvents.ViewWriteFailed, Level = LogLevel.Warning, Message = "Speed view write of {Rows} rows failed (attempt {Attempt}); retrying in {DelayMs} ms")]
     private static partial void LogWriteFailed(ILogger logger, Exception exception, int rows, int attempt, double delayMs);
 
-    [LoggerMessage(EventId = 3202, Level = LogLevel.Warning, Message = "Speed view write of partition {Partition} refused: written under owner epoch {Epoch}, the partition is now owned under epoch {CurrentEpoch}")]
+    [LoggerMessage(EventId = SpeedLogEvents.ViewWriteFenced, Level = LogLevel.Warning, Message = "Speed view write of partition {Partition} refused: written under owner epoch {Epoch}, the partition is now owned under epoch {CurrentEpoch}")]
     private static partial void LogFenced(ILogger logger, int partition, long epoch, long currentEpoch);
 
-    [LoggerMessage(EventId = 3203, Level = LogLevel.Warning, Message = "Claim of speed partition {Partition} failed (attempt {Attempt}); retrying in {DelayMs} ms")]
+    [LoggerMessage(EventId = SpeedLogEvents.PartitionClaimFailed, Level = LogLevel.Warning, Message = "Claim of speed partition {Partition} failed (attempt {Attempt}); retrying in {DelayMs} ms")]
     private static partial void LogClaimFailed(ILogger logger, Exception exception, int partition, int attempt, double delayMs);
 
-    [LoggerMessage(EventId = 3201, Level = LogLevel.Information, Message = "Speed view store answers again after {Attempt} attempts")]
+    [LoggerMessage(EventId = SpeedLogEvents.ViewStoreRecovered, Level = LogLevel.Information, Message = "Speed view store answers again after {Attempt} attempts")]
     private static partial void LogRecovered(ILogger logger, int attempt);
 }

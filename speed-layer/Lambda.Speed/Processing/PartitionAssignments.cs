@@ -54,12 +54,12 @@ internal sealed partial class PartitionAssignments(IReadOnlyList<WorkerLoop> loo
         LogReleased(logger, string.Join(",", partitions));
     }
 
-    [LoggerMessage(EventId = 3005, Level = LogLevel.Information, Message = "Partitions {Partitions} assigned to this process")]
+    [LoggerMessage(EventId = SpeedLogEvents.PartitionsAssigned, Level = LogLevel.Information, Message = "Partitions {Partitions} assigned to this process")]
     private static partial void LogAssigned(ILogger logger, string partitions);
 
-    [LoggerMessage(EventId = 3006, Level = LogLevel.Information, Message = "Partitions {Partitions} revoked (lost: {Lost})")]
+    [LoggerMessage(EventId = SpeedLogEvents.PartitionsRevoked, Level = LogLevel.Information, Message = "Partitions {Partitions} revoked (lost: {Lost})")]
     private static partial void LogRevoked(ILogger logger, string partitions, bool lost);
 
-    [LoggerMessage(EventId = 3007, Level = LogLevel.Information, Message = "Partitions {Partitions} released to the group")]
+    [LoggerMessage(EventId = SpeedLogEvents.PartitionsReleased, Level = LogLevel.Information, Message = "Partitions {Partitions} released to the group")]
     private static partial void LogReleased(ILogger logger, string partitions);
 }

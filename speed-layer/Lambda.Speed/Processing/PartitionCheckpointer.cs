@@ -129,13 +129,13 @@ internal sealed partial class PartitionCheckpointer
         ? reader
         : throw new InvalidDataException($"unsupported checkpoint format version {version}");
 
-    [LoggerMessage(EventId = 3102, Level = LogLevel.Debug, Message = "Partition {Partition} checkpoint chain compacted into a base at sequence {Sequence} ({Bytes} bytes)")]
+    [LoggerMessage(EventId = SpeedLogEvents.CheckpointChainCompacted, Level = LogLevel.Debug, Message = "Partition {Partition} checkpoint chain compacted into a base at sequence {Sequence} ({Bytes} bytes)")]
     private static partial void LogCompacted(ILogger logger, int partition, long sequence, long bytes);
 
-    [LoggerMessage(EventId = 3103, Level = LogLevel.Warning, Message = "Partition {Partition} checkpoint chain up to {Sequence} cannot be read back; the next checkpoint is a full base")]
+    [LoggerMessage(EventId = SpeedLogEvents.CheckpointChainUnreadable, Level = LogLevel.Warning, Message = "Partition {Partition} checkpoint chain up to {Sequence} cannot be read back; the next checkpoint is a full base")]
     private static partial void LogCompactionBroken(ILogger logger, int partition, long sequence);
 
-    [LoggerMessage(EventId = 3104, Level = LogLevel.Warning, Message = "Partition {Partition} checkpoint compaction failed ({Reason}); retried at the next checkpoint")]
+    [LoggerMessage(EventId = SpeedLogEvents.CheckpointCompactionFailed, Level = LogLevel.Warning, Message = "Partition {Partition} checkpoint compaction failed ({Reason}); retried at the next checkpoint")]
     private static partial void LogCompactionFailed(ILogger logger, int partition, string reason);
 
     private sealed class NoDeadLetters : IDeadLetterSink

@@ -164,6 +164,6 @@ internal sealed partial class PartitionFlusher
         return DateTimeOffset.UnixEpoch.AddTicks((ticks / interval + 1) * interval);
     }
 
-    [LoggerMessage(EventId = 3010, Level = LogLevel.Debug, Message = "Partition {Partition} flush of {Rows} rows starts")]
+    [LoggerMessage(EventId = SpeedLogEvents.FlushStarting, Level = LogLevel.Debug, Message = "Partition {Partition} flush of {Rows} rows starts")]
     private static partial void LogFlushing(ILogger logger, int partition, int rows);
 }

@@ -210,15 +210,15 @@ internal sealed partial class PartitionWorker
         await _commit(offsets, cancellationToken).ConfigureAwait(false);
     }
 
-    [LoggerMessage(EventId = 3000, Level = LogLevel.Debug, Message = "Partition {Partition} starts under owner epoch {Epoch} at offsets served={Served} views={Views} clicks={Clicks}")]
+    [LoggerMessage(EventId = SpeedLogEvents.PartitionStarted, Level = LogLevel.Debug, Message = "Partition {Partition} starts under owner epoch {Epoch} at offsets served={Served} views={Views} clicks={Clicks}")]
     private static partial void LogStarted(ILogger logger, int partition, long epoch, long served, long views, long clicks);
 
-    [LoggerMessage(EventId = 3001, Level = LogLevel.Debug, Message = "Partition {Partition} stopped cleanly after {Processed} records")]
+    [LoggerMessage(EventId = SpeedLogEvents.PartitionStopped, Level = LogLevel.Debug, Message = "Partition {Partition} stopped cleanly after {Processed} records")]
     private static partial void LogStopped(ILogger logger, int partition, long processed);
 
-    [LoggerMessage(EventId = 3003, Level = LogLevel.Warning, Message = "Partition {Partition} was lost to another owner after {Processed} records; its state is dropped without a checkpoint")]
+    [LoggerMessage(EventId = SpeedLogEvents.PartitionLost, Level = LogLevel.Warning, Message = "Partition {Partition} was lost to another owner after {Processed} records; its state is dropped without a checkpoint")]
     private static partial void LogAbandoned(ILogger logger, int partition, long processed);
 
-    [LoggerMessage(EventId = 3011, Level = LogLevel.Debug, Message = "Partition {Partition} checkpoint {Sequence} starts")]
+    [LoggerMessage(EventId = SpeedLogEvents.CheckpointStarting, Level = LogLevel.Debug, Message = "Partition {Partition} checkpoint {Sequence} starts")]
     private static partial void LogCheckpointing(ILogger logger, int partition, long sequence);
 }

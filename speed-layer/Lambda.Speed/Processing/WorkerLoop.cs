@@ -274,13 +274,13 @@ internal sealed partial class WorkerLoop
         await worker.AbandonAsync(handOver.Token).ConfigureAwait(false);
     }
 
-    [LoggerMessage(EventId = 3012, Level = LogLevel.Warning, Message = "Partition {Partition} was claimed by another owner (epoch {CurrentEpoch}, this one held {Epoch}); dropped without a flush, checkpoint or commit")]
+    [LoggerMessage(EventId = SpeedLogEvents.PartitionFenced, Level = LogLevel.Warning, Message = "Partition {Partition} was claimed by another owner (epoch {CurrentEpoch}, this one held {Epoch}); dropped without a flush, checkpoint or commit")]
     private static partial void LogFenced(ILogger logger, int partition, long epoch, long currentEpoch);
 
-    [LoggerMessage(EventId = 3013, Level = LogLevel.Warning, Message = "Partition {Partition} cannot reach the event log ({Reason}); retrying in {DelayMs} ms")]
+    [LoggerMessage(EventId = SpeedLogEvents.EventLogUnreachable, Level = LogLevel.Warning, Message = "Partition {Partition} cannot reach the event log ({Reason}); retrying in {DelayMs} ms")]
     private static partial void LogUnavailable(ILogger logger, int partition, string reason, double delayMs);
 
-    [LoggerMessage(EventId = 3004, Level = LogLevel.Warning, Message = "Partition {Partition} could not flush and checkpoint within {Seconds} s of its revocation; released without them")]
+    [LoggerMessage(EventId = SpeedLogEvents.RevocationTimedOut, Level = LogLevel.Warning, Message = "Partition {Partition} could not flush and checkpoint within {Seconds} s of its revocation; released without them")]
     private static partial void LogHandOverTimedOut(ILogger logger, int partition, double seconds);
 
     private readonly record struct Command(Change Change, int Partition, TaskCompletionSource Done);

@@ -163,7 +163,12 @@ public sealed class ArchiveJobTests : IDisposable
                     ? "{\"event_id\":\"no-other-field\"}"u8.ToArray()
                     : encoder.Encode(new AdEventRecord
                     {
-                        Kind = EventKind.View, EventId = $"e-{offset}", AdId = "ad-1", UserId = "u-1", Ip = "10.0.0.1", UserAgent = "agent",
+                        Kind = EventKind.View,
+                        EventId = $"e-{offset}",
+                        AdId = "ad-1",
+                        UserId = "u-1",
+                        Ip = "10.0.0.1",
+                        UserAgent = "agent",
                         EventTimeMs = MasterDataset.DateStartMs(date) + offset,
                     });
                 producer.Enqueue(new TopicPartition(Topics.Views, 0), "k"u8, value, nowMs);

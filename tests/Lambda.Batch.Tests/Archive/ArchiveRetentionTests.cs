@@ -47,7 +47,11 @@ public sealed class ArchiveRetentionTests : IDisposable
         await _bed.GenerateAsync(20_000);
         await using (var log = EmbeddedEventLog.Open(new EmbeddedLogOptions
         {
-            RootPath = _bed.LogRoot, Fsync = FsyncPolicy.Never, SegmentBytes = 64 * 1024, RetentionMs = 1, RetentionCheckIntervalMs = 3_600_000,
+            RootPath = _bed.LogRoot,
+            Fsync = FsyncPolicy.Never,
+            SegmentBytes = 64 * 1024,
+            RetentionMs = 1,
+            RetentionCheckIntervalMs = 3_600_000,
         }))
         {
             // A second segment, so the first is sealed; no guard groups: retention deletes it unread.

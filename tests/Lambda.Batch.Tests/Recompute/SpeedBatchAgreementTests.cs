@@ -107,14 +107,28 @@ public sealed class SpeedBatchAgreementTests
                     var ad = "intruder-ad-" + campaign;
                     producer.Enqueue(Topics.Served, System.Text.Encoding.UTF8.GetBytes(ad), encoder.Encode(new AdEventRecord
                     {
-                        Kind = EventKind.Served, EventId = "intruder-" + campaign, AdId = ad, CampaignId = campaign, AdvertiserId = "intruder",
-                        UserId = "u-intruder", Ip = "10.9.9.9", UserAgent = "Mozilla/5.0", Placement = "top", Score = 0.5, CostMicros = 1_000_000,
+                        Kind = EventKind.Served,
+                        EventId = "intruder-" + campaign,
+                        AdId = ad,
+                        CampaignId = campaign,
+                        AdvertiserId = "intruder",
+                        UserId = "u-intruder",
+                        Ip = "10.9.9.9",
+                        UserAgent = "Mozilla/5.0",
+                        Placement = "top",
+                        Score = 0.5,
+                        CostMicros = 1_000_000,
                         EventTimeMs = lastArrival - 600_000,
                     }), lastArrival);
                     producer.Enqueue(Topics.Views, System.Text.Encoding.UTF8.GetBytes(ad), encoder.Encode(new AdEventRecord
                     {
-                        Kind = EventKind.View, EventId = "intruder-view-" + campaign, AdId = ad, UserId = "u-intruder", Ip = "10.9.9.9",
-                        UserAgent = "Mozilla/5.0", EventTimeMs = lastArrival - 600_000,
+                        Kind = EventKind.View,
+                        EventId = "intruder-view-" + campaign,
+                        AdId = ad,
+                        UserId = "u-intruder",
+                        Ip = "10.9.9.9",
+                        UserAgent = "Mozilla/5.0",
+                        EventTimeMs = lastArrival - 600_000,
                     }), lastArrival);
                     total += 2;
                 }

@@ -1,11 +1,11 @@
 using Lambda.Batch.Recompute;
+using Lambda.SharedModel.Time;
 
 namespace Lambda.Batch.Tests.Recompute;
 
 /// <summary>The validation's sums (<see cref="DayRowSpool.Groups"/>) against rows added by hand.</summary>
 public sealed class SpoolGroupTests
 {
-    private const long Day = 86_400_000;
     private static readonly long Jan1 = new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero).ToUnixTimeMilliseconds();
 
     [Fact]
@@ -19,9 +19,9 @@ public sealed class SpoolGroupTests
         spool.Add(0, 2, Jan1, [1, 0, 0, -5, 0, 0, 1], [9]);
         spool.Add(1, 0, Jan1, [5, 1, 1, 1200, 1, 2, 4], [7, 7]);
         spool.BeginDay();
-        spool.Add(0, 0, Jan1 + Day, [4, 0, 0, 100, 0, 0, 1], []);
+        spool.Add(0, 0, Jan1 + Granularities.DayMs, [4, 0, 0, 100, 0, 0, 1], []);
 
-        var groups = spool.Groups(watermarkMs: Jan1 + Day);
+        var groups = spool.Groups(watermarkMs: Jan1 + Granularities.DayMs);
 
         Assert.Equal(4, groups.Count);
         var first = Assert.Single(groups, g => g is { Granularity: 0, Cid: 0 } && g.DayMs == Jan1);
@@ -29,7 +29,7 @@ public sealed class SpoolGroupTests
             (first.Impressions, first.Views, first.Clicks, first.Spend, first.Bots, first.Duplicates, first.MaxUniques, first.Rows, first.Negative, first.Beyond));
         Assert.Equal(1, Assert.Single(groups, g => g.Cid == 2).Negative);
         Assert.Equal(4, Assert.Single(groups, g => g.Granularity == 1).MaxUniques);
-        var late = Assert.Single(groups, g => g.DayMs == Jan1 + Day);
+        var late = Assert.Single(groups, g => g.DayMs == Jan1 + Granularities.DayMs);
         Assert.Equal((1L, 1L, 4L), (late.Beyond, late.Rows, late.Impressions));
     }
 
@@ -39,8 +39,8 @@ public sealed class SpoolGroupTests
         var spool = new DayRowSpool();
         spool.BeginDay();
         spool.Add(0, 0, Jan1, [1, 0, 0, 0, 0, 0, 1], []);
-        spool.Add(0, 0, Jan1 + Day + 60_000, [1, 0, 0, 0, 0, 0, 1], []);
+        spool.Add(0, 0, Jan1 + Granularities.DayMs + 60_000, [1, 0, 0, 0, 0, 0, 1], []);
 
-        Assert.Equal([Jan1, Jan1 + Day], spool.Groups(long.MaxValue).Select(g => g.DayMs));
+        Assert.Equal([Jan1, Jan1 + Granularities.DayMs], spool.Groups(long.MaxValue).Select(g => g.DayMs));
     }
 }

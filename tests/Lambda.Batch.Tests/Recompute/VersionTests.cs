@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Lambda.Batch.Recompute;
 using Lambda.Batch.Tests.Recompute.Fixtures;
+using Lambda.SharedModel.Time;
 using Lambda.SharedModel.Views;
 
 namespace Lambda.Batch.Tests.Recompute;
@@ -115,7 +116,7 @@ public sealed class VersionTests
         var good = await bed.RecomputeAsync();
         var t = new DateTimeOffset(2025, 1, 1, 12, 0, 30, TimeSpan.Zero).ToUnixTimeMilliseconds();
         MasterFixture.Write(bed.MasterRoot,
-            [log.Append(TrafficScenario.Served("refund", "ad-r", "campaign-r", "user-r", "192.0.2.1", "x", t, cost: -5_000_000), t + 86_400_000)]);
+            [log.Append(TrafficScenario.Served("refund", "ad-r", "campaign-r", "user-r", "192.0.2.1", "x", t, cost: -5_000_000), t + Granularities.DayMs)]);
 
         var failed = await bed.RecomputeAsync();
 

@@ -3,6 +3,7 @@ using BenchmarkDotNet.Attributes;
 using Lambda.Generator;
 using Lambda.SharedModel.Codec;
 using Lambda.SharedModel.Events;
+using Lambda.SharedModel.Time;
 
 namespace Lambda.Benchmarks.Batch;
 
@@ -26,7 +27,7 @@ public class ArchiveDecodeBenchmarks
         var generator = new TrafficGenerator(new GeneratorOptions { Seed = 3 });
         var batch = new GeneratedBatch(8192);
         var records = new List<(EventKind, byte[], byte[], long)>(Records);
-        var nowMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() + 86_400_000L;
+        var nowMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() + Granularities.DayMs;
         while (records.Count < Records)
         {
             var n = generator.NextBatch(batch, Math.Min(batch.Capacity, Records - records.Count));

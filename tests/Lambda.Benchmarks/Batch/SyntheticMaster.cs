@@ -1,6 +1,7 @@
 using System.Globalization;
 using Lambda.Batch.Master;
 using Lambda.DuckDb;
+using Lambda.SharedModel.Time;
 
 namespace Lambda.Benchmarks.Batch;
 
@@ -22,12 +23,12 @@ internal static class SyntheticMaster
         for (var d = 0; d < days; d++)
         {
             var first = d * perDay;
-            var dayStart = start + (d * 86_400_000L);
+            var dayStart = start + (d * Granularities.DayMs);
             connection.Execute(string.Create(CultureInfo.InvariantCulture, $"""
                 CREATE OR REPLACE TABLE day AS
                 WITH base AS (
                     SELECT i, hash(i) % 1000 AS k, hash(i * 3) % 10000 AS ad, hash(i * 5) % 2000000 AS u, hash(i * 7) % 100 AS b,
-                           {dayStart} + ((i - {first}) * 86400000 // {perDay}) AS t
+                           {dayStart} + ((i - {first}) * {Granularities.DayMs} // {perDay}) AS t
                     FROM range({first}, {first + perDay}) r(i))
                 SELECT CASE WHEN k < 760 THEN 0 WHEN k < 990 THEN 1 ELSE 2 END AS kind,
                        'e' || CASE WHEN i % 100 = 7 THEN i - 1 ELSE i END AS event_id,

@@ -51,7 +51,9 @@ public class CheckpointBenchmark
         _directory = Directory.CreateTempSubdirectory("lambda-ckpt-bench").FullName;
         var options = new SpeedOptions
         {
-            AllowedLateness = TimeSpan.FromDays(2), DedupeCapacity = 200_000, CheckpointDirectory = Path.Combine(_directory, "chain"),
+            AllowedLateness = TimeSpan.FromDays(2),
+            DedupeCapacity = 200_000,
+            CheckpointDirectory = Path.Combine(_directory, "chain"),
         };
         var before = GC.GetTotalMemory(forceFullCollection: true);
         _processor = new PartitionProcessor(0, options, BotRules.Empty, CampaignOwners.InProcess(), new NoDeadLetters());
@@ -156,9 +158,18 @@ public class CheckpointBenchmark
     {
         var record = new AdEventRecord
         {
-            Kind = EventKind.Served, EventId = $"e{_offset}", AdId = ad, CampaignId = $"campaign-{campaign}",
-            AdvertiserId = $"adv-{campaign % 50}", UserId = $"user-{user}", Ip = "192.0.2.1", UserAgent = "Mozilla/5.0",
-            Placement = "top", Score = 0.5, CostMicros = 1000, EventTimeMs = _start + (minute * 60_000L) + (second * 1000L),
+            Kind = EventKind.Served,
+            EventId = $"e{_offset}",
+            AdId = ad,
+            CampaignId = $"campaign-{campaign}",
+            AdvertiserId = $"adv-{campaign % 50}",
+            UserId = $"user-{user}",
+            Ip = "192.0.2.1",
+            UserAgent = "Mozilla/5.0",
+            Placement = "top",
+            Score = 0.5,
+            CostMicros = 1000,
+            EventTimeMs = _start + (minute * 60_000L) + (second * 1000L),
         };
         _batch.Reset(_offset);
         _batch.Add(_offset++, record.EventTimeMs, Encoding.UTF8.GetBytes(record.AdId), _encoder.Encode(record));

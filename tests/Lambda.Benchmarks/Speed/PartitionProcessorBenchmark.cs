@@ -27,7 +27,11 @@ public class PartitionProcessorBenchmark
     {
         var generator = new TrafficGenerator(new GeneratorOptions
         {
-            Seed = 3, Campaigns = 1000, AdsPerCampaign = 10, Users = 1_000_000, EventsPerSecond = 100_000,
+            Seed = 3,
+            Campaigns = 1000,
+            AdsPerCampaign = 10,
+            Users = 1_000_000,
+            EventsPerSecond = 100_000,
             StartTime = DateTimeOffset.UtcNow.AddHours(-1),
         });
         var batch = new GeneratedBatch(8192);

@@ -1,5 +1,6 @@
 using Lambda.Log.Embedded;
 using Lambda.SharedModel.Log;
+using Lambda.SharedModel.Time;
 
 namespace Lambda.Log.Tests.Embedded;
 
@@ -57,7 +58,7 @@ public sealed class EmbeddedLogRetentionTests : EmbeddedLogFixture
         await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() =>
             reader.ReadAsync(Partition0, 999, new RecordBatch(), 10, TimeSpan.Zero).AsTask());
 
-        Assert.Equal(0, log.EnforceRetention(Later + 86_400_000));
+        Assert.Equal(0, log.EnforceRetention(Later + Granularities.DayMs));
         Assert.Equal(2, log.SegmentsDeleted);
     }
 

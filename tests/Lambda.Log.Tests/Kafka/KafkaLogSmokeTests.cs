@@ -1,8 +1,8 @@
 using System.Text;
 using Lambda.Log.Kafka;
 using Lambda.SharedModel.Log;
-using Lambda.Tests.Shared;
 using Lambda.SharedModel.Partitioning;
+using Lambda.Tests.Shared;
 
 namespace Lambda.Log.Tests.Kafka;
 

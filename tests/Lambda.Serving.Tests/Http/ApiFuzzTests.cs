@@ -151,8 +151,13 @@ public class ApiFuzzTests : ApiTest
     {
         var fields = new Dictionary<string, string>
         {
-            ["type"] = "\"view\"", ["event_id"] = "\"e1\"", ["ad_id"] = "\"ad1\"", ["user_id"] = "\"u1\"", ["ip"] = "\"10.0.0.1\"",
-            ["user_agent"] = "\"Mozilla/5.0\"", ["event_time"] = "\"2026-11-23T10:00:00Z\"",
+            ["type"] = "\"view\"",
+            ["event_id"] = "\"e1\"",
+            ["ad_id"] = "\"ad1\"",
+            ["user_id"] = "\"u1\"",
+            ["ip"] = "\"10.0.0.1\"",
+            ["user_agent"] = "\"Mozilla/5.0\"",
+            ["event_time"] = "\"2026-11-23T10:00:00Z\"",
         };
         fields[field] = value;
         return "{" + string.Join(",", fields.Select(f => $"\"{f.Key}\":{f.Value}")) + "}";

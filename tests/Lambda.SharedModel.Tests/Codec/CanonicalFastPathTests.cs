@@ -122,9 +122,18 @@ public sealed class CanonicalFastPathTests
 
     private static AdEventRecord Served(double score, long cost) => new()
     {
-        Kind = EventKind.Served, EventId = "e-1", AdId = "ad-1", CampaignId = "camp-1", AdvertiserId = "adv-1",
-        UserId = "u-1", Ip = "10.0.0.1", UserAgent = "Agent/1.0", Placement = "homepage-top", Score = score,
-        CostMicros = cost, EventTimeMs = NowMs - 60_000,
+        Kind = EventKind.Served,
+        EventId = "e-1",
+        AdId = "ad-1",
+        CampaignId = "camp-1",
+        AdvertiserId = "adv-1",
+        UserId = "u-1",
+        Ip = "10.0.0.1",
+        UserAgent = "Agent/1.0",
+        Placement = "homepage-top",
+        Score = score,
+        CostMicros = cost,
+        EventTimeMs = NowMs - 60_000,
     };
 
     private static byte[] Encode(AdEventRecord record)

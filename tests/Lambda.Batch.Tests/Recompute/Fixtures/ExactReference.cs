@@ -2,6 +2,7 @@ using System.Text;
 using Lambda.SharedModel.Bots;
 using Lambda.SharedModel.Events;
 using Lambda.SharedModel.Sketches;
+using Lambda.SharedModel.Time;
 using Lambda.SharedModel.Views;
 
 namespace Lambda.Batch.Tests.Recompute.Fixtures;
@@ -14,7 +15,8 @@ namespace Lambda.Batch.Tests.Recompute.Fixtures;
 /// </summary>
 public sealed class ExactReference
 {
-    private static readonly (string Name, long Length)[] Granularities = [("minute", 60_000), ("hour", 3_600_000), ("day", 86_400_000)];
+    private static readonly (string Name, long Length)[] Buckets =
+        [("minute", Granularities.MinuteMs), ("hour", Granularities.HourMs), ("day", Granularities.DayMs)];
 
     private readonly Dictionary<(string Granularity, string Campaign, long Bucket), Accumulator> _rows = [];
 
@@ -66,7 +68,7 @@ public sealed class ExactReference
                 continue;
             }
 
-            foreach (var (name, length) in Granularities)
+            foreach (var (name, length) in Buckets)
             {
                 var bucket = e.EventTimeMs - (((e.EventTimeMs % length) + length) % length);
                 if (!reference._rows.TryGetValue((name, campaign, bucket), out var acc))

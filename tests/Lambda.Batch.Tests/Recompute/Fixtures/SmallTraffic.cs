@@ -1,4 +1,5 @@
 using System.Globalization;
+using Lambda.SharedModel.Time;
 
 namespace Lambda.Batch.Tests.Recompute.Fixtures;
 
@@ -16,7 +17,7 @@ public static class SmallTraffic
         var records = new List<MasterRecord>();
         for (var i = 0; i < count; i++)
         {
-            var t = start + (i * (86_400_000L / count));
+            var t = start + (i * (Granularities.DayMs / count));
             var ad = "ad-" + (i % 9).ToString(CultureInfo.InvariantCulture);
             var campaign = "campaign-" + (i % 3).ToString(CultureInfo.InvariantCulture);
             var user = "user-" + (i % 50).ToString(CultureInfo.InvariantCulture);
@@ -28,7 +29,7 @@ public static class SmallTraffic
             }
         }
 
-        var next = start + 86_400_000L + (2 * 3_600_000L);
+        var next = start + Granularities.DayMs + (2 * Granularities.HourMs);
         records.Add(log.Append(TrafficScenario.Served(prefix + "-tail", "ad-0", "campaign-0", "user-0", "192.0.2.1", "Mozilla/5.0", next), next));
         return records;
     }
