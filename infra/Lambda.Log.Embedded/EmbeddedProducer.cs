@@ -10,16 +10,19 @@ internal sealed class EmbeddedProducer(EmbeddedEventLog log) : ILogProducer
     private readonly Dictionary<string, PendingBatches?[]> _topics = new(StringComparer.Ordinal);
     private readonly List<PendingBatches> _dirty = [];
 
-    public int Enqueue(string topic, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, long timestampMs)
+    public int Enqueue(string topic, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, long timestampMs, RecordHeaders headers = default)
     {
+        CheckHeaders(headers);
         var pending = PendingOf(topic);
         var partition = KafkaPartitioner.PartitionFor(key, pending.Length);
-        Add(pending, topic, partition, key, value, timestampMs);
+        Add(pending, topic, partition, key, value, timestampMs, headers);
         return partition;
     }
 
-    public void Enqueue(TopicPartition topicPartition, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, long timestampMs)
+    public void Enqueue(TopicPartition topicPartition, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, long timestampMs,
+        RecordHeaders headers = default)
     {
+        CheckHeaders(headers);
         var pending = PendingOf(topicPartition.Topic);
         if ((uint)topicPartition.Partition >= (uint)pending.Length)
         {
@@ -27,7 +30,7 @@ internal sealed class EmbeddedProducer(EmbeddedEventLog log) : ILogProducer
                 $"topic '{topicPartition.Topic}' has {pending.Length} partitions");
         }
 
-        Add(pending, topicPartition.Topic, topicPartition.Partition, key, value, timestampMs);
+        Add(pending, topicPartition.Topic, topicPartition.Partition, key, value, timestampMs, headers);
     }
 
     public ValueTask FlushAsync(CancellationToken cancellationToken = default)
@@ -72,7 +75,16 @@ internal sealed class EmbeddedProducer(EmbeddedEventLog log) : ILogProducer
         return pending;
     }
 
-    private void Add(PendingBatches?[] pending, string topic, int partition, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, long timestampMs)
+    private static void CheckHeaders(RecordHeaders headers)
+    {
+        if (!headers.IsWellFormed)
+        {
+            throw new ArgumentException("the record headers are not well-formed", nameof(headers));
+        }
+    }
+
+    private void Add(PendingBatches?[] pending, string topic, int partition, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, long timestampMs,
+        RecordHeaders headers)
     {
         var batches = pending[partition] ??= new PendingBatches(log.GetTopic(topic).Partitions[partition], log.Options.MaxBatchBytes);
         if (batches.IsEmpty)
@@ -80,6 +92,6 @@ internal sealed class EmbeddedProducer(EmbeddedEventLog log) : ILogProducer
             _dirty.Add(batches);
         }
 
-        batches.Add(timestampMs, key, value);
+        batches.Add(timestampMs, key, value, headers.Encoded);
     }
 }

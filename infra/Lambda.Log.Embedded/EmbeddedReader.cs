@@ -127,6 +127,7 @@ internal sealed class EmbeddedReader(EmbeddedEventLog log) : ILogReader
 
                 var batchLength = BatchFormat.ReadLength(header);
                 var count = BatchFormat.ReadCount(header);
+                var format = BatchFormat.ReadFormat(header);
                 if (!_window.TryGet(segment, position, batchLength, length, out var batch)
                     || BatchFormat.ReadBaseOffset(batch) != batchBase || !BatchFormat.ChecksumMatches(batch))
                 {
@@ -139,10 +140,10 @@ internal sealed class EmbeddedReader(EmbeddedEventLog log) : ILogReader
                     var at = BatchFormat.HeaderSize;
                     for (var i = 0; i < count && into.Count < maxRecords; i++)
                     {
-                        at = BatchFormat.ReadRecord(batch, at, out var timestamp, out var key, out var value);
+                        at = BatchFormat.ReadRecord(batch, format, at, out var timestamp, out var key, out var value, out var headers);
                         if (batchBase + i >= cursor)
                         {
-                            into.Add(batchBase + i, timestamp, key, value);
+                            into.Add(batchBase + i, timestamp, key, value, new RecordHeaders(headers));
                         }
                     }
 

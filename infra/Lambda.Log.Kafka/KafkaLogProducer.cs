@@ -1,3 +1,4 @@
+using System.Text;
 using Confluent.Kafka;
 using Lambda.SharedModel.Log;
 using Lambda.SharedModel.Partitioning;
@@ -10,7 +11,8 @@ namespace Lambda.Log.Kafka;
 /// An idempotent Kafka producer. The partition is chosen here with <see cref="KafkaPartitioner"/>
 /// (the Java client's murmur2) and produced explicitly, because librdkafka's default partitioner
 /// (consistent_random, CRC32) would place keys differently from the embedded log. The caller's
-/// timestamp is not sent: a record's log time is when it was appended, as in the embedded log.
+/// timestamp is not sent: a record's log time is when it was appended, as in the embedded log. A
+/// record's <see cref="RecordHeaders"/> become Kafka record headers, one for one.
 /// </summary>
 internal sealed class KafkaLogProducer : ILogProducer
 {
@@ -34,15 +36,18 @@ internal sealed class KafkaLogProducer : ILogProducer
         _onDelivery = OnDelivery;
     }
 
-    public int Enqueue(string topic, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, long timestampMs)
+    public int Enqueue(string topic, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, long timestampMs, RecordHeaders headers = default)
     {
+        var kafkaHeaders = ToKafka(headers);
         var partition = KafkaPartitioner.PartitionFor(key, _topics.PartitionCount(topic));
-        Produce(topic, partition, key, value);
+        Produce(topic, partition, key, value, kafkaHeaders);
         return partition;
     }
 
-    public void Enqueue(TopicPartition topicPartition, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, long timestampMs)
+    public void Enqueue(TopicPartition topicPartition, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, long timestampMs,
+        RecordHeaders headers = default)
     {
+        var kafkaHeaders = ToKafka(headers);
         ArgumentException.ThrowIfNullOrEmpty(topicPartition.Topic, nameof(topicPartition));
         ArgumentOutOfRangeException.ThrowIfNegative(topicPartition.Partition, nameof(topicPartition));
         // Checked now when the count is known; otherwise librdkafka reports an unknown partition
@@ -53,7 +58,7 @@ internal sealed class KafkaLogProducer : ILogProducer
                 $"{topicPartition}: topic '{topicPartition.Topic}' has {count} partitions");
         }
 
-        Produce(topicPartition.Topic, topicPartition.Partition, key, value);
+        Produce(topicPartition.Topic, topicPartition.Partition, key, value, kafkaHeaders);
     }
 
     public async ValueTask FlushAsync(CancellationToken cancellationToken = default)
@@ -86,14 +91,37 @@ internal sealed class KafkaLogProducer : ILogProducer
         _onDisposed(this);
     }
 
-    private void Produce(string topic, int partition, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value)
+    /// <summary>The record's headers as Kafka's, or null for none (librdkafka then sends none).</summary>
+    private static Headers? ToKafka(RecordHeaders headers)
+    {
+        if (headers.IsEmpty)
+        {
+            return null;
+        }
+
+        if (!headers.IsWellFormed)
+        {
+            throw new ArgumentException("the record headers are not well-formed", nameof(headers));
+        }
+
+        var kafka = new Headers();
+        foreach (var header in headers)
+        {
+            kafka.Add(Encoding.UTF8.GetString(header.Key), header.Value.ToArray());
+        }
+
+        return kafka;
+    }
+
+    private void Produce(string topic, int partition, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, Headers? headers)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        // Confluent.Kafka 1.9 takes byte arrays only; these two copies are the one allocation per record.
+        // Confluent.Kafka takes byte arrays only; these two copies are the one allocation per record (and the headers, when any).
         var message = new Message<byte[], byte[]>
         {
             Key = key.ToArray(),
             Value = value.ToArray(),
+            Headers = headers,
             // No create time from the caller: librdkafka stamps the produce time, and on a LogAppendTime topic
             // (CreateTopicAsync makes them so) the broker its own. The log time is then the append time on a
             // CreateTime topic too (one created outside Lambda, or the mock cluster), as in the embedded log:

@@ -35,6 +35,8 @@ internal sealed class KafkaLogReader : ILogReader
     private readonly TimeProvider _time;
     private readonly Action<KafkaLogReader> _onDisposed;
     private readonly List<Cursor> _cursors = [];
+    // Each record's Kafka headers re-encoded as RecordHeaders; reused, so only Confluent's own objects are allocated.
+    private readonly RecordHeadersWriter _headers = new();
     private Cursor _cursor = null!;
     private bool _disposed;
 
@@ -170,9 +172,31 @@ internal sealed class KafkaLogReader : ILogReader
         }
 
         var message = result.Message;
-        into.Add(result.Offset.Value, message.Timestamp.UnixTimestampMs, message.Key, message.Value);
+        into.Add(result.Offset.Value, message.Timestamp.UnixTimestampMs, message.Key, message.Value, HeadersOf(message));
         _cursor.Position = result.Offset.Value + 1;
         return Outcome.Added;
+    }
+
+    /// <summary>
+    /// The message's headers as <see cref="RecordHeaders"/>: the keys encoded, the values taken from
+    /// Confluent's arrays as they are (GetValueBytes returns its array, no copy). A null value reads as empty.
+    /// </summary>
+    private RecordHeaders HeadersOf(Message<byte[], byte[]> message)
+    {
+        if (message.Headers is not { Count: > 0 } headers)
+        {
+            return default;
+        }
+
+        _headers.Clear();
+        // Indexed: the enumerator of Confluent's Headers is an allocated interface.
+        for (var i = 0; i < headers.Count; i++)
+        {
+            var header = headers[i];
+            _headers.Add(header.Key, header.GetValueBytes());
+        }
+
+        return _headers.Headers;
     }
 
     private Outcome OnConsumeError(ConsumeException e, RecordBatch into)

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using Lambda.SharedModel.Ingestion;
 using Lambda.SharedModel.Log;
 using Lambda.SharedModel.Partitioning;
 
@@ -138,6 +139,66 @@ public abstract class EventLogContract : IAsyncLifetime
             Assert.Equal(sent[i].Key, read[i].Key);
             Assert.Equal(sent[i].Value, read[i].Value);
         }
+    }
+
+    [SkippableFact]
+    public async Task record_headers_read_back_as_they_were_sent_and_records_without_them_have_none()
+    {
+        var topic = Topic("served");
+        await Log.CreateTopicAsync(topic, 2);
+        var tp = new TopicPartition(topic, 1);
+        var requestId = RequestId.Headers("4bf92f3577b34da6a3ce929d0e0e4736");
+        var several = new RecordHeadersWriter()
+            .Add("lambda-request-id", "req-7"u8)
+            .Add("empty", [])
+            .Add("binary", [0, 255, 10, 13])
+            .Add("lambda-request-id", "a repeat keeps its place"u8)
+            .Add("clé", new byte[300])
+            .ToArray();
+        byte[]?[] sent = [null, requestId, several, null, requestId, null];
+        var keyed = new List<int>();
+        await using (var producer = Log.CreateProducer())
+        {
+            for (var i = 0; i < sent.Length; i++)
+            {
+                producer.Enqueue(tp, Encoding.UTF8.GetBytes($"key-{i}"), Value(i, 20), 1, new RecordHeaders(sent[i]));
+            }
+
+            // The keyed overload carries headers too.
+            for (var i = 0; i < 20; i++)
+            {
+                if (producer.Enqueue(topic, Encoding.UTF8.GetBytes($"ad-{i}"), Value(i, 5), 1, new RecordHeaders(requestId)) == 0)
+                {
+                    keyed.Add(i);
+                }
+            }
+
+            await producer.FlushAsync();
+        }
+
+        using var reader = Log.CreateReader();
+        var read = await ReadAllAsync(reader, tp, 0);
+        Assert.Equal(sent.Select(h => h ?? []), read.Take(sent.Length).Select(r => r.Headers!));
+        Assert.Equal("req-7", RequestId.Of(new RecordHeaders(read[2].Headers)));
+        Assert.Equal("4bf92f3577b34da6a3ce929d0e0e4736", RequestId.Of(new RecordHeaders(read[1].Headers)));
+        Assert.Null(RequestId.Of(new RecordHeaders(read[0].Headers)));
+        Assert.All(read.Skip(sent.Length), r => Assert.Equal(requestId, r.Headers!));
+        Assert.Equal(keyed.Count, (await ReadAllAsync(reader, new TopicPartition(topic, 0), 0)).Count(r => r.Headers!.SequenceEqual(requestId)));
+    }
+
+    [SkippableFact]
+    public async Task headers_that_do_not_parse_are_refused_at_enqueue()
+    {
+        var topic = Topic("served");
+        await Log.CreateTopicAsync(topic, 1);
+        await using var producer = Log.CreateProducer();
+
+        // A key length of 9 with 2 bytes after it.
+        Assert.Throws<ArgumentException>(() => producer.Enqueue(new TopicPartition(topic, 0), "k"u8, "v"u8, 1, new RecordHeaders([9, 1, 2])));
+        Assert.Throws<ArgumentException>(() => producer.Enqueue(topic, "k"u8, "v"u8, 1, new RecordHeaders([0x80])));
+        await producer.FlushAsync();
+
+        Assert.Equal(0, (await Log.GetOffsetsAsync(new TopicPartition(topic, 0))).End);
     }
 
     [SkippableFact]
@@ -365,16 +426,16 @@ public abstract class EventLogContract : IAsyncLifetime
             for (var i = 0; i < batch.Count; i++)
             {
                 var r = batch[i];
-                records.Add(new Stored(r.Offset, r.TimestampMs, r.Key.ToArray(), r.Value.ToArray()));
+                records.Add(new Stored(r.Offset, r.TimestampMs, r.Key.ToArray(), r.Value.ToArray(), r.Headers.Encoded.ToArray()));
             }
 
             next = batch.NextOffset;
         }
     }
 
-    /// <summary>A record copied out of a <see cref="RecordBatch"/>.</summary>
     /// <summary>How far a server's append clock (Kafka's broker) may be from this process's clock.</summary>
     private const long ClockSkewMs = 5_000;
 
-    protected sealed record Stored(long Offset, long TimestampMs, byte[] Key, byte[] Value);
+    /// <summary>A record copied out of a <see cref="RecordBatch"/>; <see cref="Headers"/> encoded, empty for none.</summary>
+    protected sealed record Stored(long Offset, long TimestampMs, byte[] Key, byte[] Value, byte[]? Headers = null);
 }

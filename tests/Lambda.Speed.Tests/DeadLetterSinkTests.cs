@@ -1,6 +1,7 @@
 using System.Text;
 using Lambda.SharedModel.Codec;
 using Lambda.SharedModel.Events;
+using Lambda.SharedModel.Ingestion;
 using Lambda.SharedModel.Log;
 using Lambda.Speed.Output;
 
@@ -14,8 +15,9 @@ public sealed class DeadLetterSinkTests
         var log = new OutageProducer();
         var sink = new LogDeadLetterSink(log);
         var source = new TopicPartition(Topics.Views, 1);
-        sink.Reject(new TopicPartitionOffset(source, 10), "not json"u8, new DecodeResult(RejectReason.MalformedJson, null));
-        sink.Reject(new TopicPartitionOffset(source, 11), "{}"u8, new DecodeResult(RejectReason.MissingField, "event_id"));
+        var id = new RecordHeadersWriter().Add(RequestId.HeaderKey, "req-7"u8).ToArray();
+        sink.Reject(source, new LogRecord(10, 0, "ad-1"u8, "not json"u8, new RecordHeaders(id)), new DecodeResult(RejectReason.MalformedJson, null));
+        sink.Reject(source, new LogRecord(11, 0, "ad-2"u8, "{}"u8), new DecodeResult(RejectReason.MissingField, "event_id"));
 
         // The log is down: the delivery fails, the producer drops both letters, and the error goes up to
         // the worker, which retries the step.
@@ -28,25 +30,27 @@ public sealed class DeadLetterSinkTests
 
         Assert.Equal(["speed:ad-views[1]@10", "speed:ad-views[1]@11"], log.Durable.Select(r => Encoding.UTF8.GetString(r.Key)));
         Assert.Equal([RejectReason.MalformedJson, RejectReason.MissingField], log.Durable.Select(r => DeadLetterCodec.Decode(r.Value).Reason));
+        Assert.Equal(id, log.Durable[0].Headers); // the request id survives the resend
+        Assert.Empty(log.Durable[1].Headers);
     }
 
     /// <summary>A producer whose next flush can fail as a Kafka outage does: the records enqueued before it are lost.</summary>
     private sealed class OutageProducer : ILogProducer
     {
-        private readonly List<(byte[] Key, byte[] Value)> _pending = [];
+        private readonly List<(byte[] Key, byte[] Value, byte[] Headers)> _pending = [];
 
         public bool FailNextFlush { get; set; }
 
-        public List<(byte[] Key, byte[] Value)> Durable { get; } = [];
+        public List<(byte[] Key, byte[] Value, byte[] Headers)> Durable { get; } = [];
 
-        public int Enqueue(string topic, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, long timestampMs)
+        public int Enqueue(string topic, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, long timestampMs, RecordHeaders headers = default)
         {
             Assert.Equal(Topics.DeadLetters, topic);
-            _pending.Add((key.ToArray(), value.ToArray()));
+            _pending.Add((key.ToArray(), value.ToArray(), headers.Encoded.ToArray()));
             return 0;
         }
 
-        public void Enqueue(TopicPartition topicPartition, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, long timestampMs) =>
+        public void Enqueue(TopicPartition topicPartition, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, long timestampMs, RecordHeaders headers = default) =>
             throw new NotSupportedException();
 
         public ValueTask FlushAsync(CancellationToken cancellationToken = default)

@@ -81,13 +81,14 @@ internal sealed class ProcessorHarness
 
     public void Send(AdEventRecord record) => SendRaw((int)record.Kind, _encoder.Encode(record), Encoding.UTF8.GetBytes(record.AdId));
 
-    public void SendRaw(int topic, byte[] value, byte[]? key = null, long? logTimeMs = null)
+    /// <param name="headers">Encoded record headers, e.g. <c>RequestId.Headers(...)</c>.</param>
+    public void SendRaw(int topic, byte[] value, byte[]? key = null, long? logTimeMs = null, byte[]? headers = null)
     {
         // Continue from the processor's own position, so a restored processor is fed like the original.
         _logTime = logTimeMs ?? Math.Max(_logTime, Processor.LogTimeMs) + 1;
         var offset = Processor.NextOffsets[topic];
         _batch.Reset(offset);
-        _batch.Add(offset, _logTime, key ?? [], value);
+        _batch.Add(offset, _logTime, key ?? [], value, new RecordHeaders(headers));
         Processor.Process(topic, _batch[0]);
     }
 

@@ -1,4 +1,5 @@
 using Lambda.SharedModel.Codec;
+using Lambda.SharedModel.Ingestion;
 using Lambda.SharedModel.Log;
 using Lambda.Speed.Processing;
 
@@ -7,8 +8,8 @@ namespace Lambda.Speed.Tests;
 /// <summary>Keeps what the processor rejected, for assertions.</summary>
 internal sealed class RecordingDeadLetters : IDeadLetterSink
 {
-    public List<(TopicPartitionOffset Source, RejectReason Reason)> Rejected { get; } = [];
+    public List<(TopicPartitionOffset Source, RejectReason Reason, string? RequestId)> Rejected { get; } = [];
 
-    public void Reject(TopicPartitionOffset source, ReadOnlySpan<byte> original, DecodeResult result) =>
-        Rejected.Add((source, result.Reason));
+    public void Reject(TopicPartition source, in LogRecord record, DecodeResult result) =>
+        Rejected.Add((new TopicPartitionOffset(source, record.Offset), result.Reason, RequestId.Of(record.Headers)));
 }

@@ -2,7 +2,10 @@ namespace Lambda.Log.Embedded.Storage;
 
 /// <summary>
 /// A producer's unflushed records for one partition, already framed as batches back to back in one
-/// reusable buffer, so a flush is one write. Offsets and checksums are stamped at append time.
+/// reusable buffer, so a flush is one write. Offsets and checksums are stamped at append time. A batch
+/// takes the format its first record needs (see <see cref="BatchFormat"/>); a record with headers closes
+/// a format 1 batch, while a format 2 batch takes records without headers too, so mixed traffic does not
+/// cut batches short.
 /// </summary>
 internal sealed class PendingBatches(PartitionLog partition, int maxBatchBytes)
 {
@@ -11,15 +14,19 @@ internal sealed class PendingBatches(PartitionLog partition, int maxBatchBytes)
     private int _batchCount;
     private int _length;
     private int _openCount;
+    private int _openFormat;
 
     public PartitionLog Partition { get; } = partition;
 
     public bool IsEmpty => _length == 0;
 
-    public void Add(long timestampMs, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value)
+    public void Add(long timestampMs, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, ReadOnlySpan<byte> headers)
     {
-        var recordBytes = BatchFormat.RecordOverhead + key.Length + value.Length;
-        if (_openCount == 0 || _length - _starts[_batchCount - 1] + recordBytes > maxBatchBytes)
+        var dataBytes = key.Length + value.Length + headers.Length;
+        // A format 1 batch has no room for headers: a record with them closes it.
+        var fits = _openCount > 0 && (headers.IsEmpty || _openFormat == BatchFormat.WithHeaders)
+            && _length - _starts[_batchCount - 1] + BatchFormat.RecordOverhead(_openFormat) + dataBytes <= maxBatchBytes;
+        if (!fits)
         {
             CloseOpenBatch();
             if (_batchCount == _starts.Length)
@@ -29,11 +36,12 @@ internal sealed class PendingBatches(PartitionLog partition, int maxBatchBytes)
 
             _starts[_batchCount++] = _length;
             _length += BatchFormat.HeaderSize;
+            _openFormat = headers.IsEmpty ? BatchFormat.Plain : BatchFormat.WithHeaders;
             EnsureCapacity(0);
         }
 
-        EnsureCapacity(recordBytes);
-        _length += BatchFormat.WriteRecord(_buffer.AsSpan(_length), timestampMs, key, value);
+        EnsureCapacity(BatchFormat.RecordOverhead(_openFormat) + dataBytes);
+        _length += BatchFormat.WriteRecord(_buffer.AsSpan(_length), _openFormat, timestampMs, key, value, headers);
         _openCount++;
     }
 
@@ -63,6 +71,7 @@ internal sealed class PendingBatches(PartitionLog partition, int maxBatchBytes)
         _length = 0;
         _batchCount = 0;
         _openCount = 0;
+        _openFormat = 0;
     }
 
     private void CloseOpenBatch()
@@ -70,8 +79,9 @@ internal sealed class PendingBatches(PartitionLog partition, int maxBatchBytes)
         if (_openCount > 0)
         {
             var start = _starts[_batchCount - 1];
-            BatchFormat.WriteOpenHeader(_buffer.AsSpan(start), _length - start, _openCount);
+            BatchFormat.WriteOpenHeader(_buffer.AsSpan(start), _length - start, _openCount, _openFormat);
             _openCount = 0;
+            _openFormat = 0;
         }
     }
 

@@ -10,7 +10,9 @@ namespace Lambda.Cli.Commands;
 
 /// <summary>
 /// `lambda ingest [FILE|-] [--topic T]`: appends JSON Lines to the log. Valid lines go to their
-/// topic; every bad line goes to dead-letters with its bytes, source, line number and reason.
+/// topic; every bad line goes to dead-letters with its bytes, source, line number and reason. The
+/// records carry no request id: a file's source and line already name each of its dead letters, and
+/// an id on every line of a bulk load would add some 55 bytes to each record (11-16 % of a generated event).
 /// </summary>
 internal static class IngestCommand
 {

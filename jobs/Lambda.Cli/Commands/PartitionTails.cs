@@ -1,13 +1,15 @@
 using System.Globalization;
 using System.Text;
+using Lambda.SharedModel.Ingestion;
 using Lambda.SharedModel.Log;
 
 namespace Lambda.Cli.Commands;
 
 /// <summary>
 /// Reads partitions of a topic in turn for `lambda tail`, each from its own offset, printing each record
-/// as <c>partition:offset time key value</c>. Without --follow it prints every partition's records in
-/// partition order up to the limit; with it, it keeps visiting every partition for new records.
+/// as <c>partition:offset time key value</c>, or <c>partition:offset time request-id=ID key value</c> when it
+/// carries the id of the request that brought it (<see cref="RequestId"/>). Without --follow it prints every
+/// partition's records in partition order up to the limit; with it, it keeps visiting every partition for new records.
 /// </summary>
 internal sealed class PartitionTails(IEventLog log, TextWriter output, TextWriter error)
 {
@@ -79,7 +81,9 @@ internal sealed class PartitionTails(IEventLog log, TextWriter output, TextWrite
         {
             var record = batch[i];
             var time = DateTimeOffset.FromUnixTimeMilliseconds(record.TimestampMs).ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture);
-            await output.WriteLineAsync($"{tp.Partition}:{record.Offset} {time} {Encoding.UTF8.GetString(record.Key)} {Encoding.UTF8.GetString(record.Value)}").ConfigureAwait(false);
+            var requestId = RequestId.Of(record.Headers) is { } id ? $"request-id={id} " : "";
+            await output.WriteLineAsync($"{tp.Partition}:{record.Offset} {time} {requestId}{Encoding.UTF8.GetString(record.Key)} {Encoding.UTF8.GetString(record.Value)}")
+                .ConfigureAwait(false);
         }
 
         return (batch.Count, batch.Count == 0 ? offset : batch.NextOffset);

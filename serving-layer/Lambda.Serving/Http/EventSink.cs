@@ -35,13 +35,14 @@ public sealed class EventSink : IAsyncDisposable
     /// <summary>
     /// Checks every record of <paramref name="body"/>; if it is a valid body within the bounds of
     /// <paramref name="options"/>, appends them (bad ones to dead-letters with <paramref name="source"/>
-    /// and their 1-based position) and returns the summary. Otherwise appends nothing and returns null:
+    /// and their 1-based position), each carrying <paramref name="requestId"/>, and returns the summary. Otherwise appends nothing and returns null:
     /// <see cref="IngestOutcome.BodyError"/> or <see cref="IngestOutcome.Refusal"/> says why.
     /// </summary>
-    public async Task<IngestOutcome> IngestAsync(ReadOnlyMemory<byte> body, string source, ServingOptions options, CancellationToken cancellationToken)
+    public async Task<IngestOutcome> IngestAsync(ReadOnlyMemory<byte> body, string source, string requestId, ServingOptions options,
+        CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var ingestor = new EventIngestor(_producer, _time);
+        var ingestor = new EventIngestor(_producer, _time, requestId: requestId);
         var check = new IngestCheck();
         var records = new EventBody(body);
         while (records.MoveNext())

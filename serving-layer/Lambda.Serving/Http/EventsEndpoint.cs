@@ -11,6 +11,7 @@ namespace Lambda.Serving.Http;
 /// a <c>type</c> (served, view, click). Valid records go to their topic, bad ones to dead-letters;
 /// 202 once all are durable. A body over <see cref="ServingOptions.MaxRequestBodyBytes"/> is a 413; one
 /// with too many invalid records is a 400 with a summary, and nothing of it is appended (<see cref="IngestCheck"/>).
+/// Every record appended carries the request's id (<see cref="RequestIdMiddleware"/>), which the 202 names as <c>request_id</c>.
 /// </summary>
 internal static class EventsEndpoint
 {
@@ -31,7 +32,8 @@ internal static class EventsEndpoint
         {
             return TooLarge(limit);
         }
-        var outcome = await sink.IngestAsync(body.Value, "http:" + context.Caller().KeyId, options, context.RequestAborted).ConfigureAwait(false);
+        var requestId = context.Features.GetRequiredFeature<RequestIdFeature>().Id;
+        var outcome = await sink.IngestAsync(body.Value, "http:" + context.Caller().KeyId, requestId, options, context.RequestAborted).ConfigureAwait(false);
         if (outcome.BodyError is { } error)
         {
             IngestMeter.RefusedRequest("malformed_body");
@@ -45,7 +47,7 @@ internal static class EventsEndpoint
         var summary = outcome.Appended!;
         IngestMeter.Appended(summary.Accepted, summary.Rejected);
         var reasons = summary.RejectedByReason.ToDictionary(r => r.Key.Code(), r => r.Value, StringComparer.Ordinal);
-        return TypedResults.Json(new IngestAnswer(summary.Accepted, summary.Rejected, reasons), statusCode: StatusCodes.Status202Accepted);
+        return TypedResults.Json(new IngestAnswer(summary.Accepted, summary.Rejected, reasons, requestId), statusCode: StatusCodes.Status202Accepted);
     }
 
     internal static IResult TooLarge(long limit) => Results.Problem(

@@ -133,7 +133,7 @@ public static class ServingHost
         }
         services.AddPlatformMetrics();
         services.AddRouting();
-        services.AddProblemDetails();
+        services.AddProblemDetails(problems => problems.CustomizeProblemDetails = RequestIdMiddleware.AddToProblem);
         services.AddExceptionHandler<StoreUnavailableHandler>();
         services.ConfigureHttpJsonOptions(json =>
         {
@@ -186,6 +186,7 @@ public static class ServingHost
             app.UseStaticFiles(new StaticFileOptions { FileProvider = files });
         }
         app.UseRouting();
+        app.UseMiddleware<RequestIdMiddleware>();
         app.UseMiddleware<ApiKeyMiddleware>();
         app.UseRateLimiter();
         app.UseEndpoints(endpoints => endpoints.MapServingApi());
@@ -222,7 +223,7 @@ public static class ServingHost
                         ? readOnly.Answer()
                         : Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "No event log",
                             detail: "This host was started without an event log.")))
-            .WithMetadata(new RequiresApiKey(AdminOnly: true))
+            .WithMetadata(new RequiresApiKey(AdminOnly: true), new CarriesRequestId())
             .Produces<IngestAnswer>(StatusCodes.Status202Accepted)
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status403Forbidden)

@@ -10,7 +10,8 @@ namespace Lambda.SharedModel.Ingestion;
 /// Validates JSON records and appends them to the log: a valid record goes to its topic, keyed by
 /// its ad_id, with its original bytes; an invalid one goes to dead-letters with its bytes, source,
 /// line and reason. Nothing is dropped. The topic comes from a fixed topic or from the record's
-/// <c>type</c> field (served, view, click or a topic name). Not thread-safe: one per producer.
+/// <c>type</c> field (served, view, click or a topic name). Given a request id, every record it
+/// appends, valid or dead letter, carries it (<see cref="RequestId"/>). Not thread-safe: one per producer.
 /// </summary>
 public sealed class EventIngestor
 {
@@ -18,10 +19,13 @@ public sealed class EventIngestor
     private readonly TimeProvider _time;
     private readonly EventDecoder _decoder;
     private readonly string? _fixedTopic;
+    private readonly byte[]? _headers;
 
     /// <param name="fixedTopic">Send every record to this topic instead of routing by <c>type</c>.</param>
     /// <param name="maxFutureSkewMs">How far ahead of now an event time may lie (the layers' default unless given).</param>
-    public EventIngestor(ILogProducer producer, TimeProvider time, string? fixedTopic = null, long maxFutureSkewMs = EventDecoder.DefaultMaxFutureSkewMs)
+    /// <param name="requestId">The id of the request the records came with (<see cref="RequestId.IsValid"/>), or null for none.</param>
+    public EventIngestor(ILogProducer producer, TimeProvider time, string? fixedTopic = null, long maxFutureSkewMs = EventDecoder.DefaultMaxFutureSkewMs,
+        string? requestId = null)
     {
         _decoder = new EventDecoder(maxFutureSkewMs);
         if (fixedTopic is not null && !Topics.TryGetKind(fixedTopic, out _))
@@ -32,6 +36,7 @@ public sealed class EventIngestor
         _producer = producer;
         _time = time;
         _fixedTopic = fixedTopic;
+        _headers = requestId is null ? null : RequestId.Headers(requestId);
     }
 
     public IngestSummary Summary { get; } = new();
@@ -47,7 +52,7 @@ public sealed class EventIngestor
             return result;
         }
 
-        _producer.Enqueue(topic!, ev.AdId, record, now);
+        _producer.Enqueue(topic!, ev.AdId, record, now, new RecordHeaders(_headers));
         Summary.CountAccepted(topic!);
         return result;
     }
@@ -66,7 +71,8 @@ public sealed class EventIngestor
     {
         var letter = DeadLetter.From(result, record, source, line, topic);
         var key = Encoding.UTF8.GetBytes(line is null ? source : $"{source}:{line}");
-        _producer.Enqueue(Topics.DeadLetters, key, DeadLetterCodec.Encode(letter), _time.GetUtcNow().ToUnixTimeMilliseconds());
+        _producer.Enqueue(Topics.DeadLetters, key, DeadLetterCodec.Encode(letter), _time.GetUtcNow().ToUnixTimeMilliseconds(),
+            new RecordHeaders(_headers));
         Summary.CountRejected(result.Reason);
     }
 

@@ -47,11 +47,13 @@ public interface ILogProducer : IAsyncDisposable
     /// <paramref name="timestampMs"/> is the producer's create time, which the log may replace.
     /// Its partition is Kafka's murmur2 of <paramref name="key"/> modulo the
     /// topic's partition count (<see cref="Partitioning.KafkaPartitioner"/>), which is returned.
+    /// <paramref name="headers"/> are stored with it and read back as they were (Kafka: record headers);
+    /// bytes that are not well-formed headers throw <see cref="ArgumentException"/>.
     /// </summary>
-    int Enqueue(string topic, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, long timestampMs);
+    int Enqueue(string topic, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, long timestampMs, RecordHeaders headers = default);
 
     /// <summary>Buffers one record for an explicit partition.</summary>
-    void Enqueue(TopicPartition topicPartition, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, long timestampMs);
+    void Enqueue(TopicPartition topicPartition, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, long timestampMs, RecordHeaders headers = default);
 
     /// <summary>Returns once every record enqueued before the call is acknowledged.</summary>
     ValueTask FlushAsync(CancellationToken cancellationToken = default);

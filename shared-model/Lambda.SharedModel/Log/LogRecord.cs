@@ -3,12 +3,13 @@ namespace Lambda.SharedModel.Log;
 /// <summary>One record read from the log. Its spans point into a <see cref="RecordBatch"/>'s buffer.</summary>
 public readonly ref struct LogRecord
 {
-    public LogRecord(long offset, long timestampMs, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value)
+    public LogRecord(long offset, long timestampMs, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, RecordHeaders headers = default)
     {
         Offset = offset;
         TimestampMs = timestampMs;
         Key = key;
         Value = value;
+        Headers = headers;
     }
 
     public long Offset { get; }
@@ -18,4 +19,7 @@ public readonly ref struct LogRecord
 
     public ReadOnlySpan<byte> Key { get; }
     public ReadOnlySpan<byte> Value { get; }
+
+    /// <summary>The record's headers, still encoded (empty for most records): parsed only when asked.</summary>
+    public RecordHeaders Headers { get; }
 }

@@ -1,9 +1,9 @@
 namespace Lambda.SharedModel.Log;
 
 /// <summary>
-/// A reusable buffer of records read from one partition: one byte array for keys and values and
-/// one array of entries, both grown as needed and kept across reads, so that a steady reader
-/// allocates nothing per record.
+/// A reusable buffer of records read from one partition: one byte array for keys, values and encoded
+/// headers and one array of entries, both grown as needed and kept across reads, so that a steady
+/// reader allocates nothing per record.
 /// </summary>
 public sealed class RecordBatch
 {
@@ -14,6 +14,7 @@ public sealed class RecordBatch
         public int KeyStart;
         public int KeyLength;
         public int ValueLength;
+        public int HeadersLength;
     }
 
     private byte[] _data;
@@ -38,7 +39,7 @@ public sealed class RecordBatch
     /// </summary>
     public long LogTimeFrontierMs { get; set; } = long.MinValue;
 
-    /// <summary>Total bytes of keys and values held.</summary>
+    /// <summary>Total bytes of keys, values and headers held.</summary>
     public int ByteCount => _dataLength;
 
     public LogRecord this[int index]
@@ -51,9 +52,11 @@ public sealed class RecordBatch
             }
 
             ref readonly var e = ref _entries[index];
+            var valueStart = e.KeyStart + e.KeyLength;
             return new LogRecord(e.Offset, e.TimestampMs,
                 _data.AsSpan(e.KeyStart, e.KeyLength),
-                _data.AsSpan(e.KeyStart + e.KeyLength, e.ValueLength));
+                _data.AsSpan(valueStart, e.ValueLength),
+                new RecordHeaders(_data.AsSpan(valueStart + e.ValueLength, e.HeadersLength)));
         }
     }
 
@@ -67,7 +70,7 @@ public sealed class RecordBatch
     }
 
     /// <summary>Appends a record; offsets must increase.</summary>
-    public void Add(long offset, long timestampMs, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value)
+    public void Add(long offset, long timestampMs, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, RecordHeaders headers = default)
     {
         if (Count > 0 && offset <= _entries[Count - 1].Offset)
         {
@@ -79,7 +82,8 @@ public sealed class RecordBatch
             Array.Resize(ref _entries, _entries.Length * 2);
         }
 
-        var needed = _dataLength + key.Length + value.Length;
+        var encodedHeaders = headers.Encoded;
+        var needed = _dataLength + key.Length + value.Length + encodedHeaders.Length;
         if (needed > _data.Length)
         {
             Array.Resize(ref _data, Math.Max(needed, _data.Length * 2));
@@ -87,6 +91,7 @@ public sealed class RecordBatch
 
         key.CopyTo(_data.AsSpan(_dataLength));
         value.CopyTo(_data.AsSpan(_dataLength + key.Length));
+        encodedHeaders.CopyTo(_data.AsSpan(_dataLength + key.Length + value.Length));
         _entries[Count++] = new Entry
         {
             Offset = offset,
@@ -94,6 +99,7 @@ public sealed class RecordBatch
             KeyStart = _dataLength,
             KeyLength = key.Length,
             ValueLength = value.Length,
+            HeadersLength = encodedHeaders.Length,
         };
         _dataLength = needed;
         NextOffset = offset + 1;

@@ -7,8 +7,8 @@ namespace Lambda.Speed.Processing;
 internal interface IDeadLetterSink
 {
     /// <summary>
-    /// Rejects a record read at <paramref name="source"/>. The source names topic, partition and offset,
-    /// so a dead letter sent again after a replay can be recognised as the same one.
+    /// Rejects <paramref name="record"/>, read from <paramref name="source"/>. The source and the record's
+    /// offset name where it was, so a dead letter sent again after a replay can be recognised as the same one.
     /// </summary>
-    void Reject(TopicPartitionOffset source, ReadOnlySpan<byte> original, DecodeResult result);
+    void Reject(TopicPartition source, in LogRecord record, DecodeResult result);
 }

@@ -142,7 +142,7 @@ internal sealed partial class PartitionCheckpointer
     {
         public static readonly NoDeadLetters Instance = new();
 
-        public void Reject(TopicPartitionOffset source, ReadOnlySpan<byte> original, DecodeResult result)
+        public void Reject(TopicPartition source, in LogRecord record, DecodeResult result)
         {
         }
     }

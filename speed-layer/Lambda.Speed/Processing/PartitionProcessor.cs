@@ -102,7 +102,7 @@ internal sealed partial class PartitionProcessor
                 Counters.FutureDated++;
             }
 
-            _deadLetters.Reject(new TopicPartitionOffset(new TopicPartition(_topics[topic], Partition), record.Offset), record.Value, result);
+            _deadLetters.Reject(new TopicPartition(_topics[topic], Partition), record, result);
             return;
         }
 
@@ -117,7 +117,7 @@ internal sealed partial class PartitionProcessor
             // Like a record that does not decode: it touches no state, and the batch layer leaves it out.
             Counters.DeadLettered++;
             Counters.OwnerMismatched++;
-            _deadLetters.Reject(new TopicPartitionOffset(new TopicPartition(_topics[topic], Partition), record.Offset), record.Value,
+            _deadLetters.Reject(new TopicPartition(_topics[topic], Partition), record,
                 new DecodeResult(RejectReason.CampaignOwnerMismatch, EventFields.AdvertiserId));
             return;
         }

@@ -178,7 +178,7 @@ public class CheckpointBenchmark
 
     private sealed class NoDeadLetters : IDeadLetterSink
     {
-        public void Reject(TopicPartitionOffset source, ReadOnlySpan<byte> original, DecodeResult result)
+        public void Reject(TopicPartition source, in LogRecord record, DecodeResult result)
         {
         }
     }

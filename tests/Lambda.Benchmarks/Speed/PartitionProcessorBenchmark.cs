@@ -81,7 +81,7 @@ public class PartitionProcessorBenchmark
     {
         public static readonly NoDeadLetters Instance = new();
 
-        public void Reject(TopicPartitionOffset source, ReadOnlySpan<byte> original, DecodeResult result)
+        public void Reject(TopicPartition source, in LogRecord record, DecodeResult result)
         {
         }
     }

@@ -40,16 +40,21 @@ public sealed class EventLogUnavailableTests : IDisposable
         await using var factory = new ServingFactory(store, keys, log, ServingFactory.TestOptions());
         var client = factory.CreateClient();
         client.DefaultRequestHeaders.Authorization = new("Bearer", admin);
+        client.DefaultRequestHeaders.Add("X-Request-Id", "outage-1");
 
         var refused = await client.PostAsync("/v1/events", EventPosts.Views(20));
 
         await EventPosts.AssertUnavailableAsync(refused, "Local_MsgTimedOut");
+        // The exception handler clears the headers set before the failure; the id is set again as the 503 starts.
+        Assert.Equal(["outage-1"], refused.Headers.GetValues("X-Request-Id"));
+        Assert.Contains("\"request_id\":\"outage-1\"", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal(0, (await embedded.GetOffsetsAsync(new TopicPartition(Topics.Views, 0))).End);
 
         log.Down = false;
         var accepted = await client.PostAsync("/v1/events", EventPosts.Views(20));
 
         Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
+        Assert.Equal(["outage-1"], accepted.Headers.GetValues("X-Request-Id"));
         Assert.Equal(20, (await embedded.GetOffsetsAsync(new TopicPartition(Topics.Views, 0))).End);
     }
 }

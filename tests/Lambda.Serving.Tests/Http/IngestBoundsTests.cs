@@ -58,7 +58,7 @@ public class IngestBoundsTests : ApiTest
         var options = new ServingOptions { IngestMaxRejected = 1 };
 
         await using var sink = new EventSink(World.Log, TimeProvider.System);
-        var check = await sink.IngestAsync(Encoding.UTF8.GetBytes(body), "test", options, default);
+        var check = await sink.IngestAsync(Encoding.UTF8.GetBytes(body), "test", "req-test", options, default);
 
         Assert.NotNull(check.Refusal);
         Assert.Equal([(2L, 3, "unknown_topic"), (4L, 4, "malformed_json")],
@@ -165,11 +165,12 @@ public class IngestBoundsTests : ApiTest
 
         private sealed class HeldProducer(ILogProducer inner, FirstFlushHeldLog log) : ILogProducer
         {
-            public int Enqueue(string topic, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, long timestampMs) =>
-                inner.Enqueue(topic, key, value, timestampMs);
+            public int Enqueue(string topic, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, long timestampMs, RecordHeaders headers = default) =>
+                inner.Enqueue(topic, key, value, timestampMs, headers);
 
-            public void Enqueue(TopicPartition topicPartition, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, long timestampMs) =>
-                inner.Enqueue(topicPartition, key, value, timestampMs);
+            public void Enqueue(TopicPartition topicPartition, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, long timestampMs,
+                RecordHeaders headers = default) =>
+                inner.Enqueue(topicPartition, key, value, timestampMs, headers);
 
             public async ValueTask FlushAsync(CancellationToken cancellationToken = default)
             {

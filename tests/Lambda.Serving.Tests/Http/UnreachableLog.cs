@@ -36,15 +36,16 @@ internal sealed class UnreachableLog(IEventLog inner) : IEventLog
     private sealed class Producer(UnreachableLog log, ILogProducer inner) : ILogProducer
     {
         // Records enqueued since the last flush: dropped by a failed flush, as librdkafka reports them failed.
-        private readonly List<(string Topic, byte[] Key, byte[] Value, long Time)> _pending = [];
+        private readonly List<(string Topic, byte[] Key, byte[] Value, long Time, byte[] Headers)> _pending = [];
 
-        public int Enqueue(string topic, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, long timestampMs)
+        public int Enqueue(string topic, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, long timestampMs, RecordHeaders headers = default)
         {
-            _pending.Add((topic, key.ToArray(), value.ToArray(), timestampMs));
+            _pending.Add((topic, key.ToArray(), value.ToArray(), timestampMs, headers.Encoded.ToArray()));
             return 0;
         }
 
-        public void Enqueue(TopicPartition topicPartition, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, long timestampMs) =>
+        public void Enqueue(TopicPartition topicPartition, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, long timestampMs,
+            RecordHeaders headers = default) =>
             throw new NotSupportedException("the events endpoint enqueues by topic");
 
         public async ValueTask FlushAsync(CancellationToken cancellationToken = default)
@@ -56,9 +57,9 @@ internal sealed class UnreachableLog(IEventLog inner) : IEventLog
                 throw new DeliveryTimedOut(pending.Length);
             }
 
-            foreach (var (topic, key, value, time) in pending)
+            foreach (var (topic, key, value, time, headers) in pending)
             {
-                inner.Enqueue(topic, key, value, time);
+                inner.Enqueue(topic, key, value, time, new RecordHeaders(headers));
             }
 
             await inner.FlushAsync(cancellationToken);
