@@ -21,8 +21,18 @@ public sealed class DeadLetterRequestIdTests
         h.Served("ad-1", "camp", T0, advertiser: "adv-1");
         var claim = new AdEventRecord
         {
-            Kind = EventKind.Served, EventId = "e-2", AdId = "ad-2", CampaignId = "camp", AdvertiserId = "adv-2",
-            UserId = "u1", Ip = "10.0.0.1", UserAgent = "Mozilla/5.0", Placement = "top", Score = 0.5, CostMicros = 1, EventTimeMs = T0,
+            Kind = EventKind.Served,
+            EventId = "e-2",
+            AdId = "ad-2",
+            CampaignId = "camp",
+            AdvertiserId = "adv-2",
+            UserId = "u1",
+            Ip = "10.0.0.1",
+            UserAgent = "Mozilla/5.0",
+            Placement = "top",
+            Score = 0.5,
+            CostMicros = 1,
+            EventTimeMs = T0,
         };
         h.SendRaw((int)EventKind.Served, encoder.Encode(claim), headers: RequestId.Headers("req-owner"));
         h.SendRaw((int)EventKind.View, "{\"not\":\"a view\"}"u8.ToArray(), headers: RequestId.Headers("req-junk"));
