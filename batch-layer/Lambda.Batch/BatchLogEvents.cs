@@ -12,4 +12,11 @@ internal static class BatchLogEvents
     public const int VersionInvalid = 4004;
     public const int VersionsPruned = 4005;
     public const int StageTimings = 4006;
+    public const int ArchiveOrphansDeleted = 4010;
+    public const int Archived = 4011;
+    public const int ArchiveStageCpu = 4012;
+    public const int BackfillResuming = 4020;
+    public const int BackfillDiscarded = 4021;
+    public const int BackfillMasterReplaced = 4022;
+    public const int BackfillDatesReplaced = 4023;
 }

@@ -57,7 +57,7 @@ public sealed class ArchiveJob
         var orphans = OrphanSweeper.Sweep(root, manifest);
         if (orphans > 0)
         {
-            _logger.LogWarning("deleted {Orphans} uncommitted files of a crashed run in {Root}", orphans, root);
+            _logger.LogWarning(BatchLogEvents.ArchiveOrphansDeleted, "deleted {Orphans} uncommitted files of a crashed run in {Root}", orphans, root);
         }
 
         var work = await PlanAsync(manifest, scope, cancellationToken).ConfigureAwait(false);
@@ -77,11 +77,11 @@ public sealed class ArchiveJob
 
         progress?.Report(new ArchiveProgress(total, total));
         var result = run.ToResult(orphans, stopwatch.Elapsed);
-        _logger.LogInformation("archived {Records} records ({Invalid} invalid skipped) into {Files} files in {Seconds:F2} s",
+        _logger.LogInformation(BatchLogEvents.Archived, "archived {Records} records ({Invalid} invalid skipped) into {Files} files in {Seconds:F2} s",
             result.Records, result.InvalidSkipped, result.Files, result.Duration.TotalSeconds);
         if (result.RecordsRead > 0)
         {
-            _logger.LogDebug("archive stages, thread CPU seconds per million events: {Stages}",
+            _logger.LogDebug(BatchLogEvents.ArchiveStageCpu, "archive stages, thread CPU seconds per million events: {Stages}",
                 result.Timings.CpuSecondsPerMillion(result.RecordsRead));
         }
 

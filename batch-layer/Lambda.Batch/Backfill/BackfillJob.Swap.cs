@@ -61,7 +61,7 @@ public sealed partial class BackfillJob
         }
 
         DurableFiles.FsyncDirectory(parent);
-        _logger.LogInformation("backfill run {Run}: the rebuilt master dataset replaced {Root}", plan.Run, _root);
+        _logger.LogInformation(BatchLogEvents.BackfillMasterReplaced, "backfill run {Run}: the rebuilt master dataset replaced {Root}", plan.Run, _root);
     }
 
     /// <summary>
@@ -135,7 +135,7 @@ public sealed partial class BackfillJob
         DeleteTree(_rebuild);
         DeleteTree(_aside);
         DurableFiles.FsyncDirectory(Path.GetDirectoryName(_root)!);
-        _logger.LogInformation("backfill run {Run}: replaced {Dates} date folders of {Root}", plan.Run, plan.Replace.Count, _root);
+        _logger.LogInformation(BatchLogEvents.BackfillDatesReplaced, "backfill run {Run}: replaced {Dates} date folders of {Root}", plan.Run, plan.Replace.Count, _root);
     }
 
     private static void DeleteTree(string directory)

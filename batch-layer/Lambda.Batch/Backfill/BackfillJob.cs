@@ -74,7 +74,7 @@ public sealed partial class BackfillJob
             return null;
         }
 
-        _logger.LogWarning("finishing the swap of an interrupted backfill of {Root} ({Range})", _root, plan.Range?.ToString() ?? "all dates");
+        _logger.LogWarning(BatchLogEvents.BackfillResuming, "finishing the swap of an interrupted backfill of {Root} ({Range})", _root, plan.Range?.ToString() ?? "all dates");
         if (plan.Range is null)
         {
             SwapWhole(plan);
@@ -110,7 +110,7 @@ public sealed partial class BackfillJob
         {
             if (Directory.Exists(_rebuild))
             {
-                _logger.LogWarning("discarding an unfinished backfill of {Root} that does not match this one", _root);
+                _logger.LogWarning(BatchLogEvents.BackfillDiscarded, "discarding an unfinished backfill of {Root} that does not match this one", _root);
                 DeleteTree(_rebuild);
             }
 

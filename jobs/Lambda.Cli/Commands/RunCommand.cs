@@ -82,7 +82,7 @@ internal static class RunCommand
                 owner: serve ? $"lambda run, API on {string.Join(", ", listen)}" : "lambda run --no-serve").ConfigureAwait(false);
             if (resources.Log == "embedded" && resources.LogRetention.Retention is { } retention)
             {
-                logger.LogInformation("log retention {Retention}: sealed segments go once older and read by {Guards}", retention,
+                logger.LogInformation(CliLogEvents.LogRetention, "log retention {Retention}: sealed segments go once older and read by {Guards}", retention,
                     resources.LogRetention.Guards.Count == 0 ? "anyone (no guard groups)" : string.Join(", ", resources.LogRetention.Guards));
             }
 
@@ -116,13 +116,13 @@ internal static class RunCommand
                 // Ctrl-C or SIGTERM: stop in order below.
             }
 
-            logger.LogInformation("stopping: traffic, scheduler, speed layer, server");
+            logger.LogInformation(CliLogEvents.Stopping, "stopping: traffic, scheduler, speed layer, server");
             await IgnoreCancellation(demoTask).ConfigureAwait(false);
             await statsTask.ConfigureAwait(false);
             await (jobs?.StopAsync(CancellationToken.None) ?? Task.CompletedTask).ConfigureAwait(false);
             await IgnoreCancellation(speedTask).ConfigureAwait(false);
             await (app?.StopAsync(CancellationToken.None) ?? Task.CompletedTask).ConfigureAwait(false);
-            logger.LogInformation("stopped cleanly");
+            logger.LogInformation(CliLogEvents.StoppedCleanly, "stopped cleanly");
             return ExitCodes.Ok;
         });
         return command;
