@@ -23,6 +23,9 @@ public sealed partial class BatchRecomputer : IRecompute
     private readonly TimeProvider _time;
     private readonly BatchPaths _paths;
     private readonly BatchVersionCatalog _catalog;
+    private readonly RecomputePlanner _planner;
+    private readonly BatchVersionBuilder _builder;
+    private readonly BatchVersionPublisher _publisher;
 
     public BatchRecomputer(IViewStore store, RecomputeOptions options, ILogger? logger = null, TimeProvider? time = null)
     {
@@ -34,22 +37,15 @@ public sealed partial class BatchRecomputer : IRecompute
         _time = time ?? TimeProvider.System;
         _paths = options.Paths;
         _catalog = new BatchVersionCatalog(store, _paths);
+        _planner = new RecomputePlanner(store, _paths, options.CompletenessCutoff);
+        _builder = new BatchVersionBuilder(store, options);
+        _publisher = new BatchVersionPublisher(store, _paths, options.StoreChunkRows);
     }
 
-    /// <summary>Runs one recompute. Only one runs at a time per data directory (<see cref="BatchJobLock"/>).</summary>
-    /// <summary>Claims the campaigns the store has never seen and returns every accepted owner pair.</summary>
-    private IReadOnlyList<CampaignInfo> ResolveOwners(IReadOnlyList<CampaignInfo> firstClaims)
-    {
-        // The computation runs synchronously inside DuckDB's stages; the store is asked in between.
-        for (var i = 0; i < firstClaims.Count; i += 10_000)
-        {
-            _store.ClaimCampaignsAsync([.. firstClaims.Skip(i).Take(10_000)]).GetAwaiter().GetResult();
-        }
-
-        return _store.ReadCampaignOwnersAsync().GetAwaiter().GetResult();
-    }
-
-    /// <summary>Recomputes, validates and publishes one batch version; <paramref name="stages"/> is told each stage as it starts.</summary>
+    /// <summary>
+    /// Recomputes, validates and publishes one batch version; <paramref name="stages"/> is told each stage as it
+    /// starts. Only one runs at a time per data directory (<see cref="BatchJobLock"/>).
+    /// </summary>
     public async Task<RecomputeResult> RunAsync(RecomputeRequest request, CancellationToken cancellationToken = default, IProgress<string>? stages = null)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -62,112 +58,69 @@ public sealed partial class BatchRecomputer : IRecompute
         using var database = DuckDbDatabase.OpenInMemory(
             RecomputeDatabase.Options(_options.Threads, _options.MemoryLimit, _options.RetainedMemory, Path.Combine(_paths.TempRoot, "duckdb")));
         using var connection = database.Connect();
-        var newest = timings.Measure("newest log time", () => ExactViewComputation.NewestLogTime(connection, snapshot.Files));
-        if (newest is null)
+        var planning = await _planner.PlanAsync(connection, snapshot, request, timings, cancellationToken).ConfigureAwait(false);
+        if (planning.Plan is not { } plan)
         {
-            LogNothingToDo(_logger, "the master dataset is empty");
-            return Empty(RecomputeOutcome.NothingToDo, null);
+            LogNothingToDo(_logger, planning.NothingToDo!);
+            return Empty(RecomputeOutcome.NothingToDo, planning.WatermarkMs);
         }
 
-        var watermark = BatchWatermark.Compute(newest.Value, _options.CompletenessCutoff);
-        var complete = snapshot.Dates.Where(d => BatchWatermark.IsBefore(d, watermark)).ToList();
-        if (complete.Count == 0)
-        {
-            LogNothingToDo(_logger, "no day is complete yet");
-            return Empty(RecomputeOutcome.NothingToDo, watermark);
-        }
-
-        var current = await _store.GetCurrentBatchVersionAsync(cancellationToken).ConfigureAwait(false);
-        var baseDirectory = current is null ? null : _paths.VersionDirectory(current.VersionId);
-        var baseManifest = baseDirectory is null ? null : BatchVersionManifest.TryRead(baseDirectory);
-        var plan = timings.Measure("plan", () => RecomputePlan.Make(snapshot, complete, watermark, baseManifest, baseDirectory, request,
-            files => ExactViewComputation.ServedAds(connection, files)));
         var versionId = await _catalog.NextVersionIdAsync(cancellationToken).ConfigureAwait(false);
-        LogPlan(_logger, versionId, IsoDate(watermark), plan.Recompute.Count, plan.Copy.Count, plan.Base?.VersionId);
-
-        var computation = new ExactViewComputation(connection, _options.BotRules, snapshot, ResolveOwners, timings, _options.FileFormat);
-        var days = computation.ComputeDays([.. plan.Recompute], snapshot, cancellationToken: cancellationToken);
-
-        if (plan.Base is { } baseVersion)
+        LogPlan(_logger, versionId, IsoDate(plan.WatermarkMs), plan.Recompute.Count, plan.Copy.Count, plan.Base?.VersionId);
+        var staged = _builder.Build(connection, snapshot, plan, versionId, timings, cancellationToken);
+        if (staged.Problems.Count > 0)
         {
-            timings.Measure("copy days", () => computation.CopyDays(plan.BaseDirectory!, plan.Copy));
-            days.AddRange(baseVersion.Days.Where(d => plan.Copy.Contains(d.Date)));
-        }
-
-        days.Sort((a, b) => a.Date.CompareTo(b.Date));
-        computation.CreateFinalRows(withCopiedRows: plan.Base is not null && plan.Copy.Count > 0);
-        var staging = Path.Combine(_paths.TempRoot, BatchPaths.VersionName(versionId));
-        Directory.CreateDirectory(staging);
-        // One part per DuckDB thread: the minute file is written in that many parts at once.
-        var (problems, minuteRows, hourRows, dayRows) = computation.ValidateAndWrite(days, watermark, staging, MinuteParts(_options.Threads));
-        if (problems.Count > 0)
-        {
-            Directory.Delete(staging, recursive: true);
-            return RecordFailure(versionId, watermark, plan, problems);
+            return RecordFailure(versionId, plan, staged.Problems);
         }
 
         var createdAt = _time.GetUtcNow();
-        var coveredOffsets = snapshot.CoveredOffsetsJson();
-        new BatchVersionManifest(versionId, watermark, createdAt, plan.Base?.VersionId, plan.Recompute,
-            [.. snapshot.Files.Select(f => f.RelativePath)], JsonDocument.Parse(coveredOffsets).RootElement.Clone(),
-            snapshot.Manifest?.LastRun ?? 0,
-            days, minuteRows, hourRows, dayRows).Write(staging);
-        var versionDirectory = _paths.VersionDirectory(versionId);
-        Directory.CreateDirectory(_paths.ViewsRoot);
-        Directory.Move(staging, versionDirectory);
-
-        var rows = minuteRows + hourRows + dayRows;
-        await _store.CreateBatchVersionAsync(
-            new BatchVersionInfo(versionId, watermark, createdAt, coveredOffsets, 0, BatchVersionStates.Loading), cancellationToken).ConfigureAwait(false);
-        var loadStarted = System.Diagnostics.Stopwatch.GetTimestamp();
-        var (loaded, problem) = await BatchViewLoader.LoadAsync(_store, connection, versionDirectory, versionId,
-            [.. days.Select(d => d.Date)], _options.StoreChunkRows, cancellationToken).ConfigureAwait(false);
-        timings.Add("store load", System.Diagnostics.Stopwatch.GetElapsedTime(loadStarted));
-        if (problem is null && loaded != rows)
+        if (await _publisher.PublishAsync(connection, snapshot, plan, staged, createdAt, timings, cancellationToken).ConfigureAwait(false) is { } problem)
         {
-            problem = string.Create(CultureInfo.InvariantCulture, $"loaded {loaded} rows into the store, the files hold {rows}");
+            return RecordFailure(versionId, plan, [problem]);
         }
 
-        if (problem is not null)
-        {
-            await _store.DeleteBatchVersionAsync(versionId, cancellationToken).ConfigureAwait(false);
-            Directory.Delete(versionDirectory, recursive: true);
-            return RecordFailure(versionId, watermark, plan, [problem]);
-        }
-
-        await _store.MarkBatchVersionReadyAsync(versionId, rows, cancellationToken).ConfigureAwait(false);
-        await _store.SetCurrentBatchVersionAsync(versionId, cancellationToken).ConfigureAwait(false);
-        LogPublished(_logger, versionId, IsoDate(watermark), rows);
-        var pruned = await _catalog.PruneAsync(_options.KeepVersions, cancellationToken).ConfigureAwait(false);
-        if (pruned.Count > 0)
-        {
-            LogPruned(_logger, string.Join(", ", pruned));
-        }
-
+        LogPublished(_logger, versionId, IsoDate(plan.WatermarkMs), staged.Rows);
+        await PruneAsync(cancellationToken).ConfigureAwait(false);
         if (_options.ComputeDrift && plan.Recompute.Count > 0)
         {
-            var driftStarted = System.Diagnostics.Stopwatch.GetTimestamp();
-            var report = await DriftCalculator.ComputeAsync(_store, connection, versionDirectory, versionId, watermark,
-                plan.Recompute, createdAt, cancellationToken).ConfigureAwait(false);
-            DriftReports.Write(_paths, report);
-            timings.Add("drift", System.Diagnostics.Stopwatch.GetElapsedTime(driftStarted));
+            await RecordDriftAsync(connection, plan, versionId, createdAt, timings, cancellationToken).ConfigureAwait(false);
         }
 
         LogTimings(_logger, versionId, timings.ToString());
-
-        return new RecomputeResult(RecomputeOutcome.Published, versionId, watermark, plan.Base?.VersionId, plan.Recompute, plan.Copy, rows, []);
+        return new RecomputeResult(RecomputeOutcome.Published, versionId, plan.WatermarkMs, plan.Base?.VersionId, plan.Recompute, plan.Copy, staged.Rows, []);
     }
 
     /// <summary>The backfill's hook: an incremental run (the manifest's runs say which dates the backfill rebuilt).</summary>
     public Task RecomputeAsync(CancellationToken cancellationToken) => RunAsync(new RecomputeRequest(), cancellationToken);
 
-    private RecomputeResult RecordFailure(long versionId, long watermark, RecomputePlan plan, IReadOnlyList<string> problems)
+    /// <summary>Drops the old versions beyond <see cref="RecomputeOptions.KeepVersions"/>.</summary>
+    private async Task PruneAsync(CancellationToken cancellationToken)
+    {
+        var pruned = await _catalog.PruneAsync(_options.KeepVersions, cancellationToken).ConfigureAwait(false);
+        if (pruned.Count > 0)
+        {
+            LogPruned(_logger, string.Join(", ", pruned));
+        }
+    }
+
+    /// <summary>Writes the speed layer's drift from the exact rows of the recomputed days (<c>lambda batch drift</c>).</summary>
+    private Task RecordDriftAsync(DuckDbConnection connection, RecomputePlan plan, long versionId, DateTimeOffset createdAt,
+        RecomputeTimings timings, CancellationToken cancellationToken) =>
+        timings.MeasureAsync("drift", async () =>
+        {
+            var report = await DriftCalculator.ComputeAsync(_store, connection, _paths.VersionDirectory(versionId), versionId, plan.WatermarkMs,
+                plan.Recompute, createdAt, cancellationToken).ConfigureAwait(false);
+            DriftReports.Write(_paths, report);
+        });
+
+    /// <summary>Writes <c>batch/failures/v&lt;N&gt;.json</c>: the current version stays.</summary>
+    private RecomputeResult RecordFailure(long versionId, RecomputePlan plan, IReadOnlyList<string> problems)
     {
         Directory.CreateDirectory(_paths.FailuresRoot);
-        var failure = new BatchValidationFailure(versionId, watermark, _time.GetUtcNow(), plan.Base?.VersionId, plan.Recompute, problems);
+        var failure = new BatchValidationFailure(versionId, plan.WatermarkMs, _time.GetUtcNow(), plan.Base?.VersionId, plan.Recompute, problems);
         File.WriteAllText(_paths.FailureFile(versionId), JsonSerializer.Serialize(failure, BatchVersionManifest.JsonOptions));
         LogValidationFailed(_logger, versionId, string.Join("; ", problems));
-        return new RecomputeResult(RecomputeOutcome.ValidationFailed, versionId, watermark, plan.Base?.VersionId, plan.Recompute, plan.Copy, 0, problems);
+        return new RecomputeResult(RecomputeOutcome.ValidationFailed, versionId, plan.WatermarkMs, plan.Base?.VersionId, plan.Recompute, plan.Copy, 0, problems);
     }
 
     private static RecomputeResult Empty(RecomputeOutcome outcome, long? watermark) =>
@@ -192,7 +145,4 @@ public sealed partial class BatchRecomputer : IRecompute
 
     [LoggerMessage(EventId = BatchLogEvents.VersionsPruned, Level = LogLevel.Information, Message = "Pruned batch versions {Versions}")]
     private static partial void LogPruned(ILogger logger, string versions);
-
-    /// <summary>The minute file's parts: one per DuckDB thread (all cores when unset), at most 8.</summary>
-    internal static int MinuteParts(int? threads) => Math.Clamp(threads ?? Environment.ProcessorCount, 1, 8);
 }

@@ -1,7 +1,8 @@
 namespace Lambda.Batch.Recompute;
 
-/// <summary>Which dates a run computes and which it copies from its base version.</summary>
+/// <summary>Which dates a run computes and which it copies from its base version, for the watermark W.</summary>
 internal sealed record RecomputePlan(
+    long WatermarkMs,
     BatchVersionManifest? Base,
     string? BaseDirectory,
     IReadOnlyList<DateOnly> Recompute,
@@ -20,14 +21,14 @@ internal sealed record RecomputePlan(
         if (request.Full || baseVersion is null || baseDirectory is null || baseVersion.WatermarkMs > watermarkMs
             || (snapshot.Manifest is { } m && m.LastRun < baseVersion.ArchiveRun))
         {
-            return new RecomputePlan(null, null, completeDates, []);
+            return new RecomputePlan(watermarkMs, null, null, completeDates, []);
         }
 
         var baseFiles = baseVersion.MasterFiles.ToHashSet(StringComparer.Ordinal);
         var current = snapshot.Files.Select(f => f.RelativePath).ToHashSet(StringComparer.Ordinal);
         if (!baseFiles.IsSubsetOf(current))
         {
-            return new RecomputePlan(null, null, completeDates, []);
+            return new RecomputePlan(watermarkMs, null, null, completeDates, []);
         }
 
         var newFiles = snapshot.Files.Where(f => !baseFiles.Contains(f.RelativePath)).ToList();
@@ -67,6 +68,6 @@ internal sealed record RecomputePlan(
         // A complete date neither dirty nor in the base has no data the base saw: compute it (it is cheap: empty or new).
         recompute.AddRange(completeDates.Where(d => !dirty.Contains(d) && !baseDates.Contains(d)));
         recompute.Sort();
-        return new RecomputePlan(baseVersion, baseDirectory, recompute, copy);
+        return new RecomputePlan(watermarkMs, baseVersion, baseDirectory, recompute, copy);
     }
 }

@@ -22,21 +22,14 @@ public sealed class RecomputeTimings(IProgress<string>? stageStarted = null)
     public T Measure<T>(string stage, Func<T> work)
     {
         ArgumentNullException.ThrowIfNull(work);
-        stageStarted?.Report(stage);
-        var started = Stopwatch.GetTimestamp();
-        var cpuStarted = CpuTime();
+        var started = Start(stage);
         try
         {
             return work();
         }
         finally
         {
-            Add(stage, Stopwatch.GetElapsedTime(started));
-            var cpu = CpuTime() - cpuStarted;
-            lock (_stages)
-            {
-                _cpu[stage] = _cpu.GetValueOrDefault(stage) + cpu;
-            }
+            Stop(stage, started);
         }
     }
 
@@ -49,6 +42,48 @@ public sealed class RecomputeTimings(IProgress<string>? stageStarted = null)
             work();
             return 0;
         });
+    }
+
+    /// <summary>Times asynchronous <paramref name="work"/> as (part of) <paramref name="stage"/>, until its task ends.</summary>
+    public async Task<T> MeasureAsync<T>(string stage, Func<Task<T>> work)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        var started = Start(stage);
+        try
+        {
+            return await work().ConfigureAwait(false);
+        }
+        finally
+        {
+            Stop(stage, started);
+        }
+    }
+
+    /// <summary>Times asynchronous <paramref name="work"/> as (part of) <paramref name="stage"/>, until its task ends.</summary>
+    public Task MeasureAsync(string stage, Func<Task> work)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        return MeasureAsync(stage, async () =>
+        {
+            await work().ConfigureAwait(false);
+            return 0;
+        });
+    }
+
+    private (long Wall, TimeSpan Cpu) Start(string stage)
+    {
+        stageStarted?.Report(stage);
+        return (Stopwatch.GetTimestamp(), CpuTime());
+    }
+
+    private void Stop(string stage, (long Wall, TimeSpan Cpu) started)
+    {
+        Add(stage, Stopwatch.GetElapsedTime(started.Wall));
+        var cpu = CpuTime() - started.Cpu;
+        lock (_stages)
+        {
+            _cpu[stage] = _cpu.GetValueOrDefault(stage) + cpu;
+        }
     }
 
     /// <summary>Adds <paramref name="elapsed"/> to <paramref name="stage"/>.</summary>

@@ -20,7 +20,7 @@ internal static class LambdaCommand
         root.Subcommands.Add(GenerateCommand.Create(platform));
         root.Subcommands.Add(SpeedCommand.Create(platform));
         root.Subcommands.Add(StatusCommand.Create(platform));
-        root.Subcommands.Add(BenchCommand.Create());
+        root.Subcommands.Add(BenchCommand.Create(platform));
         root.Subcommands.Add(ServeCommand.Create(platform));
         root.Subcommands.Add(QueryCommand.Create(platform));
         root.Subcommands.Add(KeysCommand.Create(platform));

@@ -1,14 +1,17 @@
 using System.CommandLine;
-using Lambda.Cli.Bench;
+using Lambda.Bench;
 using Lambda.Cli.CommandLine;
 using Lambda.Speed;
 
 namespace Lambda.Cli.Commands;
 
-/// <summary>`lambda bench`: end-to-end benchmarks of the platform whose figures go into docs/benchmarks.md.</summary>
+/// <summary>
+/// `lambda bench`: end-to-end benchmarks of the platform whose figures go into docs/benchmarks.md. Thin
+/// wrappers: the benchmarks themselves are in bench/Lambda.Bench.
+/// </summary>
 internal static class BenchCommand
 {
-    public static Command Create()
+    public static Command Create(PlatformOptions platform)
     {
         var command = new Command("bench", "Measure the platform end to end (figures for docs/benchmarks.md).");
         var dir = new Option<string?>("--dir") { Description = "Parent directory for the throwaway data (default: the temp folder)." };
@@ -75,12 +78,14 @@ internal static class BenchCommand
                 LogRetention = ParseDuration(parsed.GetValue(logRetention)!, "--log-retention"),
                 LogSegmentMb = parsed.GetValue(logSegmentMb),
             };
-            if (settings.Problem() is { } problem)
+            // Both checks here, before the host starts: each is a usage error (exit 2).
+            if ((settings.Problem() ?? SoakBench.DiskProblem(settings, settings.Parent ?? Path.GetTempPath())) is { } problem)
             {
                 throw new UsageException(problem);
             }
 
-            return await SoakBench.RunAsync(settings, parsed.InvocationConfiguration.Output, ct).ConfigureAwait(false);
+            return await SoakBench.RunAsync(settings, LambdaExecutable.OfThisProcess(typeof(BenchCommand).Assembly), parsed.InvocationConfiguration.Output, ct)
+                .ConfigureAwait(false);
         });
 
         command.Subcommands.Add(throughput);
@@ -88,10 +93,11 @@ internal static class BenchCommand
         command.Subcommands.Add(latency);
         command.Subcommands.Add(BareProduce());
         command.Subcommands.Add(BareConsume());
+        command.Subcommands.Add(ServingSeedCommand(platform));
         return command;
     }
 
-    // The bare Confluent.Kafka clients that `lambda ingest`, `generate`, `speed` and `archive` are compared with (infra/bench/kafka.sh).
+    // The bare Confluent.Kafka clients that `lambda ingest`, `generate`, `speed` and `archive` are compared with (bench/kafka.sh).
     private static Command BareProduce()
     {
         var bootstrap = new Option<string>("--bootstrap") { Description = "Kafka bootstrap servers.", Required = true };
@@ -101,7 +107,7 @@ internal static class BenchCommand
         var linger = new Option<int>("--linger-ms") { Description = "linger.ms (default 5, as the platform's producer).", DefaultValueFactory = _ => 5 };
         var command = new Command("kafka-bare-produce", "A bare Confluent.Kafka producer (acks=all, idempotence) sending a JSON Lines file: the floor for lambda ingest.")
             { bootstrap, file, prefix, compression, linger };
-        command.SetAction((parsed, _) => Lambda.Cli.Bench.KafkaBareClient.ProduceAsync(parsed.GetValue(bootstrap)!, parsed.GetValue(file)!,
+        command.SetAction((parsed, _) => KafkaBareClient.ProduceAsync(parsed.GetValue(bootstrap)!, parsed.GetValue(file)!,
             parsed.GetValue(prefix)!, parsed.GetValue(compression)!, parsed.GetValue(linger), parsed.InvocationConfiguration.Output));
         return command;
     }
@@ -112,8 +118,20 @@ internal static class BenchCommand
         var topics = new Option<string>("--topics") { Description = "Comma-separated topics read from the start to their end (default the three event topics).", DefaultValueFactory = _ => "ad-served,ad-views,ad-clicks" };
         var command = new Command("kafka-bare-consume", "A bare Confluent.Kafka consumer reading topics from start to end: the floor for the speed layer and the archive.")
             { bootstrap, topics };
-        command.SetAction((parsed, _) => Lambda.Cli.Bench.KafkaBareClient.ConsumeAsync(parsed.GetValue(bootstrap)!,
+        command.SetAction((parsed, _) => KafkaBareClient.ConsumeAsync(parsed.GetValue(bootstrap)!,
             parsed.GetValue(topics)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), parsed.InvocationConfiguration.Output));
+        return command;
+    }
+
+    private static Command ServingSeedCommand(PlatformOptions platform)
+    {
+        var command = new Command("serving-seed", "Seed the view store (--data-dir, --store, --pg) with the serving benchmarks' campaigns, batch version and speed rows (bench/serving.sh).");
+        command.SetAction(async (parsed, ct) =>
+        {
+            await using var store = await platform.OpenStoreAsync(parsed, ct).ConfigureAwait(false);
+            await ServingSeed.SeedAsync(store, parsed.InvocationConfiguration.Output, ct).ConfigureAwait(false);
+            return ExitCodes.Ok;
+        });
         return command;
     }
 

@@ -8,7 +8,7 @@ using Lambda.Speed;
 using Lambda.Store.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace Lambda.Cli.Bench;
+namespace Lambda.Bench;
 
 /// <summary>
 /// Append-to-visible latency under an open-loop load: the generator appends at a fixed rate on
@@ -18,7 +18,7 @@ namespace Lambda.Cli.Bench;
 /// time of at least t; its latency is that moment minus t (conservative: a record's own log time
 /// is at or before t). Percentiles are weighted by records; the warm-up is excluded.
 /// </summary>
-internal static class SpeedLatencyBench
+public static class SpeedLatencyBench
 {
     private readonly record struct AppendedBatch(long AckMs, int Count);
 

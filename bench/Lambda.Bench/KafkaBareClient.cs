@@ -4,7 +4,7 @@ using System.Text;
 using Confluent.Kafka;
 using Lambda.Log.Kafka;
 
-namespace Lambda.Cli.Bench;
+namespace Lambda.Bench;
 
 /// <summary>
 /// The floor `lambda` is measured against on Kafka (docs/benchmarks.md): a minimal Confluent.Kafka
@@ -13,7 +13,7 @@ namespace Lambda.Cli.Bench;
 /// partitions of the topic its "type" names, with acks=all and idempotence; the consumer reads every
 /// partition of the given topics from the start to the end offsets it found, counting records.
 /// </summary>
-internal static class KafkaBareClient
+public static class KafkaBareClient
 {
     private static readonly (string Prefix, string Topic)[] Routes =
         [("{\"type\":\"served\"", "ad-served"), ("{\"type\":\"view\"", "ad-views"), ("{\"type\":\"click\"", "ad-clicks")];

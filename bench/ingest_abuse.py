@@ -2,7 +2,7 @@
 body of x\n lines three times (status, time, server RSS), then 1-event POSTs back to back while a
 ~3.4 MB valid body and a 1 MiB junk body are posted. Build first: dotnet build jobs/Lambda.Cli -c Release."""
 import json, os, subprocess, sys, threading, time, urllib.request
-lam = os.path.join(os.path.dirname(os.path.abspath(__file__)), "../../jobs/Lambda.Cli/bin/Release/net10.0/lambda")
+lam = os.path.join(os.path.dirname(os.path.abspath(__file__)), "../jobs/Lambda.Cli/bin/Release/net10.0/lambda")
 data = os.path.join(os.environ.get("TMPDIR", "/tmp"), "lambda-ingest-abuse")
 subprocess.run(["rm", "-rf", data]); os.makedirs(data)
 key = subprocess.run([lam, "--data-dir", data, "keys", "create", "--admin"], capture_output=True, text=True).stdout.strip().split()[-1]

@@ -6,10 +6,10 @@
 #            then `lambda generate` (its own rate line), once per compression (none, lz4, zstd by default);
 #   consume: `lambda bench kafka-bare-consume` vs `lambda speed` (from its start until its status shows
 #            every record processed) vs `lambda archive`, all over the records ingested and generated.
-# Usage: infra/bench/kafka.sh [EVENTS (default 1000000)] [COMPRESSIONS (default "none lz4 zstd")]
+# Usage: bench/kafka.sh [EVENTS (default 1000000)] [COMPRESSIONS (default "none lz4 zstd")]
 # Times are wall clock and include each command's start (about a second of dotnet and Kafka connections).
 set -euo pipefail
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/.."
 events=${1:-1000000}
 compressions=${2:-none lz4 zstd}
 lambda="dotnet jobs/Lambda.Cli/bin/Release/net10.0/lambda.dll"

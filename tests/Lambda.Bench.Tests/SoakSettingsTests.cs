@@ -1,6 +1,4 @@
-using Lambda.Cli.Bench;
-
-namespace Lambda.Cli.Tests.Bench;
+namespace Lambda.Bench.Tests;
 
 public class SoakSettingsTests
 {

@@ -6,7 +6,7 @@ using Lambda.Speed;
 using Lambda.Store.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace Lambda.Cli.Bench;
+namespace Lambda.Bench;
 
 /// <summary>
 /// Sustained speed-layer throughput: N generated events (C campaigns, Zipf-skewed) are appended to
@@ -17,7 +17,7 @@ namespace Lambda.Cli.Bench;
 /// layer does. The physical reference measured in the same run is a bare replay of the same log;
 /// the CPU time of the timed phase is printed too, a figure that depends less on other load.
 /// </summary>
-internal static class SpeedThroughputBench
+public static class SpeedThroughputBench
 {
     private const int Partitions = 4;
     private const long WarmupEvents = 300_000;

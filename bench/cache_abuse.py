@@ -2,11 +2,10 @@
 7-day per-minute queries from one advertiser key (4 connections, gzip, within the default rate
 limit) while a separate process times GET /v1/health back to back; reports the health latencies
 before and during the load, and the server's RSS. Build first: dotnet build jobs/Lambda.Cli -c
-Release; dotnet build infra/bench/ServingSeed -c Release."""
+Release (the seed is `lambda bench serving-seed`)."""
 import http.client, multiprocessing, os, subprocess, sys, threading, time
-root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "../..")
+root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
 lam = os.path.join(root, "jobs/Lambda.Cli/bin/Release/net10.0/lambda")
-seed = os.path.join(root, "infra/bench/ServingSeed/bin/Release/net10.0/ServingSeed")
 data = os.path.join(os.environ.get("TMPDIR", "/tmp"), "lambda-cache-abuse")
 port = 18092
 QUERIES = int(os.environ.get("QUERIES", "3000"))
@@ -32,7 +31,7 @@ def summary(lat):
 
 def main():
     subprocess.run(["rm", "-rf", data]); os.makedirs(data)
-    subprocess.run([seed, "sqlite", os.path.join(data, "views.db")], check=True, capture_output=True)
+    subprocess.run([lam, "--data-dir", data, "bench", "serving-seed"], check=True, capture_output=True)
     key = subprocess.run([lam, "--data-dir", data, "keys", "create", "--advertiser", "bench-adv"], capture_output=True, text=True).stdout.strip().split()[-1]
     server = subprocess.Popen([lam, "--data-dir", data, "serve", "--urls", f"http://127.0.0.1:{port}"] + sys.argv[1:],
                               stdout=open(os.path.join(data, "serve.log"), "w"), stderr=subprocess.STDOUT)

@@ -1,10 +1,10 @@
 using System.Globalization;
 
-namespace Lambda.Cli.Bench;
+namespace Lambda.Bench;
 
 /// <summary>
 /// One row of the soak CSV: the host's memory, the speed layer's lag and the API's query latency over one
-/// interval. Memory comes from the host's own stats line (see Hosting.ProcessStats): RSS, the GC heap (with
+/// interval. Memory comes from the host's own stats line (see jobs/Lambda.Cli/Hosting/ProcessStats.cs): RSS, the GC heap (with
 /// the garbage waiting for the next gen2 collection), the live heap (what survived the latest gen2), the
 /// longest GC pause, and the speed state's windows and dedupe ids.
 /// </summary>

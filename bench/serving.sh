@@ -5,13 +5,13 @@
 # warms it up, then for each connection count runs wrk (one thread: the machine has two cores shared
 # by the server, wrk and PostgreSQL) on the floor and on the query, and prints one table row each.
 # Usage:
-#   infra/bench/serving.sh [sqlite|postgres|both]
+#   bench/serving.sh [sqlite|postgres|both]
 #   env: DURATION=10s WARMUP=5s THREADS=1 CONNECTIONS="4 8 16" PLAIN=1 (also the uncompressed query)
 #        GENERATION_MAX_AGE_MS=50 (lambda serve --generation-max-age-ms; 0 = strict)
 #        LAMBDA_PG=...   The server prints its GC totals (mode, MB allocated, collections, pause) at the end.
 set -euo pipefail
 
-root=$(cd "$(dirname "$0")/../.." && pwd)
+root=$(cd "$(dirname "$0")/.." && pwd)
 stores=${1:-both}
 duration=${DURATION:-10s}
 warmup=${WARMUP:-5s}
@@ -31,9 +31,7 @@ fi
 
 echo "bench: building (Release)"
 dotnet build -c Release -v q -nologo "$root/jobs/Lambda.Cli/Lambda.Cli.csproj" >/dev/null
-dotnet build -c Release -v q -nologo "$root/infra/bench/ServingSeed/ServingSeed.csproj" >/dev/null
 lambda="$root/jobs/Lambda.Cli/bin/Release/net10.0/lambda"
-seed="$root/infra/bench/ServingSeed/bin/Release/net10.0/ServingSeed"
 
 work=$(mktemp -d)
 server=""
@@ -62,10 +60,8 @@ run_store() {
   local store_args=(--data-dir "$data" --store "$store")
   if [ "$store" = postgres ]; then
     store_args+=(--pg "$pg")
-    "$seed" postgres "$pg"
-  else
-    "$seed" sqlite "$data/views.db"
   fi
+  "$lambda" "${store_args[@]}" bench serving-seed
   local key
   key=$("$lambda" "${store_args[@]}" keys create --admin 2>/dev/null)
   printf 'wrk.headers["Authorization"] = "Bearer %s"\n' "$key" > "$lua"

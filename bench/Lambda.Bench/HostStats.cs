@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 
-namespace Lambda.Cli.Bench;
+namespace Lambda.Bench;
 
 /// <summary>The numbers of one stats line of the host (event 7100: <c>name=value</c> pairs), by name.</summary>
 internal sealed partial class HostStats

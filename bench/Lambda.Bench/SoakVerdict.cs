@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Lambda.Cli.Bench;
+namespace Lambda.Bench;
 
 /// <summary>
 /// Whether a soak stayed flat. Two windows are compared: the first after the warm-up and the last. Memory

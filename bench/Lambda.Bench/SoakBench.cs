@@ -7,33 +7,35 @@ using System.Net.Sockets;
 using System.Text.RegularExpressions;
 using Lambda.Store.Sqlite;
 
-namespace Lambda.Cli.Bench;
+namespace Lambda.Bench;
 
 /// <summary>
 /// `lambda bench soak`: the all-in-one host (`lambda run --demo`, a child process) under live traffic at
 /// a fixed open-loop rate, with queries against its API all along. Every sample interval a CSV row
-/// records the host's RSS and GC heap (which it logs itself, see Hosting.ProcessStats), the speed
+/// records the host's RSS and GC heap (which it logs itself, see jobs/Lambda.Cli/Hosting/ProcessStats.cs), the speed
 /// layer's lag and rate, and the queries' p50/p99 latency; at the end <see cref="SoakVerdict"/> checks that
 /// they stayed flat. Exit code 1 if not. The host runs without its scheduler and with a log retention guarded by
 /// the speed layer's group only, so the log's size (a CSV column) is bounded by the rate, not by the run's length;
 /// the archive and recompute are measured by their own benchmarks (see docs/reliability.md).
 /// </summary>
-internal static partial class SoakBench
+public static partial class SoakBench
 {
-    /// <summary>Runs the soak: the warm-up, then the judged part, checked by <see cref="SoakVerdict"/>; 0 if flat, 1 if not.</summary>
-    public static async Task<int> RunAsync(SoakSettings settings, TextWriter output, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs the soak with <paramref name="lambda"/> as the host: the warm-up, then the judged part, checked by
+    /// <see cref="SoakVerdict"/>; 0 if flat, 1 if not. The caller has checked the settings
+    /// (<see cref="SoakSettings.Problem"/>, <see cref="DiskProblem"/>).
+    /// </summary>
+    public static async Task<int> RunAsync(SoakSettings settings, LambdaExecutable lambda, TextWriter output, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(lambda);
+        ArgumentNullException.ThrowIfNull(output);
         var parent = settings.Parent ?? Path.GetTempPath();
-        if (DiskProblem(settings, parent) is { } problem)
-        {
-            throw new CommandLine.UsageException(problem);
-        }
-
         var dataDir = Directory.CreateDirectory(Path.Combine(parent, $"lambda-soak-{Guid.NewGuid():N}")).FullName;
         var url = $"http://127.0.0.1:{FreePort()}";
         var stats = new ConcurrentQueue<string>();
         var hostLines = new ConcurrentQueue<string>();
-        using var host = StartHost(dataDir, url, settings, stats, hostLines);
+        using var host = StartHost(lambda, dataDir, url, settings, stats, hostLines);
         try
         {
             var (key, campaign) = await WaitForAdvertiserKeyAsync(host, TimeSpan.FromMinutes(3), cancellationToken).ConfigureAwait(false);
@@ -155,21 +157,11 @@ internal static partial class SoakBench
         return bytes;
     }
 
-    private static Process StartHost(string dataDir, string url, SoakSettings settings, ConcurrentQueue<string> stats, ConcurrentQueue<string> hostLines)
+    private static Process StartHost(LambdaExecutable lambda, string dataDir, string url, SoakSettings settings, ConcurrentQueue<string> stats,
+        ConcurrentQueue<string> hostLines)
     {
-        var self = Environment.ProcessPath!;
-        var start = new ProcessStartInfo(self) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        if (Path.GetFileNameWithoutExtension(self) == "dotnet")
-        {
-            start.ArgumentList.Add(typeof(SoakBench).Assembly.Location);
-        }
-
         // No scheduler (its archive and recompute have their own benchmarks), so the speed layer's group is the only guard.
-        foreach (var arg in new[] { "run", "--demo", "--no-scheduler", "--data-dir", dataDir, "--urls", url })
-        {
-            start.ArgumentList.Add(arg);
-        }
-
+        var start = lambda.StartInfo(["run", "--demo", "--no-scheduler", "--data-dir", dataDir, "--urls", url]);
         start.Environment["LAMBDA_LOG_FORMAT"] = "text";
         start.Environment["LAMBDA_STATS_INTERVAL"] = ((int)Math.Max(1, settings.Sample.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
         start.Environment["LAMBDA_LOG_RETENTION"] = ((long)settings.LogRetention.TotalSeconds).ToString(CultureInfo.InvariantCulture) + "s";

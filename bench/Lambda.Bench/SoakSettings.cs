@@ -1,4 +1,4 @@
-namespace Lambda.Cli.Bench;
+namespace Lambda.Bench;
 
 /// <summary>What `lambda bench soak` runs.</summary>
 /// <param name="Rate">Open-loop events per second into the host.</param>
@@ -9,7 +9,7 @@ namespace Lambda.Cli.Bench;
 /// <param name="QueriesPerSecond">Open-loop queries per second against the API.</param>
 /// <param name="OutPath">The CSV file; the host's log goes beside it (<c>.host.log</c>).</param>
 /// <param name="Parent">Directory for the host's data (the log takes about 470 bytes an event, kept for the log retention); null for the temp directory.</param>
-internal sealed record SoakSettings(long Rate, TimeSpan Warmup, TimeSpan Duration, TimeSpan Window, TimeSpan Sample, double QueriesPerSecond,
+public sealed record SoakSettings(long Rate, TimeSpan Warmup, TimeSpan Duration, TimeSpan Window, TimeSpan Sample, double QueriesPerSecond,
     string OutPath, string? Parent)
 {
     /// <summary>Log bytes an event takes on disk (served, view and click records with their framing), measured in session 3: 69 GB for 147 M events.</summary>

@@ -2,7 +2,7 @@ using Lambda.Log.Embedded;
 using Lambda.SharedModel.Events;
 using Lambda.SharedModel.Log;
 
-namespace Lambda.Cli.Bench;
+namespace Lambda.Bench;
 
 /// <summary>A throwaway data directory with an embedded log, deleted at the end of a benchmark.</summary>
 internal sealed class BenchEnvironment : IAsyncDisposable
