@@ -46,6 +46,24 @@ internal sealed class KafkaFaultRun(PrivateKafkaCluster cluster, string dataDir)
         Views = new OracleViews(dataDir, oracle, byTopic);
     }
 
+    /// <summary>
+    /// The platform mid-stream, ready for a fault: <paramref name="events"/> generated, the topics created,
+    /// `lambda speed` (and `lambda serve` if <paramref name="serve"/>) running with <paramref name="extra"/>,
+    /// and the first 10,000 lines streamed through a `lambda ingest -` that stays open, until the speed layer
+    /// has processed some of them.
+    /// </summary>
+    public async Task<MidStream> StartMidStreamAsync(int events, bool serve, params string[] extra)
+    {
+        await GenerateAsync(events);
+        await IngestAsync([]);
+        var speed = await StartSpeedAsync(extra);
+        var server = serve ? await StartServeAsync(extra) : null;
+        var ingest = StartStreamingIngest(); // disposed by the run
+        await StreamAsync(ingest, Lines[..10_000]);
+        await WaitForProcessedAsync(1, speed, 120);
+        return new MidStream(speed, server, ingest);
+    }
+
     /// <summary>`lambda ingest` of a file holding <paramref name="lines"/> at once; every line must be accepted (none: the topics are created).</summary>
     public async Task IngestAsync(IEnumerable<string> lines)
     {
@@ -216,3 +234,6 @@ internal sealed class KafkaFaultRun(PrivateKafkaCluster cluster, string dataDir)
         return process;
     }
 }
+
+/// <summary>The processes of a run started by <see cref="KafkaFaultRun.StartMidStreamAsync"/>.</summary>
+internal sealed record MidStream(LambdaProcess Speed, LambdaProcess? Serve, LambdaProcess Ingest);

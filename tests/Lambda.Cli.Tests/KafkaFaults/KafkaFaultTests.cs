@@ -22,18 +22,12 @@ public sealed class KafkaFaultTests(ITestOutputHelper output) : IDisposable
     {
         using var cluster = PrivateKafkaCluster.Start();
         using var run = new KafkaFaultRun(cluster, _dataDir.Path);
-        await run.GenerateAsync(Events);
-        var (streamed, posted) = (run.Lines[..20_000], run.Lines[20_000..]);
-        await run.IngestAsync([]);
-        var speed = await run.StartSpeedAsync();
-        var serve = await run.StartServeAsync();
 
         // `lambda ingest -` is fed half its lines, which flow to the brokers and on to the speed layer
         // (librdkafka sends as it goes; the flush comes at the end), then the broker leading most
         // partitions is killed with SIGKILL and the other half follows: the ingest is mid-stream.
-        var ingest = run.StartStreamingIngest(); // disposed by the run
-        await KafkaFaultRun.StreamAsync(ingest, streamed[..10_000]);
-        await run.WaitForProcessedAsync(1, speed, 120);
+        var (speed, serve, ingest) = await run.StartMidStreamAsync(Events, serve: true);
+        var (streamed, posted) = (run.Lines[..20_000], run.Lines[20_000..]);
         var killed = cluster.BusiestLeader();
         cluster.Broker("kill", killed);
         output.WriteLine($"killed broker {killed} with {await run.Views.ProcessedAsync()} records processed");
@@ -46,7 +40,7 @@ public sealed class KafkaFaultTests(ITestOutputHelper output) : IDisposable
         await run.PostAllAsync(posted, 200);
 
         await run.WaitForProcessedAsync(run.Lines.Length, speed, 300);
-        Assert.Equal(0, await serve.StopAsync(60));
+        Assert.Equal(0, await serve!.StopAsync(60));
         Assert.Equal(0, await speed.StopAsync(120));
         await run.ArchiveAndRecomputeAsync();
 
@@ -165,14 +159,8 @@ public sealed class KafkaFaultTests(ITestOutputHelper output) : IDisposable
         Skip.IfNot(Environment.GetEnvironmentVariable("LAMBDA_LONG_TESTS") == "1", "a long test: set LAMBDA_LONG_TESTS=1");
         using var cluster = PrivateKafkaCluster.Start();
         using var run = new KafkaFaultRun(cluster, _dataDir.Path);
-        await run.GenerateAsync(Events);
+        var (speed, serve, ingest) = await run.StartMidStreamAsync(Events, serve: true);
         var (streamed, posted) = (run.Lines[..20_000], run.Lines[20_000..]);
-        await run.IngestAsync([]);
-        var speed = await run.StartSpeedAsync();
-        var serve = await run.StartServeAsync();
-        var ingest = run.StartStreamingIngest(); // disposed by the run
-        await KafkaFaultRun.StreamAsync(ingest, streamed[..10_000]);
-        await run.WaitForProcessedAsync(1, speed, 120);
 
         // SIGSTOP: a hung broker, not a dead one. Its connections stay open and answer nothing, for 30 s: past
         // the broker's ZooKeeper session (6 s: its partitions get new leaders) and the consumers' session (10 s).
@@ -195,7 +183,7 @@ public sealed class KafkaFaultTests(ITestOutputHelper output) : IDisposable
         Assert.Contains(ingest.Output, l => l.StartsWith($"accepted {streamed.Length}, rejected 0", StringComparison.Ordinal));
         resent += await run.PostAllRetryingAsync(posted[2_000..], 200);
 
-        await EndAndCompareAsync(cluster, run, speed, serve, resent);
+        await EndAndCompareAsync(cluster, run, speed, serve!, resent);
     }
 
     [SkippableFact]
@@ -204,16 +192,10 @@ public sealed class KafkaFaultTests(ITestOutputHelper output) : IDisposable
         Skip.IfNot(Environment.GetEnvironmentVariable("LAMBDA_LONG_TESTS") == "1", "a long test: set LAMBDA_LONG_TESTS=1");
         using var cluster = PrivateKafkaCluster.Start();
         using var run = new KafkaFaultRun(cluster, _dataDir.Path);
-        await run.GenerateAsync(Events);
-        var (first, second, posted) = (run.Lines[..10_000], run.Lines[10_000..20_000], run.Lines[20_000..]);
-        await run.IngestAsync([]);
-        var speed = await run.StartSpeedAsync("--kafka-timeout", "5s");
-        var serve = await run.StartServeAsync("--kafka-timeout", "5s");
-        var before = run.StartStreamingIngest();
-        await KafkaFaultRun.StreamAsync(before, first);
+        var (speed, serve, before) = await run.StartMidStreamAsync(Events, serve: true, "--kafka-timeout", "5s");
+        var (second, posted) = (run.Lines[10_000..20_000], run.Lines[20_000..]);
         before.Input.Close();
         Assert.Equal(0, await before.WaitForExitAsync(120));
-        await run.WaitForProcessedAsync(1, speed, 120);
 
         // SIGKILL to every broker at once, as a power cut would: no controlled shutdown, every log recovered on start.
         var killedAt = DateTime.UtcNow;
@@ -238,7 +220,7 @@ public sealed class KafkaFaultTests(ITestOutputHelper output) : IDisposable
         var resent = await run.PostAllRetryingAsync(posted, 200);
         Assert.False(speed.HasExited, "lambda speed stopped during the outage:\n" + string.Join('\n', speed.Errors.TakeLast(30)));
 
-        await EndAndCompareAsync(cluster, run, speed, serve, resent);
+        await EndAndCompareAsync(cluster, run, speed, serve!, resent);
     }
 
     [SkippableFact]
@@ -247,12 +229,7 @@ public sealed class KafkaFaultTests(ITestOutputHelper output) : IDisposable
         Skip.IfNot(Environment.GetEnvironmentVariable("LAMBDA_LONG_TESTS") == "1", "a long test: set LAMBDA_LONG_TESTS=1");
         using var cluster = PrivateKafkaCluster.Start();
         using var run = new KafkaFaultRun(cluster, _dataDir.Path);
-        await run.GenerateAsync(Events);
-        await run.IngestAsync([]);
-        var first = await run.StartSpeedAsync();
-        var ingest = run.StartStreamingIngest();
-        await KafkaFaultRun.StreamAsync(ingest, run.Lines[..10_000]);
-        await run.WaitForProcessedAsync(1, first, 120);
+        var (first, _, ingest) = await run.StartMidStreamAsync(Events, serve: false);
 
         // A second member joins while traffic flows; the first is killed (SIGKILL) as soon as it logs that the
         // rebalance took its partitions away, before it can hand them over cleanly. The group waits for its
